@@ -1,0 +1,39 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import pc from 'picocolors';
+
+import { UserError } from './errors.ts';
+
+export type ColorChoice = 'auto' | 'always' | 'never';
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** picocolors decides `auto` itself (TTY, NO_COLOR, FORCE_COLOR); always/never override it. */
+export function colors(choice: ColorChoice = 'auto'): Colors {
+  if (choice === 'auto') return pc;
+  return pc.createColors(choice === 'always');
+}
+
+export function parseColor(value: string): ColorChoice {
+  if (value === 'auto' || value === 'always' || value === 'never') return value;
+  throw new UserError(`invalid value '${value}' for '--color'`, 'possible values: auto, always, never');
+}
+
+export function parseFormat<T extends string>(value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UserError(`unknown output format '${value}'`, `possible values: ${allowed.join(', ')}`);
+}
+
+/** Writes a report to `-o FILE` atomically (temp file + rename), or to stdout. */
+export function emit(text: string, outFile?: string): void {
+  if (!outFile || outFile === '-') {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    return;
+  }
+  const tmp = join(dirname(outFile), `.${basename(outFile)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, outFile);
+  } catch (e) {
+    throw new UserError(`cannot write '${outFile}': ${(e as Error).message}`);
+  }
+}

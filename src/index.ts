@@ -1,0 +1,6 @@
+// The library entry: `import { scan } from "asyncbloat"`.
+export type * from './model/async-item.ts';
+export type * from './model/finding.ts';
+export type * from './model/report.ts';
+export { SCHEMA_VERSION } from './model/report.ts';
+export type * from './model/source.ts';

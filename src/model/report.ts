@@ -1,0 +1,158 @@
+// The two documents asyncbloat produces. Every reporter (terminal, JSON, SARIF, Markdown, HTML) and
+// every consumer (diff, check, fix) reads these; readers and measurements only ever write them.
+import type { AsyncItem, AsyncKind } from './async-item.ts';
+import type { Finding } from './finding.ts';
+
+/** Bumped on any incompatible change to the JSON documents; documented in docs/json-schema.md. */
+export const SCHEMA_VERSION = 1;
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface ScanReport {
+  schemaVersion: number;
+  tool: { name: 'asyncbloat'; version: string };
+  /** Absolute path of the scanned root; every `file` below is relative to it. */
+  root: string;
+  items: AsyncItem[];
+  findings: Finding[];
+  stats: {
+    filesScanned: number;
+    /** Files read but not parsed because they cannot contain async code (no `async` token). */
+    filesWithoutAsync: number;
+    /** Files that parsed with tree-sitter error nodes; their results are partial. */
+    filesWithParseErrors: string[];
+    skipped: SkippedFile[];
+  };
+}
+
+/** One state of a coroutine as rustc laid it out (a variant in -Zprint-type-sizes). */
+export interface StateLayout {
+  /** `Unresumed`, `Returned`, `Panicked`, `Suspend0`, ... */
+  name: string;
+  /** Bytes of the variant including its own fields (not the shared prefix). */
+  bytes: number;
+  fields: LayoutField[];
+  /** For SuspendN: the source line of the await this state waits at, when MIR tells it. */
+  awaitLine?: number;
+}
+
+export interface LayoutField {
+  name: string;
+  kind: 'upvar' | 'local' | 'awaitee' | 'padding';
+  offset: number;
+  bytes: number;
+  alignment?: number;
+  /** The field's type when rustc prints it (awaitees and unnamed locals). */
+  type?: string;
+}
+
+/** One monomorphic instance of a future's layout. */
+export interface FutureLayout {
+  /** The type as rustc printed it, e.g. `{async fn body of radio::send<u8>()}`. */
+  typeName: string;
+  bytes: number;
+  alignment: number;
+  discriminantBytes: number;
+  states: StateLayout[];
+}
+
+export interface HeldAcrossAwait {
+  state: string;
+  /** Source line of the await, when known. */
+  line?: number;
+  bytes: number;
+  /** Fields live in this state, largest first. */
+  fields: LayoutField[];
+}
+
+export interface AwaiteeChild {
+  /** Type of the awaited future as rustc printed it. */
+  typeName: string;
+  bytes: number;
+  /** The analysed item it resolves to, when it is one of ours. */
+  item?: string;
+  state: string;
+}
+
+export interface CodePart {
+  symbol: string;
+  kind: 'poll' | 'drop' | 'runtime';
+  bytes: number;
+  /** Number of local copies with this name (codegen units can emit duplicates); bytes is their sum. */
+  copies: number;
+}
+
+export interface CodeSize {
+  /** Poll fns + drop glue + runtime instantiations. */
+  codeBytes: number;
+  parts: CodePart[];
+  /** True when the poll fn has no symbol of its own (inlined into its caller); codeBytes then excludes it. */
+  inlined: boolean;
+}
+
+export interface PanicSites {
+  /** Call sites of panic_const_async_fn_resumed. */
+  resumed: number;
+  /** Call sites of panic_const_async_fn_resumed_panic. */
+  resumedPanic: number;
+  /** Estimated bytes of those call sites. */
+  bytes: number;
+}
+
+export interface AnalyzedItem {
+  name: string;
+  kind: AsyncKind;
+  crate: string;
+  /** Absent for coroutines the source scan did not see (macro-generated). */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** `scan` when the source scan found it, `compiler` when only rustc's output shows it. */
+  origin: 'scan' | 'compiler';
+  awaits?: number;
+  /** Largest future size over all instantiations; null when rustc printed no layout. */
+  futureBytes: number | null;
+  /** Unresumed + Returned + Panicked (when present) + one per suspend point, from MIR. */
+  states: number | null;
+  suspendPoints: number | null;
+  mirLines: number | null;
+  basicBlocks: number | null;
+  panicPaths: { resumedAfterCompletion: boolean; resumedAfterPanic: boolean } | null;
+  layouts: FutureLayout[];
+  heldAcrossAwait: HeldAcrossAwait[];
+  duplicatedArgs: { name: string; bytes: number }[];
+  children: AwaiteeChild[];
+  code?: CodeSize;
+  panicSites?: PanicSites;
+  findings: Finding[];
+}
+
+export interface CrateSummary {
+  name: string;
+  asyncItems: number;
+  futureBytes: number;
+  asyncCodeBytes?: number;
+  textBytes?: number;
+}
+
+export interface AnalysisReport {
+  schemaVersion: number;
+  tool: { name: 'asyncbloat'; version: string };
+  root: string;
+  build: {
+    profile: string;
+    toolchain: string;
+    /** True when -Z flags were used on stable through RUSTC_BOOTSTRAP=1. */
+    bootstrap: boolean;
+    target?: string;
+    artifact?: string;
+  };
+  items: AnalyzedItem[];
+  crates: CrateSummary[];
+  /** Lines of compiler output the readers could not parse: counted, with the first example. */
+  unparsed: { source: string; count: number; example: string }[];
+  scan: ScanReport['stats'];
+}
