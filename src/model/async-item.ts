@@ -30,6 +30,13 @@ export interface AsyncItem extends SourceSpan {
   /** `.await`s at this body's own level; awaits in nested async blocks/closures belong to those. */
   awaits: number;
   awaitSites: AwaitSite[];
+  /**
+   * Where rustc's span for this coroutine starts (MIR prints `{coroutine@src/x.rs:L:C: ..}`), used to join
+   * source items with compiler output. 1-based line; 1-based column counted in chars (code points), as rustc does.
+   * Measured on rustc 1.95: async fn -> the body's opening `{`; async block -> the `async` keyword;
+   * async closure -> the start of the closure body (after `|args|`).
+   */
+  rustcStart: { line: number; column: number };
   /** Name of the async item this one is nested in, if any. */
   parent?: string;
 }
