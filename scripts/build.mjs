@@ -5,11 +5,15 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { tsImport } from 'tsx/esm/api';
 
 const require = createRequire(import.meta.url);
 const out = 'dist';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
+
+// The HTML report's page script (src/report/html/client/), bundled once and inlined as a string constant.
+const { buildClientScript } = await tsImport('../src/report/html/client-script.ts', import.meta.url);
 
 const common = {
   bundle: true,
@@ -20,6 +24,7 @@ const common = {
   logLevel: 'warning',
   // web-tree-sitter probes for these Node built-ins under their bare names.
   external: ['fs/promises', 'module'],
+  define: { __ASYNCBLOAT_REPORT_CLIENT__: JSON.stringify(buildClientScript()) },
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
@@ -32,6 +37,8 @@ await esbuild.build({
     'cargo-asyncbloat': 'src/cli/cargo-main.ts',
     index: 'src/index.ts',
     'rustc-wrapper': 'src/cargo/rustc-wrapper.ts',
+    // worker thread entry for `scan`'s parsing pool; pool.ts looks for it next to the bundle
+    'scan-worker': 'src/scan/worker.ts',
   },
   outdir: out,
   banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },

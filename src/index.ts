@@ -4,3 +4,4 @@ export type * from './model/finding.ts';
 export type * from './model/report.ts';
 export { SCHEMA_VERSION } from './model/report.ts';
 export type * from './model/source.ts';
+export { type ScanOptions, scan } from './scan/index.ts';

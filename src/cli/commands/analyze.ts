@@ -1,13 +1,93 @@
 import type { Command } from 'commander';
-import { UserError } from '../errors.ts';
+import { analyze } from '../../analyze/index.ts';
+import { SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
+import { analysisReportJson } from '../../report/analysis-json.ts';
+import { renderAnalyzeTable, renderExplain } from '../../report/analyze-human.ts';
+import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
+import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
+import { type ColorChoice, colors, emit, parseColor, parseFormat } from '../output.ts';
+import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
-// Placeholder: this command is being built (see the open issue); it says so instead of pretending.
+const FORMATS = ['human', 'json'] as const;
+
+interface AnalyzeCliOptions extends CargoFlagValues {
+  format: (typeof FORMATS)[number];
+  output?: string;
+  sort: SortKey;
+  top?: number;
+  filter?: string;
+  explain?: string;
+  rule?: string[];
+  color: ColorChoice;
+}
+
 export function registerAnalyze(program: Command): void {
-  program
+  const cmd = program
     .command('analyze')
-    .description('(not yet implemented)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'analyze' is not implemented yet");
+    .description(
+      "build the crate once and show, per async item, rustc's own numbers: states, MIR, future layout",
+    )
+    .argument('[path]', 'crate or workspace directory (or use --manifest-path)');
+  addCargoFlags(cmd);
+  addRuleFlags(cmd)
+    .option('--format <format>', FORMATS.join(' | '), (v) => parseFormat(v, FORMATS), 'human')
+    .option('-o, --output <file>', 'write the result to FILE instead of stdout')
+    .option('--sort <key>', SORT_KEYS.join(' | '), (v) => parseFormat(v, SORT_KEYS), 'size')
+    .option('--top <n>', 'show only the first N items', parsePositive)
+    .option('--filter <regex>', 'show only items whose name matches REGEX')
+    .option('--explain <item>', 'show one item in depth: states, what is held across each await, children')
+    .option('--color <when>', 'auto | always | never', parseColor, 'auto')
+    .action(async (path: string | undefined, opts: AnalyzeCliOptions) => {
+      const build = toBuildOptions(opts, path);
+      const report = await analyze({
+        ...build,
+        preferNightly: opts.nightly,
+        scan: ruleSelection(opts.rule),
+      });
+      if (report.build.bootstrap) {
+        process.stderr.write('note: using -Z flags on a stable compiler through RUSTC_BOOTSTRAP=1\n');
+      }
+      const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
+      const c = colors(choice);
+      if (opts.explain !== undefined) {
+        const item = findItem(report.items, opts.explain);
+        emit(
+          opts.format === 'json' ? `${JSON.stringify(item, null, 2)}\n` : renderExplain(item, c),
+          opts.output,
+        );
+      } else {
+        const items = select(report.items, { sort: opts.sort, top: opts.top, filter: opts.filter });
+        emit(
+          opts.format === 'json' ? analysisReportJson(report) : renderAnalyzeTable(report, items, c),
+          opts.output,
+        );
+      }
+      process.exitCode = report.items.some((i) => i.findings.some((f) => f.severity === 'error'))
+        ? EXIT_FINDINGS
+        : EXIT_OK;
     });
+}
+
+function parsePositive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UserError(`invalid value '${v}' for '--top'`, 'expected a positive whole number');
+  return n;
+}
+
+function findItem<T extends { name: string }>(items: T[], name: string): T {
+  const exact = items.filter((i) => i.name === name);
+  if (exact.length >= 1) return exact[0]!;
+  const partial = items.filter((i) => i.name.endsWith(`::${name}`) || i.name.includes(name));
+  if (partial.length === 1) return partial[0]!;
+  if (partial.length > 1) {
+    throw new UserError(
+      `'${name}' matches ${partial.length} async items`,
+      `be more specific: ${partial
+        .slice(0, 5)
+        .map((i) => i.name)
+        .join(', ')}`,
+    );
+  }
+  throw new UserError(`no async item named '${name}'`, 'run `asyncbloat analyze` to list the items');
 }

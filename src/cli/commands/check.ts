@@ -1,13 +1,124 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../errors.ts';
+import { analyze } from '../../analyze/index.ts';
+import { checkReport } from '../../budget/check.ts';
+import { renderCheckHuman } from '../../budget/check-human.ts';
+import { knownRuleNames, loadBudgetConfig } from '../../budget/config.ts';
+import { renderCheckMarkdown } from '../../budget/diff-markdown.ts';
+import { readReportFile } from '../../budget/report-file.ts';
+import { readSuppressions, type Suppression } from '../../budget/suppressions.ts';
+import type { AnalysisReport, AnalyzedItem } from '../../model/report.ts';
+import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
+import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
+import { colors, emit, parseColor, parseFormat } from '../output.ts';
 
-// Placeholder: this command is being built (see the open issue); it says so instead of pretending.
+const FORMATS = ['human', 'json', 'markdown'] as const;
+
+interface CheckOptions extends CargoFlagValues {
+  report?: string;
+  baseline?: string;
+  config?: string;
+  format: (typeof FORMATS)[number];
+  output?: string;
+  color: 'auto' | 'always' | 'never';
+}
+
+/**
+ * Reads the suppression comments above every item, once per source file. Files are looked up under the
+ * report's root first, then under PATH (a report made in another checkout). Comment problems (no reason,
+ * unknown name) are configuration errors: exit 2 with the first one and the count.
+ */
+function suppressionsOf(
+  report: AnalysisReport,
+  path: string,
+): { of: (i: AnalyzedItem) => Suppression[]; notes: string[] } {
+  const known = knownRuleNames();
+  const texts = new Map<string, string | undefined>();
+  const byItem = new Map<AnalyzedItem, Suppression[]>();
+  const problems: string[] = [];
+  let missing = 0;
+  let missingExample = '';
+  for (const item of report.items) {
+    if (!item.file || item.line === undefined) continue;
+    if (!texts.has(item.file)) {
+      const candidates = [resolve(report.root, item.file), resolve(path, item.file)];
+      const found = candidates.find((f) => existsSync(f));
+      texts.set(item.file, found ? readFileSync(found, 'utf8') : undefined);
+    }
+    const text = texts.get(item.file);
+    if (text === undefined) {
+      missing++;
+      missingExample ||= item.file;
+      continue;
+    }
+    const { suppressions, problems: p } = readSuppressions(text, item.line, known);
+    byItem.set(item, suppressions);
+    for (const x of p) problems.push(`${item.file}:${x.line}: ${x.message}`);
+  }
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new UserError(
+      `invalid suppression comment at ${problems[0]}${more}`,
+      'write `// asyncbloat: allow(future-size) reason = "why"` directly above the item',
+    );
+  }
+  const notes =
+    missing > 0
+      ? [
+          `source not found for ${missing} item(s) (first: ${missingExample}); their suppression comments were not read`,
+        ]
+      : [];
+  return { of: (i) => byItem.get(i) ?? [], notes };
+}
+
+/** The directory whose Cargo.toml / asyncbloat.toml hold the budgets: PATH, or --manifest-path's directory. */
+function configDir(path: string | undefined, manifestPath: string | undefined): string {
+  const given = manifestPath ?? path ?? '.';
+  if (!existsSync(given))
+    throw new UserError(`'${given}' does not exist`, 'PATH is the crate or workspace directory');
+  return statSync(given).isDirectory() ? given : dirname(given);
+}
+
 export function registerCheck(program: Command): void {
-  program
+  const cmd = program
     .command('check')
-    .description('(not yet implemented)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'check' is not implemented yet");
+    .description(
+      'check future-size budgets, growth against a baseline and rule levels (exit 1 when one is broken)',
+    )
+    .argument('[path]', 'crate or workspace directory (where Cargo.toml / asyncbloat.toml are)');
+  addCargoFlags(cmd)
+    .option('--report <file>', 'check this `analyze --format json` report instead of building and analysing')
+    .option('--baseline <file>', 'report of the base version, for max-growth and the diff')
+    .option('--config <file>', 'read budgets from this file (asyncbloat.toml or Cargo.toml) only')
+    .option('--format <format>', 'human | json | markdown', (v) => parseFormat(v, FORMATS), 'human')
+    .option('-o, --output <file>', 'write the result to FILE instead of stdout')
+    .option('--color <when>', 'auto | always | never', parseColor, 'auto')
+    .action(async (path: string | undefined, opts: CheckOptions) => {
+      const dir = configDir(path, opts.manifestPath);
+      // Configuration and baseline first: a mistake in either must fail fast, before a long build.
+      const config = loadBudgetConfig(dir, opts.config);
+      const base = opts.baseline ? readReportFile(opts.baseline) : undefined;
+      const head = opts.report ? readReportFile(opts.report) : await analyze(toBuildOptions(opts, path));
+      const suppressions = suppressionsOf(head, dir);
+      const result = checkReport({
+        head,
+        ...(base ? { base } : {}),
+        config,
+        suppressionsFor: suppressions.of,
+      });
+      result.notes.push(...suppressions.notes);
+      if (config.sources.length === 0) {
+        result.notes.push('no budgets configured (see docs/ci.md); only rule levels were checked');
+      }
+      const c = colors(opts.output && opts.output !== '-' ? 'never' : opts.color);
+      const text =
+        opts.format === 'json'
+          ? JSON.stringify(result, null, 2)
+          : opts.format === 'markdown'
+            ? renderCheckMarkdown(result)
+            : renderCheckHuman(result, c);
+      emit(text, opts.output);
+      process.exitCode = result.passed ? EXIT_OK : EXIT_FINDINGS;
     });
 }

@@ -1,13 +1,84 @@
+// `asyncbloat fix`: the rewrites the rules offer, as unified diffs (default) or written into the crate with
+// cargo fix's safety rules (--write): refuse on a dirty tree or without VCS, write atomically, `cargo check`
+// afterwards and restore every file if it fails.
 import type { Command } from 'commander';
+import { planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
+import { NotUtf8Error } from '../../fix/source-text.ts';
+import { scan } from '../../scan/index.ts';
 import { UserError } from '../errors.ts';
+import { type ColorChoice, type Colors, colors, parseColor } from '../output.ts';
+import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
-// Placeholder: this command is being built (see the open issue); it says so instead of pretending.
+interface FixCliOptions {
+  rule?: string[];
+  write?: boolean;
+  allowDirty?: boolean;
+  allowNoVcs?: boolean;
+  verify: boolean;
+  color: ColorChoice;
+}
+
+function colorDiff(diff: string, c: Colors): string {
+  return diff
+    .split('\n')
+    .map((l) => {
+      if (l.startsWith('#')) return c.dim(l);
+      if (l.startsWith('---') || l.startsWith('+++')) return c.bold(l);
+      if (l.startsWith('@@')) return c.cyan(l);
+      if (l.startsWith('+')) return c.green(l);
+      if (l.startsWith('-')) return c.red(l);
+      return l;
+    })
+    .join('\n');
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : word.endsWith('x') ? 'es' : 's'}`;
+
 export function registerFix(program: Command): void {
-  program
+  const cmd = program
     .command('fix')
-    .description('(not yet implemented)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'fix' is not implemented yet");
+    .description('rewrite the patterns the rules find; prints unified diffs, --write applies them')
+    .argument('[path]', 'crate directory, or a file or directory inside it to limit the fixes to', '.');
+  addRuleFlags(cmd)
+    .option('--write', 'apply the fixes to the files (default: print them as diffs)')
+    .option('--allow-dirty', 'with --write: fix even if the working directory has uncommitted changes')
+    .option('--allow-no-vcs', 'with --write: fix even if the crate is not under version control')
+    .option('--no-verify', 'with --write: do not `cargo check` the crate afterwards')
+    .option('--color <when>', 'auto | always | never', parseColor, 'auto')
+    .action(async (path: string, opts: FixCliOptions) => {
+      const selection = ruleSelection(opts.rule);
+      const c = colors(opts.color);
+      let plan: Awaited<ReturnType<typeof planFixes>>;
+      try {
+        plan = await planFixes({ path, scan: (p) => scan(p, { ...selection, cache: false }) });
+      } catch (e) {
+        if (e instanceof NotUtf8Error) throw new UserError(e.message);
+        throw e;
+      }
+      const files = plural(plan.changes.length, 'file');
+      const fixes = plural(plan.applied.length, 'fix');
+      if (plan.remaining.length > 0) {
+        process.stderr.write(
+          `${c.yellow('warning')}: ${plural(plan.remaining.length, 'fixable finding')} left after ${plan.rounds} rounds ` +
+            `(first: ${plan.remaining[0]!.file}:${plan.remaining[0]!.line} [${plan.remaining[0]!.rule}])\n`,
+        );
+      }
+      if (plan.changes.length === 0) {
+        process.stderr.write('nothing to fix\n');
+        return;
+      }
+      if (!opts.write) {
+        process.stdout.write(colorDiff(renderDiffs(plan), c));
+        process.stderr.write(`${fixes} in ${files}; run with --write to apply\n`);
+        return;
+      }
+      await writePlan(plan, {
+        allowDirty: opts.allowDirty === true,
+        allowNoVcs: opts.allowNoVcs === true,
+        verify: opts.verify,
+      });
+      process.stderr.write(
+        `${c.green('fixed')}: ${fixes} in ${files}${opts.verify ? ', `cargo check` passed' : ''}\n`,
+      );
     });
 }

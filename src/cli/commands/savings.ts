@@ -1,13 +1,48 @@
+// `asyncbloat savings`: apply every fix to a scratch copy, build both versions with the same cargo flags,
+// and report what the fixes saved, per item and in total. The user's sources are never written.
 import type { Command } from 'commander';
-import { UserError } from '../errors.ts';
+import { measureSavings } from '../../fix/measure-savings.ts';
+import { renderSavingsHuman } from '../../fix/savings-human.ts';
+import { scan } from '../../scan/index.ts';
+import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
+import { type ColorChoice, colors, emit, parseColor, parseFormat } from '../output.ts';
+import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
-// Placeholder: this command is being built (see the open issue); it says so instead of pretending.
+const FORMATS = ['human', 'json'] as const;
+
+interface SavingsCliOptions extends CargoFlagValues {
+  format: (typeof FORMATS)[number];
+  output?: string;
+  rule?: string[];
+  color: ColorChoice;
+}
+
 export function registerSavings(program: Command): void {
-  program
+  const cmd = program
     .command('savings')
-    .description('(not yet implemented)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'savings' is not implemented yet");
+    .description('measure what `fix` would save: build the crate before and after the fixes and compare')
+    .argument('[path]', 'crate or workspace directory (or use --manifest-path)');
+  addCargoFlags(cmd);
+  addRuleFlags(cmd)
+    .option('--format <format>', FORMATS.join(' | '), (v) => parseFormat(v, FORMATS), 'human')
+    .option('-o, --output <file>', 'write the result to FILE instead of stdout')
+    .option('--color <when>', 'auto | always | never', parseColor, 'auto')
+    .action(async (path: string | undefined, opts: SavingsCliOptions) => {
+      const build = toBuildOptions(opts, path);
+      const selection = ruleSelection(opts.rule);
+      const run = await measureSavings({
+        build: { ...build, preferNightly: opts.nightly },
+        scan: (p) => scan(p, { ...selection, cache: false }),
+      });
+      if (run.before.build.bootstrap) {
+        process.stderr.write('note: using -Z flags on a stable compiler through RUSTC_BOOTSTRAP=1\n');
+      }
+      const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
+      emit(
+        opts.format === 'json'
+          ? `${JSON.stringify(run.savings, null, 2)}\n`
+          : renderSavingsHuman(run.savings, colors(choice)),
+        opts.output,
+      );
     });
 }

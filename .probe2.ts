@@ -1,0 +1,12 @@
+import { scan } from './src/scan/index.ts';
+import { execFileSync } from 'node:child_process';
+const root = process.argv[2]!;
+const r = await scan(root, { cache: false });
+const fns = r.items.filter((i) => i.kind === 'async-fn');
+const out = execFileSync('grep', ['-rnE', '--include=*.rs', '^\\s*(pub(\\([^)]*\\))?\\s+)?(const\\s+)?async\\s+(unsafe\\s+)?(extern\\s+"[^"]*"\\s+)?fn\\b', root], { encoding: 'utf8', maxBuffer: 1e8 });
+const lines = out.trim().split('\n');
+console.log('scan fns', fns.length, 'grep', lines.length, 'blocks', r.items.filter(i=>i.kind==='async-block').length, 'closures', r.items.filter(i=>i.kind==='async-closure').length);
+const seen = new Set(fns.map((f) => `${f.file}:${f.line}`));
+const grepSet = new Set(lines.map((l) => { const m = /^(.*?):(\d+):/.exec(l)!; return `${m[1]!.slice(root.length + 1)}:${m[2]}`; }));
+const miss = [...grepSet].filter((x) => !seen.has(x)); const by: Record<string, number> = {}; for (const m of miss) { const k = m.split('/').slice(0, 2).join('/'); by[k] = (by[k] ?? 0) + 1; } console.log(by, miss.filter(m => !m.includes('async-trait')).slice(0, 12));
+console.log('in scan not grep', [...seen].filter((x) => !grepSet.has(x)).slice(0, 15));

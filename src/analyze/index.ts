@@ -1,0 +1,169 @@
+// `analyze`: one cargo build, then per async item the compiler's own numbers, joined to the source scan.
+// cargo/rustc → artifacts (MIR text, type-size text, binaries) → readers → join → measurements → report.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import {
+  type BuildArtifacts,
+  type BuildOptions,
+  buildForAnalysis,
+  type CrateOutputs,
+} from '../cargo/build.ts';
+import type { AnalysisReport, AnalyzedItem, CrateSummary, FutureLayout } from '../model/report.ts';
+import { SCHEMA_VERSION, type ScanReport } from '../model/report.ts';
+import { type MirReadResult, readMir } from '../readers/mir.ts';
+import { readTypeSizes } from '../readers/type-sizes.ts';
+import { type ScanOptions, scan } from '../scan/index.ts';
+import { VERSION } from '../version.ts';
+import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
+
+export interface AnalyzeOptions extends BuildOptions {
+  /** Rule selection for the source scan. */
+  scan?: ScanOptions;
+}
+
+type Unparsed = AnalysisReport['unparsed'];
+
+export async function analyze(options: AnalyzeOptions = {}): Promise<AnalysisReport> {
+  const build = await buildForAnalysis(options);
+  return analyzeBuild(build, options);
+}
+
+/** Everything after the build: pure reading and joining of the build's outputs. */
+export async function analyzeBuild(
+  build: BuildArtifacts,
+  options: AnalyzeOptions = {},
+): Promise<AnalysisReport> {
+  const root = build.workspaceRoot;
+  const unparsed: Unparsed = [];
+  const crates = build.crates.filter((c) => c.member || options.deps);
+
+  // One scan per package directory: lib, bins and examples of a package share its sources.
+  const scans = new Map<string, ScanReport>();
+  for (const dir of new Set(crates.map((c) => c.manifestDir))) {
+    scans.set(dir, await scan(dir, options.scan));
+  }
+
+  const joined: JoinedItem[] = [];
+  const allLayouts: FutureLayout[] = [];
+  const foreign: FutureLayout[] = [];
+  for (const c of crates) {
+    const s = scans.get(c.manifestDir)!;
+    const mir = readMirFiles(c, unparsed);
+    const layouts = readLayouts(c, unparsed, allLayouts);
+    const { items, foreignLayouts } = joinCrate({
+      crate: c.crateName,
+      buildRoot: root,
+      scanRoot: s.root,
+      packageRoot: c.manifestDir,
+      items: s.items,
+      findings: s.findings,
+      mir,
+      layouts,
+    });
+    for (const j of items) j.item.file = j.item.file && reportPath(root, resolve(s.root, j.item.file));
+    joined.push(...items);
+    foreign.push(...foreignLayouts);
+  }
+
+  const merged = mergeTargets(joined);
+  attachForeignLayouts(merged, foreign);
+  fillMeasures(merged, allLayouts);
+  const items = merged.map((j) => j.item);
+  const scanStats = mergeScanStats([...scans.values()], root);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'asyncbloat', version: VERSION },
+    root,
+    build: {
+      profile: build.profile,
+      toolchain: build.toolchain.version,
+      bootstrap: build.toolchain.bootstrap,
+      ...(build.target ? { target: build.target } : {}),
+    },
+    items,
+    crates: summarizeCrates(items),
+    unparsed,
+    scan: scanStats,
+  };
+}
+
+function readMirFiles(c: CrateOutputs, unparsed: Unparsed): MirReadResult | undefined {
+  if (c.mir.length === 0) return undefined;
+  const results = c.mir.map((f) => readMir(readFileSync(f, 'utf8')));
+  for (const r of results) noteUnparsed(unparsed, `MIR of ${c.crateName}`, r.unparsed);
+  const first = results[0]!;
+  return {
+    ...first,
+    coroutines: results.flatMap((r) => r.coroutines),
+    constructors: results.flatMap((r) => r.constructors),
+    fnCount: results.reduce((n, r) => n + r.fnCount, 0),
+  };
+}
+
+function readLayouts(c: CrateOutputs, unparsed: Unparsed, all: FutureLayout[]): FutureLayout[] {
+  const out: FutureLayout[] = [];
+  for (const f of c.typeSizes) {
+    const r = readTypeSizes(readFileSync(f, 'utf8'));
+    noteUnparsed(unparsed, `-Zprint-type-sizes of ${c.crateName}`, r.unparsed);
+    out.push(...r.futures);
+    all.push(...r.futures);
+  }
+  return out;
+}
+
+function noteUnparsed(list: Unparsed, source: string, u: { count: number; example?: string }): void {
+  if (u.count === 0) return;
+  const prev = list.find((x) => x.source === source);
+  if (prev) prev.count += u.count;
+  else list.push({ source, count: u.count, example: u.example ?? '' });
+}
+
+/**
+ * A package's lib, bins and examples are separate crates over the same directory, so each source item was
+ * joined once per target; keep, per source position, the copy the compiler knows most about.
+ */
+function mergeTargets(joined: JoinedItem[]): JoinedItem[] {
+  const best = new Map<string, JoinedItem>();
+  const order: string[] = [];
+  for (const j of joined) {
+    const i = j.item;
+    const key =
+      i.origin === 'scan'
+        ? `${i.file}:${i.line}:${i.column}:${i.kind}`
+        : `${i.crate}:${i.name}:${i.file}:${i.line}`;
+    const prev = best.get(key);
+    if (!prev) order.push(key);
+    if (!prev || score(j) > score(prev)) best.set(key, j);
+  }
+  return order.map((k) => best.get(k)!);
+}
+
+function score(j: JoinedItem): number {
+  return (j.mir ? 2 : 0) + (j.item.layouts.length > 0 ? 1 : 0);
+}
+
+function reportPath(root: string, abs: string): string {
+  const r = relative(root, abs);
+  return r.startsWith('..') || isAbsolute(r) ? abs : r.split('\\').join('/');
+}
+
+function mergeScanStats(reports: ScanReport[], root: string): ScanReport['stats'] {
+  const rel = (s: ScanReport, f: string) => reportPath(root, resolve(s.root, f));
+  return {
+    filesScanned: reports.reduce((n, r) => n + r.stats.filesScanned, 0),
+    filesWithoutAsync: reports.reduce((n, r) => n + r.stats.filesWithoutAsync, 0),
+    filesWithParseErrors: reports.flatMap((r) => r.stats.filesWithParseErrors.map((f) => rel(r, f))),
+    skipped: reports.flatMap((r) => r.stats.skipped.map((s) => ({ ...s, file: rel(r, s.file) }))),
+  };
+}
+
+function summarizeCrates(items: AnalyzedItem[]): CrateSummary[] {
+  const by = new Map<string, CrateSummary>();
+  for (const i of items) {
+    const s = by.get(i.crate) ?? { name: i.crate, asyncItems: 0, futureBytes: 0 };
+    s.asyncItems++;
+    s.futureBytes += i.futureBytes ?? 0;
+    by.set(i.crate, s);
+  }
+  return [...by.values()];
+}

@@ -1,0 +1,265 @@
+// The join: each async item from the source scan, matched to its MIR poll body (by the coroutine's span) and
+// to its layouts in -Zprint-type-sizes (by span for blocks and closures, by item path for async fns, one
+// layout per generic instantiation). Coroutines rustc emitted that the scan did not see (macro-generated,
+// e.g. `#[tokio::main]`) are still listed, with origin `compiler`.
+import { isAbsolute, relative, resolve } from 'node:path';
+import { awaitLinesOf, indexFutures, measureLayout } from '../measure/layout.ts';
+import type { AsyncItem } from '../model/async-item.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AnalyzedItem, FutureLayout } from '../model/report.ts';
+import type { MirCoroutine, MirReadResult } from '../readers/mir.ts';
+import { spanOfTypeName } from '../readers/mir-span.ts';
+import { asyncFnPath, namesItem, pathSegments, spanKey } from './item-keys.ts';
+
+export interface CrateInput {
+  crate: string;
+  /** Directory rustc ran in: relative spans in MIR and type names are resolved against it. */
+  buildRoot: string;
+  /** Directory the scan's relative file paths are resolved against. */
+  scanRoot: string;
+  /** Directory of the package, to decide which compiler-only coroutines belong to this crate. */
+  packageRoot: string;
+  items: AsyncItem[];
+  findings: Finding[];
+  mir?: MirReadResult;
+  /** Every coroutine layout rustc printed while compiling this crate (its own and instantiated foreign ones). */
+  layouts: FutureLayout[];
+}
+
+/** An analysed item with the MIR body it was joined to, until the cross-crate measurements are filled in. */
+export interface JoinedItem {
+  item: AnalyzedItem;
+  mir?: MirCoroutine;
+}
+
+export interface JoinResult {
+  items: JoinedItem[];
+  /** Layouts printed by this crate that belong to no item here (foreign futures, ambiguous names). */
+  foreignLayouts: FutureLayout[];
+}
+
+export function joinCrate(input: CrateInput): JoinResult {
+  const bySpan = new Map<string, AsyncItem>();
+  for (const item of input.items) {
+    bySpan.set(spanKey(input.scanRoot, item.file, item.rustcStart.line, item.rustcStart.column), item);
+  }
+
+  // MIR bodies by item. An async closure has two poll bodies (by-ref `{closure#0}` and by-move
+  // `{synthetic#0}`) for one source body: the first one printed is kept.
+  const mirOf = new Map<AsyncItem, MirCoroutine>();
+  const compilerOnly: MirCoroutine[] = [];
+  const unmatched: MirCoroutine[] = [];
+  for (const body of input.mir?.coroutines ?? []) {
+    const item =
+      body.span && bySpan.get(spanKey(input.buildRoot, body.span.file, body.span.line, body.span.column));
+    if (!item) {
+      if (!body.name.includes('{synthetic#')) unmatched.push(body);
+      continue;
+    }
+    if (!mirOf.has(item)) mirOf.set(item, body);
+  }
+  // An attribute macro such as `#[tokio::main]` turns `async fn main` into a plain fn around an async block
+  // whose span points somewhere inside the original fn. Such a body belongs to the innermost source item
+  // that contains it and has no body of its own.
+  for (const body of unmatched) {
+    const owner = body.span && containingItem(input, body.span, (i) => !mirOf.has(i));
+    if (owner) mirOf.set(owner, body);
+    else compilerOnly.push(body);
+  }
+
+  // Blocks and closures print the same type name in MIR and in the layouts; that also catches bodies joined
+  // by containment above, whose span matches no source item.
+  const byType = new Map<string, AsyncItem>();
+  for (const [item, body] of mirOf) if (body.kind !== 'async-fn') byType.set(body.coroutineType, item);
+
+  const layoutsOf = new Map<AsyncItem, FutureLayout[]>();
+  const foreignLayouts: FutureLayout[] = [];
+  const seen = new Set<string>();
+  for (const layout of input.layouts) {
+    if (seen.has(layout.typeName)) continue;
+    seen.add(layout.typeName);
+    const item = byType.get(layout.typeName) ?? itemForLayout(layout, input, bySpan);
+    if (!item) {
+      foreignLayouts.push(layout);
+      continue;
+    }
+    const list = layoutsOf.get(item) ?? [];
+    list.push(layout);
+    layoutsOf.set(item, list);
+  }
+
+  const findingsOf = new Map<string, Finding[]>();
+  for (const f of input.findings) {
+    if (!f.item) continue;
+    const list = findingsOf.get(f.item) ?? [];
+    list.push(f);
+    findingsOf.set(f.item, list);
+  }
+
+  const items: JoinedItem[] = input.items.map((item) =>
+    analyzedItem(
+      {
+        name: item.name,
+        kind: item.kind,
+        crate: input.crate,
+        file: item.file,
+        line: item.line,
+        column: item.column,
+        origin: 'scan',
+        awaits: item.awaits,
+      },
+      mirOf.get(item),
+      layoutsOf.get(item) ?? [],
+      findingsOf.get(item.name) ?? [],
+    ),
+  );
+
+  for (const body of compilerOnly) {
+    const file = body.span ? absolute(input.buildRoot, body.span.file) : undefined;
+    if (file && !isInside(input.packageRoot, file)) continue; // another crate's span (inlined macro body etc.)
+    const layouts = input.layouts.filter((l) => l.typeName === body.coroutineType);
+    items.push(
+      analyzedItem(
+        {
+          name: body.name.replace(/::\{closure#0\}$/, ''),
+          kind: body.kind,
+          crate: input.crate,
+          file: file ? relative(input.scanRoot, file).split('\\').join('/') : undefined,
+          line: body.span?.line,
+          column: body.span?.column,
+          origin: 'compiler',
+        },
+        body,
+        layouts,
+        [],
+      ),
+    );
+  }
+  return { items, foreignLayouts };
+}
+
+function analyzedItem(
+  base: Pick<AnalyzedItem, 'name' | 'kind' | 'crate' | 'file' | 'line' | 'column' | 'origin' | 'awaits'>,
+  mir: MirCoroutine | undefined,
+  layouts: FutureLayout[],
+  findings: Finding[],
+): JoinedItem {
+  const sorted = [...layouts].sort((a, b) => b.bytes - a.bytes);
+  const item: AnalyzedItem = {
+    ...base,
+    futureBytes: sorted[0] ? sorted[0].bytes : null,
+    states: mir ? mir.states.length : null,
+    suspendPoints: mir ? mir.suspendPoints.length : null,
+    mirLines: mir ? mir.mirLines : null,
+    basicBlocks: mir ? mir.basicBlocks : null,
+    panicPaths: mir ? mir.panicPaths : null,
+    layouts: sorted,
+    heldAcrossAwait: [],
+    duplicatedArgs: [],
+    children: [],
+    findings,
+  };
+  return { item, mir };
+}
+
+/**
+ * Fills in what needs every crate's layouts at once: bytes held across each await (with the await's source
+ * line from MIR), arguments stored twice, and the awaitee tree resolved to other items, across crates and
+ * generic instantiations. Measured on each item's largest instantiation.
+ */
+export function fillMeasures(joined: JoinedItem[], allLayouts: FutureLayout[]): void {
+  const index = indexFutures(allLayouts);
+  const owner = new Map<FutureLayout, string>();
+  for (const { item } of joined) for (const l of item.layouts) owner.set(l, item.name);
+  for (const { item, mir } of joined) {
+    const largest = item.layouts[0];
+    if (!largest) continue;
+    const m = measureLayout(largest, {
+      index,
+      awaitLines: mir ? awaitLinesOf(mir.suspendPoints) : undefined,
+      itemOf: (l) => owner.get(l),
+    });
+    item.layouts[0] = { ...largest, states: m.states };
+    item.heldAcrossAwait = m.heldAcrossAwait;
+    item.duplicatedArgs = m.duplicatedArgs;
+    item.children = m.children.map(({ layout: _layout, indirect: _indirect, ...child }) => child);
+  }
+}
+
+function itemForLayout(
+  layout: FutureLayout,
+  input: CrateInput,
+  bySpan: Map<string, AsyncItem>,
+): AsyncItem | undefined {
+  const span = spanOfTypeName(layout.typeName);
+  if (span) return bySpan.get(spanKey(input.buildRoot, span.file, span.line, span.column));
+  const path = asyncFnPath(layout.typeName);
+  if (path === undefined) return undefined;
+  const want = pathSegments(path);
+  const candidates = input.items.filter(
+    (i) => i.kind === 'async-fn' && namesItem(want, pathSegments(i.name)),
+  );
+  if (candidates.length <= 1) return candidates[0];
+  // Several items share the trimmed path: take the one whose full path agrees on the most segments.
+  const exact = candidates.filter((i) => pathSegments(i.name).length === want.length);
+  return exact.length === 1 ? exact[0] : undefined;
+}
+
+function containingItem(
+  input: CrateInput,
+  span: { file: string; line: number; column: number },
+  eligible: (i: AsyncItem) => boolean,
+): AsyncItem | undefined {
+  const file = absolute(input.buildRoot, span.file);
+  let best: AsyncItem | undefined;
+  for (const i of input.items) {
+    if (!eligible(i) || resolve(input.scanRoot, i.file) !== file) continue;
+    const inside =
+      (span.line > i.line || (span.line === i.line && span.column >= i.column)) &&
+      (span.line < i.endLine || (span.line === i.endLine && span.column <= i.endColumn));
+    if (inside && (!best || i.byteEnd - i.byteStart < best.byteEnd - best.byteStart)) best = i;
+  }
+  return best;
+}
+
+function absolute(root: string, file: string): string {
+  return isAbsolute(file) ? file : resolve(root, file);
+}
+
+function isInside(dir: string, file: string): boolean {
+  const r = relative(dir, file);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+}
+
+/**
+ * Futures of generic or inlined dependency fns are laid out in the crate that instantiates them, where
+ * rustc prints them with their crate prefix and public (re-exported) path:
+ * `{async fn body of tokio::sync::mpsc::Sender<u32>::send()}` for tokio's `sync::mpsc::bounded::Sender::send`.
+ * Such a layout goes to the item of that crate with the same path, or, failing that, the only item of that
+ * crate whose last two path segments (type and method, or module and fn) agree.
+ */
+export function attachForeignLayouts(joined: JoinedItem[], foreign: FutureLayout[]): void {
+  const byCrate = new Map<string, JoinedItem[]>();
+  for (const j of joined) {
+    const list = byCrate.get(j.item.crate) ?? [];
+    list.push(j);
+    byCrate.set(j.item.crate, list);
+  }
+  for (const layout of foreign) {
+    const path = asyncFnPath(layout.typeName);
+    if (path === undefined) continue;
+    const [crate, ...rest] = pathSegments(path);
+    const candidates = (crate === undefined ? [] : (byCrate.get(crate) ?? [])).filter((j) => j.item.kind === 'async-fn');
+    const segs = (j: JoinedItem) => pathSegments(j.item.name);
+    let hits = candidates.filter((j) => namesItem(rest, segs(j)));
+    if (hits.length !== 1) hits = candidates.filter((j) => namesItem(rest.slice(-2), segs(j)));
+    const target = hits.length === 1 ? hits[0]!.item : undefined;
+    if (!target) continue;
+    // The same instantiation printed by its own crate (without the prefix) and by a user crate (with it).
+    const local = layout.typeName.split(`${crate}::`).join('');
+    if (target.layouts.some((l) => l.typeName === layout.typeName || l.typeName === local)) continue;
+    target.layouts.push(layout);
+    target.layouts.sort((a, b) => b.bytes - a.bytes);
+    target.futureBytes = target.layouts[0]!.bytes;
+  }
+}

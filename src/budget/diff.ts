@@ -1,0 +1,343 @@
+// Compares two AnalysisReports item by item. Items are matched by crate + name + kind, never by line:
+// moving an async fn inside its file (or to another file of the same module) must not look like a change.
+import type { AsyncKind } from '../model/async-item.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { signedBytes } from './units.ts';
+
+/** Version of the ReportDiff JSON document (`asyncbloat diff --format json`), independent of SCHEMA_VERSION. */
+export const DIFF_SCHEMA_VERSION = 1;
+
+export interface MetricDelta {
+  base: number | null;
+  head: number | null;
+  /** head - base; null when either side was not measured. */
+  delta: number | null;
+}
+
+/** One thing inside a future that got bigger (or appeared): a field held across an await, or an awaited child. */
+export interface GrowthCause {
+  what: 'field' | 'awaitee';
+  /** Field name as rustc prints it (`.buf`) or the awaited future's item/type name. */
+  name: string;
+  /** The state where head holds it at its largest, e.g. `Suspend0`. */
+  state: string;
+  /** Source line of that await in head, when known. */
+  line?: number;
+  type?: string;
+  baseBytes: number | null;
+  headBytes: number;
+  delta: number;
+}
+
+export type ItemStatus = 'changed' | 'unchanged' | 'added' | 'removed';
+
+export interface ItemDiff {
+  crate: string;
+  name: string;
+  kind: AsyncKind;
+  status: ItemStatus;
+  /** Where the item is in head (in base for removed items). */
+  file?: string;
+  line?: number;
+  /** Line in base, when the item exists there too and has one. */
+  baseLine?: number;
+  futureBytes: MetricDelta;
+  states: MetricDelta;
+  /** Largest number of bytes held across one await. */
+  heldBytes: MetricDelta;
+  codeBytes: MetricDelta;
+  /** Call sites of the two "async fn resumed after ..." panics. */
+  panicSites: MetricDelta;
+  /** What grew inside the future, largest growth first; empty unless the future grew. */
+  grew: GrowthCause[];
+}
+
+export interface ReportSide {
+  root: string;
+  toolVersion: string;
+  toolchain: string;
+  profile: string;
+  items: number;
+}
+
+export interface ReportDiff {
+  schemaVersion: number;
+  base: ReportSide;
+  head: ReportSide;
+  /** Every matched, added and removed item; sorted by crate, name, kind, then occurrence. */
+  items: ItemDiff[];
+  findings: { new: Finding[]; fixed: Finding[] };
+  totals: { futureBytes: MetricDelta; codeBytes: MetricDelta };
+  /** Things that make the comparison less trustworthy (different profile or toolchain, ambiguous matches). */
+  warnings: string[];
+  summary: string;
+}
+
+/** Identity of an item across versions. */
+export function itemKey(item: { crate: string; name: string; kind: string }): string {
+  return `${item.crate}\u0000${item.name}\u0000${item.kind}`;
+}
+
+function delta(base: number | null | undefined, head: number | null | undefined): MetricDelta {
+  const b = base ?? null;
+  const h = head ?? null;
+  return { base: b, head: h, delta: b === null || h === null ? null : h - b };
+}
+
+function maxHeld(item: AnalyzedItem): number | null {
+  if (item.heldAcrossAwait.length === 0) return item.futureBytes === null ? null : 0;
+  return Math.max(...item.heldAcrossAwait.map((h) => h.bytes));
+}
+
+function panicSiteCount(item: AnalyzedItem): number | null {
+  return item.panicSites ? item.panicSites.resumed + item.panicSites.resumedPanic : null;
+}
+
+function byLocation(a: AnalyzedItem, b: AnalyzedItem): number {
+  return (
+    (a.file ?? '').localeCompare(b.file ?? '') ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    (a.futureBytes ?? -1) - (b.futureBytes ?? -1)
+  );
+}
+
+function groupByKey(items: AnalyzedItem[]): Map<string, AnalyzedItem[]> {
+  const groups = new Map<string, AnalyzedItem[]>();
+  for (const item of items) {
+    const key = itemKey(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  for (const group of groups.values()) group.sort(byLocation);
+  return groups;
+}
+
+interface Sized {
+  bytes: number;
+  state: string;
+  line?: number;
+  type?: string;
+  what: GrowthCause['what'];
+  name: string;
+}
+
+/** Largest size of each held field and each awaited child, keyed by what it is (not where it is). */
+function contents(item: AnalyzedItem): Map<string, Sized> {
+  const out = new Map<string, Sized>();
+  const keep = (key: string, s: Sized) => {
+    const prev = out.get(key);
+    if (!prev || s.bytes > prev.bytes) out.set(key, s);
+  };
+  for (const held of item.heldAcrossAwait) {
+    for (const f of held.fields) {
+      if (f.kind === 'padding' || f.kind === 'awaitee') continue;
+      keep(`field ${f.kind} ${f.name}`, {
+        what: 'field',
+        name: f.name,
+        bytes: f.bytes,
+        state: held.state,
+        ...(held.line !== undefined ? { line: held.line } : {}),
+        ...(f.type !== undefined ? { type: f.type } : {}),
+      });
+    }
+  }
+  for (const c of item.children) {
+    const name = c.item ?? c.typeName;
+    keep(`awaitee ${name}`, { what: 'awaitee', name, bytes: c.bytes, state: c.state, type: c.typeName });
+  }
+  return out;
+}
+
+/** Fields and awaited futures that are bigger in head than in base (or new in head), largest growth first. */
+export function growthCauses(base: AnalyzedItem, head: AnalyzedItem): GrowthCause[] {
+  const before = contents(base);
+  const causes: GrowthCause[] = [];
+  for (const [key, h] of contents(head)) {
+    const b = before.get(key);
+    const d = h.bytes - (b?.bytes ?? 0);
+    if (d <= 0) continue;
+    causes.push({
+      what: h.what,
+      name: h.name,
+      state: h.state,
+      ...(h.line !== undefined ? { line: h.line } : {}),
+      ...(h.type !== undefined ? { type: h.type } : {}),
+      baseBytes: b ? b.bytes : null,
+      headBytes: h.bytes,
+      delta: d,
+    });
+  }
+  return causes.sort((x, y) => y.delta - x.delta || x.name.localeCompare(y.name));
+}
+
+function compareItems(base: AnalyzedItem, head: AnalyzedItem): ItemDiff {
+  const d: ItemDiff = {
+    crate: head.crate,
+    name: head.name,
+    kind: head.kind,
+    status: 'unchanged',
+    ...(head.file !== undefined ? { file: head.file } : {}),
+    ...(head.line !== undefined ? { line: head.line } : {}),
+    ...(base.line !== undefined ? { baseLine: base.line } : {}),
+    futureBytes: delta(base.futureBytes, head.futureBytes),
+    states: delta(base.states, head.states),
+    heldBytes: delta(maxHeld(base), maxHeld(head)),
+    codeBytes: delta(base.code?.codeBytes, head.code?.codeBytes),
+    panicSites: delta(panicSiteCount(base), panicSiteCount(head)),
+    grew: [],
+  };
+  const metrics = [d.futureBytes, d.states, d.heldBytes, d.codeBytes, d.panicSites];
+  // A metric measured on one side only is a change too (e.g. the layout disappeared from rustc's output).
+  if (metrics.some((m) => m.delta !== 0 && !(m.base === null && m.head === null))) d.status = 'changed';
+  if ((d.futureBytes.delta ?? 0) > 0 || (d.heldBytes.delta ?? 0) > 0) d.grew = growthCauses(base, head);
+  return d;
+}
+
+function oneSided(item: AnalyzedItem, status: 'added' | 'removed'): ItemDiff {
+  const side = (v: number | null | undefined) =>
+    status === 'added' ? delta(null, v ?? null) : delta(v ?? null, null);
+  return {
+    crate: item.crate,
+    name: item.name,
+    kind: item.kind,
+    status,
+    ...(item.file !== undefined ? { file: item.file } : {}),
+    ...(item.line !== undefined ? { line: item.line } : {}),
+    futureBytes: side(item.futureBytes),
+    states: side(item.states),
+    heldBytes: side(maxHeld(item)),
+    codeBytes: side(item.code?.codeBytes),
+    panicSites: side(panicSiteCount(item)),
+    grew: [],
+  };
+}
+
+/** An AnalysisReport keeps findings on their items; there is no separate top-level list. */
+function allFindings(report: AnalysisReport): Finding[] {
+  return report.items.flatMap((i) => i.findings);
+}
+
+function findingKey(f: Finding): string {
+  return `${f.rule}\u0000${f.item ?? ''}\u0000${f.message}`;
+}
+
+/** Multiset difference by rule + item + message: a finding that only moved lines is neither new nor fixed. */
+function findingChanges(base: Finding[], head: Finding[]): { new: Finding[]; fixed: Finding[] } {
+  const minus = (a: Finding[], b: Finding[]) => {
+    const counts = new Map<string, number>();
+    for (const f of b) counts.set(findingKey(f), (counts.get(findingKey(f)) ?? 0) + 1);
+    return a.filter((f) => {
+      const n = counts.get(findingKey(f)) ?? 0;
+      if (n > 0) counts.set(findingKey(f), n - 1);
+      return n === 0;
+    });
+  };
+  return { new: minus(head, base), fixed: minus(base, head) };
+}
+
+function sum(items: AnalyzedItem[], get: (i: AnalyzedItem) => number | null | undefined): number | null {
+  let total = 0;
+  let any = false;
+  for (const i of items) {
+    const v = get(i);
+    if (v === null || v === undefined) continue;
+    total += v;
+    any = true;
+  }
+  return any ? total : null;
+}
+
+function side(r: AnalysisReport): ReportSide {
+  return {
+    root: r.root,
+    toolVersion: r.tool.version,
+    toolchain: r.build.toolchain,
+    profile: r.build.profile,
+    items: r.items.length,
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function summarize(diff: Omit<ReportDiff, 'summary'>): string {
+  const count = (s: ItemStatus) => diff.items.filter((i) => i.status === s).length;
+  const grown = diff.items.filter((i) => i.status === 'changed' && (i.futureBytes.delta ?? 0) > 0);
+  const shrunk = diff.items.filter((i) => i.status === 'changed' && (i.futureBytes.delta ?? 0) < 0);
+  const parts: string[] = [];
+  const total = (xs: ItemDiff[]) => xs.reduce((s, i) => s + (i.futureBytes.delta ?? 0), 0);
+  if (grown.length) parts.push(`${plural(grown.length, 'future')} grew (${signedBytes(total(grown))})`);
+  if (shrunk.length) parts.push(`${plural(shrunk.length, 'future')} shrank (${signedBytes(total(shrunk))})`);
+  const otherChanged = count('changed') - grown.length - shrunk.length;
+  if (otherChanged) parts.push(`${plural(otherChanged, 'item')} changed in states or code`);
+  if (count('added')) parts.push(`${count('added')} added`);
+  if (count('removed')) parts.push(`${count('removed')} removed`);
+  if (diff.findings.new.length) parts.push(plural(diff.findings.new.length, 'new finding'));
+  if (diff.findings.fixed.length) parts.push(`${diff.findings.fixed.length} fixed`);
+  if (parts.length === 0) return `no change in ${plural(count('unchanged'), 'async item')}`;
+  return parts.join(', ');
+}
+
+/**
+ * Pure comparison of two reports. Items that share crate + name + kind (e.g. two `{async block}`s in one fn)
+ * are paired in source order (file, line, column): the i-th in base with the i-th in head; the count of such
+ * groups is reported in `warnings` because reordering them would pair them differently.
+ */
+export function diffReports(base: AnalysisReport, head: AnalysisReport): ReportDiff {
+  const baseGroups = groupByKey(base.items);
+  const headGroups = groupByKey(head.items);
+  const keys = [...new Set([...baseGroups.keys(), ...headGroups.keys()])].sort();
+  const items: ItemDiff[] = [];
+  let ambiguous = 0;
+  let example = '';
+  for (const key of keys) {
+    const b = baseGroups.get(key) ?? [];
+    const h = headGroups.get(key) ?? [];
+    if (b.length > 1 || h.length > 1) {
+      ambiguous++;
+      example ||= (h[0] ?? b[0])!.name;
+    }
+    for (let i = 0; i < Math.max(b.length, h.length); i++) {
+      const bi = b[i];
+      const hi = h[i];
+      if (bi && hi) items.push(compareItems(bi, hi));
+      else if (hi) items.push(oneSided(hi, 'added'));
+      else if (bi) items.push(oneSided(bi, 'removed'));
+    }
+  }
+  const warnings: string[] = [];
+  if (base.build.profile !== head.build.profile) {
+    warnings.push(
+      `profiles differ (base '${base.build.profile}', head '${head.build.profile}'): layouts depend on debug_assertions, compare like with like`,
+    );
+  }
+  if (base.build.toolchain !== head.build.toolchain) {
+    warnings.push(`toolchains differ (base '${base.build.toolchain}', head '${head.build.toolchain}')`);
+  }
+  if (ambiguous > 0) {
+    warnings.push(
+      `${plural(ambiguous, 'name')} occur more than once (first: '${example}'); those items were paired in source order`,
+    );
+  }
+  const partial: Omit<ReportDiff, 'summary'> = {
+    schemaVersion: DIFF_SCHEMA_VERSION,
+    base: side(base),
+    head: side(head),
+    items,
+    findings: findingChanges(allFindings(base), allFindings(head)),
+    totals: {
+      futureBytes: delta(
+        sum(base.items, (i) => i.futureBytes),
+        sum(head.items, (i) => i.futureBytes),
+      ),
+      codeBytes: delta(
+        sum(base.items, (i) => i.code?.codeBytes),
+        sum(head.items, (i) => i.code?.codeBytes),
+      ),
+    },
+    warnings,
+  };
+  return { ...partial, summary: summarize(partial) };
+}

@@ -1,0 +1,35 @@
+// Small formatting helpers shared by the human and Markdown renderings of diffs and checks.
+import type { GrowthCause, ItemDiff, MetricDelta } from './diff.ts';
+import { signedBytes } from './units.ts';
+
+/** `256 B → 768 B (+512 B)`, `768 B (new)`, `-` when unmeasured; `unit` is '' for counts. */
+export function formatDelta(m: MetricDelta, unit = ' B'): string {
+  const v = (n: number | null) => (n === null ? '-' : `${n}${unit}`);
+  if (m.base === null && m.head === null) return '-';
+  if (m.base === null) return `${v(m.head)} (new)`;
+  if (m.head === null) return `${v(m.base)} (gone)`;
+  if (m.delta === 0) return v(m.head);
+  const d = m.delta ?? 0;
+  const signed = unit === ' B' ? signedBytes(d) : d > 0 ? `+${d}` : `\u2212${-d}`;
+  return `${v(m.base)} \u2192 ${v(m.head)} (${signed})`;
+}
+
+export const STATUS_MARK: Record<ItemDiff['status'], string> = {
+  changed: '~',
+  added: '+',
+  removed: '-',
+  unchanged: ' ',
+};
+
+/** `field `.buf` in Suspend0 (await at line 12): 256 B → 768 B (+512 B)`. */
+export function formatCause(c: GrowthCause, code: (s: string) => string = (s) => `\`${s}\``): string {
+  const where = `${c.state}${c.line !== undefined ? `, await at line ${c.line}` : ''}`;
+  const what = c.what === 'field' ? `field ${code(c.name)}` : `awaited ${code(c.name)}`;
+  const sizes = c.baseBytes === null ? `${c.headBytes} B (new)` : `${c.baseBytes} B \u2192 ${c.headBytes} B`;
+  return `${what} in ${where}: ${sizes} (${signedBytes(c.delta)})`;
+}
+
+export function location(file: string | undefined, line: number | undefined): string {
+  if (!file) return '';
+  return line !== undefined ? `${file}:${line}` : file;
+}

@@ -1,0 +1,483 @@
+// One cargo build of the user's crate or workspace that yields everything `analyze` reads: the MIR of
+// every crate (`--emit=mir,link`; the .mir lands beside the rlib), each crate's -Zprint-type-sizes output
+// filed per crate by our RUSTC_WRAPPER, and v0 symbol names for the machine-code work.
+//
+// Choices worth knowing:
+// * Dedicated target dir `<workspace target dir>/asyncbloat/`: our flags differ from the user's, so
+//   sharing their target dir would rebuild (and invalidate) their cache every time.
+// * CARGO_INCREMENTAL=0: an incremental rustc prints no type sizes for work it took from its cache.
+// * Fresh crates print nothing either. The wrapper's capture for a crate is named after cargo's unit hash
+//   (`<crate>-<hash>`, the stem of its .rlib/.mir), which changes whenever anything about the unit does; so
+//   when cargo reports a unit `fresh`, the capture from the run that compiled it is still the right one and
+//   is reused (`typeSizesReused`). A fresh unit without a capture is reported in `warnings`.
+// * The user's rustflags are kept: cargo would drop config `build.rustflags` once RUSTFLAGS is set, so we
+//   resolve them like cargo (rustflags.ts) and pass them plus ours as CARGO_ENCODED_RUSTFLAGS.
+// * cargo runs in the manifest's directory, so that crate's `.cargo/config.toml` (e.g. a vendored or
+//   offline source) applies as it would for `cargo build` there.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../cli/errors.ts';
+import { workspaceMetadata } from './metadata.ts';
+import { OUT_DIR_ENV } from './rustc-wrapper.ts';
+import { userRustflags } from './rustflags.ts';
+import { detectToolchain, type Toolchain } from './toolchain.ts';
+
+/** The flags asyncbloat adds to every rustc invocation. */
+export const ANALYSIS_RUSTFLAGS = ['--emit=mir,link', '-Zprint-type-sizes', '-Csymbol-mangling-version=v0'];
+
+/** Cargo's own selection flags, with cargo's names. */
+export interface CargoSelection {
+  manifestPath?: string;
+  package?: string[];
+  workspace?: boolean;
+  features?: string[];
+  allFeatures?: boolean;
+  noDefaultFeatures?: boolean;
+  target?: string;
+  release?: boolean;
+  profile?: string;
+  lib?: boolean;
+  bin?: string[];
+  example?: string[];
+  offline?: boolean;
+}
+
+export interface BuildOptions extends CargoSelection {
+  /** Return dependency crates' outputs too (all crates are built either way). */
+  deps?: boolean;
+  /** Directory to start from when there is no manifestPath (default: process.cwd()). */
+  cwd?: string;
+  /** Base environment (default process.env); tests use it to change PATH or CARGO_TARGET_DIR. */
+  env?: NodeJS.ProcessEnv;
+  /** Use a rustup nightly toolchain when one is installed (default false; see toolchain.ts). */
+  preferNightly?: boolean;
+  /** One-line status on stderr (default: when stderr is a TTY). */
+  progress?: boolean;
+  /** Where cargo's warnings and errors go (default: process.stderr). */
+  log?: (text: string) => void;
+}
+
+export interface CrateOutputs {
+  /** rustc's crate name (`driver_app`), as in MIR and symbols. */
+  crateName: string;
+  /** Cargo target name (`driver-app`). */
+  targetName: string;
+  /** Cargo target kind: `lib`, `bin`, `example`, `proc-macro`, `cdylib`, ... */
+  kind: string[];
+  crateTypes: string[];
+  packageId: string;
+  packageName: string;
+  version: string;
+  member: boolean;
+  manifestDir: string;
+  srcPath: string;
+  /** `<crate>-<hash>`: the stem of this unit's .rlib/.mir/capture; null when it could not be found. */
+  unit: string | null;
+  fresh: boolean;
+  mir: string[];
+  typeSizes: string[];
+  /** True when the type sizes come from an earlier run because cargo found the unit fresh. */
+  typeSizesReused: boolean;
+}
+
+export interface FinalArtifact {
+  kind: 'bin' | 'example' | 'rlib' | 'cdylib' | 'staticlib' | 'dylib' | 'proc-macro';
+  path: string;
+  crateName: string;
+  packageId: string;
+}
+
+export interface BuildArtifacts {
+  /** Cargo profile name: `dev`, `release` or a custom one. Layouts differ between profiles. */
+  profile: string;
+  target?: string;
+  toolchain: Toolchain;
+  workspaceRoot: string;
+  /** The dedicated target dir used for this build. */
+  targetDir: string;
+  /** The user's rustflags that were kept, and where they came from. */
+  userRustflags: { flags: string[]; source: string | null };
+  crates: CrateOutputs[];
+  artifacts: FinalArtifact[];
+  /** Things that did not go as expected but did not stop the build (missing captures, stray output). */
+  warnings: string[];
+}
+
+/** The build failed; cargo's messages were already shown through `log` and are kept in `stderr`. */
+export class CargoBuildError extends UserError {
+  constructor(
+    message: string,
+    help: string,
+    readonly stderr: string,
+  ) {
+    super(message, help);
+    this.name = 'CargoBuildError';
+  }
+}
+
+/** The command that runs the wrapper: the bundle next to this module, or the source through tsx in dev. */
+export function wrapperCommand(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  const dir = dirname(here);
+  if (here.endsWith('.js')) return [process.execPath, join(dir, 'rustc-wrapper.js')];
+  // Running from src/ (tests, tsx): use the built wrapper unless the source is newer than the build.
+  const source = join(dir, 'rustc-wrapper.ts');
+  const built = resolve(dir, '../../dist/rustc-wrapper.js');
+  if (existsSync(built) && statSync(built).mtimeMs >= statSync(source).mtimeMs) {
+    return [process.execPath, built];
+  }
+  return [process.execPath, '--import', import.meta.resolve('tsx'), source];
+}
+
+const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** cargo needs one executable for RUSTC_WRAPPER: a tiny shell script that execs node on the wrapper. */
+function writeShim(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const shim = join(dir, 'rustc-wrapper.sh');
+  // Invocations without --crate-name (`rustc -vV`) have nothing to capture: they skip node's start-up.
+  const text = [
+    '#!/bin/sh',
+    '# Written by asyncbloat: the RUSTC_WRAPPER of its analysis build (see src/cargo/rustc-wrapper.ts).',
+    'case " $* " in *" --crate-name "*) ;; *) exec "$@" ;; esac',
+    `exec ${wrapperCommand().map(shQuote).join(' ')} "$@"`,
+    '',
+  ].join('\n');
+  const tmp = `${shim}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, shim);
+  return shim;
+}
+
+export function profileName(sel: CargoSelection): string {
+  if (sel.release && sel.profile && sel.profile !== 'release') {
+    throw new UserError(
+      `conflicting usage of --profile=${sel.profile} and --release`,
+      'use only one of them; --release is the same as --profile release',
+    );
+  }
+  return sel.profile ?? (sel.release ? 'release' : 'dev');
+}
+
+/** The `cargo build` arguments for a selection (without the ones the driver adds). */
+export function cargoBuildArgs(sel: CargoSelection): string[] {
+  const args: string[] = [];
+  if (sel.manifestPath) args.push('--manifest-path', sel.manifestPath);
+  for (const p of sel.package ?? []) args.push('--package', p);
+  if (sel.workspace) args.push('--workspace');
+  if (sel.features && sel.features.length > 0) args.push('--features', sel.features.join(','));
+  if (sel.allFeatures) args.push('--all-features');
+  if (sel.noDefaultFeatures) args.push('--no-default-features');
+  if (sel.target) args.push('--target', sel.target);
+  const profile = profileName(sel);
+  if (profile !== 'dev') args.push('--profile', profile);
+  if (sel.lib) args.push('--lib');
+  for (const b of sel.bin ?? []) args.push('--bin', b);
+  for (const e of sel.example ?? []) args.push('--example', e);
+  if (sel.offline) args.push('--offline');
+  return args;
+}
+
+function resolveManifest(manifestPath: string | undefined, cwd: string): string | undefined {
+  if (!manifestPath) return undefined;
+  let p = resolve(cwd, manifestPath);
+  if (existsSync(p) && statSync(p).isDirectory()) p = join(p, 'Cargo.toml');
+  if (!existsSync(p)) {
+    throw new UserError(
+      `no Cargo.toml at ${p}`,
+      'pass the path of a crate or workspace manifest: --manifest-path path/to/Cargo.toml',
+    );
+  }
+  return p;
+}
+
+/** `path+file:///x/core#driver-core@0.1.0` or `registry+https://...#tokio@1.24.2` or `path+file:///x/foo#0.1.0`. */
+export function parsePackageId(id: string): { name: string; version: string } {
+  const frag = id.slice(id.lastIndexOf('#') + 1);
+  const at = frag.lastIndexOf('@');
+  if (at >= 0) return { name: frag.slice(0, at), version: frag.slice(at + 1) };
+  const path = id.slice(0, id.lastIndexOf('#')).replace(/\/+$/, '');
+  return { name: path.slice(path.lastIndexOf('/') + 1), version: frag };
+}
+
+interface ArtifactMessage {
+  reason: 'compiler-artifact';
+  package_id: string;
+  manifest_path: string;
+  target: { name: string; kind: string[]; crate_types: string[]; src_path: string };
+  filenames: string[];
+  executable: string | null;
+  fresh: boolean;
+}
+
+const HASHED = /-[0-9a-f]{16}$/;
+
+/**
+ * Finds a unit's `<crate>-<hash>` stem and output dir. Libraries list their hashed .rmeta/.rlib in deps/;
+ * bins, examples and cdylibs list only the uplifted copy (`target/debug/app`), which cargo hard-links from
+ * `deps/app-<hash>`: the file in deps/ with the same inode is the one.
+ */
+function findUnit(msg: ArtifactMessage, crate: string): { outDir: string; stem: string } | undefined {
+  const paths = [...msg.filenames, ...(msg.executable ? [msg.executable] : [])];
+  for (const f of paths) {
+    const stem = unitStem(basename(f), crate);
+    if (stem) return { outDir: dirname(f), stem };
+  }
+  for (const f of paths) {
+    if (!existsSync(f)) continue;
+    const ino = statSync(f).ino;
+    const ext = extname(f);
+    for (const dir of [join(dirname(f), 'deps'), dirname(f)]) {
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir)) {
+        if (extname(name) !== ext) continue;
+        const stem = unitStem(name, crate);
+        if (stem && statSync(join(dir, name)).ino === ino) return { outDir: dir, stem };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `libtokio-0123456789abcdef.rlib` -> `tokio-0123456789abcdef` for crate `tokio`; undefined if not hashed. */
+export function unitStem(fileName: string, crate: string): string | undefined {
+  const noExt = fileName.slice(0, fileName.length - extname(fileName).length);
+  for (const stem of [noExt, noExt.replace(/^lib/, '')]) {
+    if (stem.startsWith(`${crate}-`) && HASHED.test(stem) && stem.length === crate.length + 17) return stem;
+  }
+  return undefined;
+}
+
+function finalArtifacts(msg: ArtifactMessage, crate: string): FinalArtifact[] {
+  const out: FinalArtifact[] = [];
+  const base = { crateName: crate, packageId: msg.package_id };
+  if (msg.executable) {
+    out.push({ ...base, kind: msg.target.kind.includes('example') ? 'example' : 'bin', path: msg.executable });
+  }
+  for (const f of msg.filenames) {
+    if (f === msg.executable) continue;
+    const ext = extname(f);
+    if (ext === '.rlib') out.push({ ...base, kind: 'rlib', path: f });
+    else if (ext === '.a' || ext === '.lib') out.push({ ...base, kind: 'staticlib', path: f });
+    else if (ext === '.so' || ext === '.dylib' || ext === '.dll') {
+      const kind = msg.target.crate_types.includes('proc-macro')
+        ? 'proc-macro'
+        : msg.target.crate_types.includes('cdylib')
+          ? 'cdylib'
+          : 'dylib';
+      out.push({ ...base, kind, path: f });
+    }
+  }
+  return out;
+}
+
+/** cargo's own progress lines on stderr; the status line replaces them. */
+const CARGO_STATUS =
+  /^\s*(Compiling|Fresh|Finished|Locking|Blocking|Checking|Building|Updating|Adding|Downloading|Downloaded|Packaging|Dirty)\s/;
+
+class StatusLine {
+  private shown = false;
+  constructor(
+    private readonly enabled: boolean,
+    private readonly write: (s: string) => void,
+  ) {}
+  show(text: string): void {
+    if (!this.enabled) return;
+    this.write(`\r\x1b[2K${text}`);
+    this.shown = true;
+  }
+  clear(): void {
+    if (!this.shown) return;
+    this.write('\r\x1b[2K');
+    this.shown = false;
+  }
+}
+
+export async function buildForAnalysis(options: BuildOptions = {}): Promise<BuildArtifacts> {
+  const baseEnv = options.env ?? process.env;
+  const startDir = resolve(options.cwd ?? process.cwd());
+  const manifestPath = resolveManifest(options.manifestPath, startDir);
+  const cwd = manifestPath ? dirname(manifestPath) : startDir;
+  const profile = profileName(options);
+  const log = options.log ?? ((s: string) => process.stderr.write(s));
+  const progress = options.progress ?? process.stderr.isTTY === true;
+
+  const toolchain = await detectToolchain({ env: baseEnv, cwd, preferNightly: options.preferNightly });
+  const toolEnv = { ...baseEnv, ...toolchain.env };
+  const meta = await workspaceMetadata({ cwd, env: toolEnv, manifestPath, offline: options.offline });
+  const targetDir = join(meta.targetDirectory, 'asyncbloat');
+  const captureDir = join(targetDir, 'captures');
+  const shim = writeShim(targetDir);
+
+  const triple = options.target ?? toolchain.host;
+  const user = await userRustflags({
+    dir: cwd,
+    env: baseEnv,
+    triple,
+    cfgs: () => rustcCfgs(toolEnv, cwd, options.target),
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...toolEnv,
+    CARGO_INCREMENTAL: '0',
+    CARGO_ENCODED_RUSTFLAGS: [...user.flags, ...ANALYSIS_RUSTFLAGS].join('\x1f'),
+    RUSTC_WRAPPER: shim,
+    [OUT_DIR_ENV]: captureDir,
+    CARGO_TERM_PROGRESS_WHEN: 'never',
+  };
+  // Both would bypass the capture: RUSTFLAGS is folded into CARGO_ENCODED_RUSTFLAGS above, and a workspace
+  // wrapper (clippy-driver and the like) is not what the user wants measured.
+  delete env.RUSTFLAGS;
+  delete env.RUSTC_WORKSPACE_WRAPPER;
+  if (process.stderr.isTTY && env.CARGO_TERM_COLOR === undefined && options.log === undefined) {
+    env.CARGO_TERM_COLOR = 'always';
+  }
+
+  const args = [
+    'build',
+    '--message-format=json-render-diagnostics',
+    '--target-dir',
+    targetDir,
+    ...cargoBuildArgs({ ...options, manifestPath }),
+  ];
+  const status = new StatusLine(progress, log);
+  const messages: ArtifactMessage[] = [];
+  const stray = { count: 0, example: '' };
+  const stderrLines: string[] = [];
+
+  const child = spawn('cargo', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
+  });
+  const stdoutDone = (async () => {
+    for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
+      let msg: { reason?: string } | undefined;
+      if (line.startsWith('{')) {
+        try {
+          msg = JSON.parse(line) as { reason?: string };
+        } catch {
+          msg = undefined;
+        }
+      }
+      if (!msg) {
+        // rustc's stdout that is not a type-size line (a proc macro printing, a failed capture): keep count.
+        stray.count++;
+        stray.example ||= line;
+        continue;
+      }
+      if (msg.reason === 'compiler-artifact') {
+        const a = msg as ArtifactMessage;
+        messages.push(a);
+        status.show(`  asyncbloat: built ${messages.length} crates (${a.target.name})`);
+      }
+    }
+  })();
+  const stderrDone = (async () => {
+    for await (const line of createInterface({ input: child.stderr, crlfDelay: Infinity })) {
+      stderrLines.push(line);
+      if (CARGO_STATUS.test(line)) continue;
+      status.clear();
+      log(`${line}\n`);
+    }
+  })();
+  const code = await exited;
+  await Promise.all([stdoutDone, stderrDone]);
+  status.clear();
+  if (code !== 0) {
+    throw new CargoBuildError(
+      `could not build ${manifestPath ?? cwd} for analysis (cargo exited with code ${code})`,
+      'the errors above are cargo’s; asyncbloat needs a crate that builds',
+      stderrLines.join('\n'),
+    );
+  }
+
+  const members = new Set(meta.members.map((m) => m.id));
+  const warnings: string[] = [];
+  if (stray.count > 0) {
+    warnings.push(
+      `${stray.count} line(s) of compiler output on stdout were neither cargo messages nor type sizes; first: ${stray.example}`,
+    );
+  }
+  const crates: CrateOutputs[] = [];
+  const artifacts: FinalArtifact[] = [];
+  for (const msg of messages) {
+    // Build scripts are compiled crates too, but their code never runs in the user's program.
+    if (msg.target.kind.includes('custom-build')) continue;
+    const member = members.has(msg.package_id);
+    if (!member && !options.deps) continue;
+    const crateName = msg.target.name.replace(/-/g, '_');
+    const unit = findUnit(msg, crateName);
+    const pkg = parsePackageId(msg.package_id);
+    const out: CrateOutputs = {
+      crateName,
+      targetName: msg.target.name,
+      kind: msg.target.kind,
+      crateTypes: msg.target.crate_types,
+      packageId: msg.package_id,
+      packageName: pkg.name,
+      version: pkg.version,
+      member,
+      manifestDir: dirname(msg.manifest_path),
+      srcPath: msg.target.src_path,
+      unit: unit?.stem ?? null,
+      fresh: msg.fresh,
+      mir: [],
+      typeSizes: [],
+      typeSizesReused: false,
+    };
+    if (!unit) {
+      warnings.push(`cannot find the build outputs of ${crateName} (${msg.package_id}) in ${msg.filenames[0]}`);
+    } else {
+      const mir = join(unit.outDir, `${unit.stem}.mir`);
+      if (existsSync(mir)) out.mir.push(mir);
+      else warnings.push(`no MIR was emitted for ${crateName} (expected ${mir})`);
+      const sizes = join(captureDir, 'type-sizes', `${unit.stem}.txt`);
+      if (existsSync(sizes)) {
+        out.typeSizes.push(sizes);
+        out.typeSizesReused = msg.fresh;
+      } else {
+        warnings.push(
+          `no type sizes were captured for ${crateName} (${unit.stem}${msg.fresh ? ', up to date from an earlier build' : ''}); delete ${targetDir} to rebuild it`,
+        );
+      }
+    }
+    crates.push(out);
+    artifacts.push(...finalArtifacts(msg, crateName));
+  }
+  return {
+    profile,
+    ...(options.target ? { target: options.target } : {}),
+    toolchain,
+    workspaceRoot: meta.workspaceRoot,
+    targetDir,
+    userRustflags: user,
+    crates,
+    artifacts,
+    warnings,
+  };
+}
+
+/** `rustc --print cfg`, for evaluating `target.'cfg(..)'.rustflags` in cargo configs. */
+function rustcCfgs(env: NodeJS.ProcessEnv, cwd: string, target?: string): Promise<ReadonlySet<string>> {
+  const args = ['--print', 'cfg', ...(target ? ['--target', target] : [])];
+  return new Promise((done, fail) => {
+    const child = spawn(env.RUSTC || 'rustc', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (code === 0) done(new Set(out.split('\n').filter(Boolean)));
+      else fail(new UserError(`\`rustc --print cfg\` failed: ${err.trim()}`));
+    });
+  });
+}

@@ -1,0 +1,128 @@
+// What `asyncbloat fix` does end to end, minus the CLI: run the fix loop on a scratch copy, turn the result
+// into per-file changes, print them as diffs, or write them into the crate in one transaction and verify.
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { UserError } from '../cli/errors.ts';
+import type { Finding } from '../model/finding.ts';
+import { type AppliedFix, runFixLoop, type ScanFn } from './fix-loop.ts';
+import { checkVcs, type VcsOptions } from './git-state.ts';
+import { preferCallerUpdates } from './rewrites/no-await-callers.ts';
+import { findCrateRoot, makeScratchCopy } from './scratch-copy.ts';
+import { unifiedDiff } from './unified-diff.ts';
+import { type CheckResult, cargoCheck, verifyOrRollback } from './verify.ts';
+import { WriteTransaction } from './write-files.ts';
+
+export interface FileChange {
+  /** Relative to the crate root, forward slashes. */
+  file: string;
+  before: Buffer;
+  after: Buffer;
+  /** Fixes whose edits touched this file. */
+  fixes: AppliedFix[];
+}
+
+export interface FixPlan {
+  crateRoot: string;
+  changes: FileChange[];
+  applied: AppliedFix[];
+  rounds: number;
+  /** Fixable findings left when the round bound was reached (paths relative to the crate root). */
+  remaining: Finding[];
+}
+
+export interface PlanOptions {
+  /** Crate directory, or a path inside it to limit the scan to. */
+  path: string;
+  scan: ScanFn;
+  rules?: readonly string[];
+  maxRounds?: number;
+}
+
+/** Computes every fix on a scratch copy; the user's tree is only read. */
+export async function planFixes(options: PlanOptions): Promise<FixPlan> {
+  const crateRoot = findCrateRoot(options.path);
+  const copy = makeScratchCopy(crateRoot);
+  try {
+    const crateRel = relative(copy.sourceRoot, crateRoot);
+    const scanRel = relative(copy.sourceRoot, resolve(options.path));
+    const result = await runFixLoop({
+      dir: resolve(copy.dir, crateRel),
+      scanPath: relative(crateRel, scanRel) || '.',
+      scan: options.scan,
+      refine: (report) => preferCallerUpdates(report, copy.crateDir),
+      ...(options.rules ? { rules: options.rules } : {}),
+      ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
+    });
+    const changes: FileChange[] = [];
+    for (const [file, before] of result.originals) {
+      const after = readFileSync(resolve(copy.crateDir, file));
+      if (after.equals(before)) continue;
+      changes.push({ file, before, after, fixes: result.applied.filter((a) => a.files.includes(file)) });
+    }
+    changes.sort((a, b) => a.file.localeCompare(b.file));
+    return {
+      crateRoot,
+      changes,
+      applied: result.applied,
+      rounds: result.rounds,
+      remaining: result.remaining,
+    };
+  } finally {
+    copy.remove();
+  }
+}
+
+/** One header line per fix: what it does, where, and the behaviour change it brings, if any. */
+export function fixHeader(fix: AppliedFix): string {
+  // Lines of later rounds count in the text as the earlier rounds left it.
+  const where =
+    fix.round > 1 ? `${fix.file}:${fix.line} after round ${fix.round - 1}` : `${fix.file}:${fix.line}`;
+  const what = `${fix.rule}: ${fix.description} (${where})`;
+  return fix.caveat ? `${what}; note: ${fix.caveat}` : what;
+}
+
+/** All changes as git-style unified diffs, each preceded by its fixes' header lines. */
+export function renderDiffs(plan: FixPlan): string {
+  return plan.changes
+    .map((c) =>
+      unifiedDiff(c.file, c.before.toString('utf8'), c.after.toString('utf8'), {
+        header: c.fixes.map(fixHeader),
+      }),
+    )
+    .join('');
+}
+
+export interface WriteOptions extends VcsOptions {
+  verify: boolean;
+  check?: (dir: string) => Promise<CheckResult>;
+}
+
+/**
+ * Writes the plan into the crate. Refuses on a dirty tree like cargo fix; each file is written atomically
+ * and, unless verification is off, `cargo check` must pass or every file is restored. A file that changed
+ * since it was planned is not overwritten.
+ */
+export async function writePlan(plan: FixPlan, options: WriteOptions): Promise<void> {
+  if (plan.changes.length === 0) return;
+  checkVcs(plan.crateRoot, options);
+  const tx = new WriteTransaction(plan.crateRoot);
+  try {
+    for (const c of plan.changes) {
+      const now = readFileSync(resolve(plan.crateRoot, c.file));
+      if (!now.equals(c.before))
+        throw new UserError(
+          `'${c.file}' changed while asyncbloat was working on it`,
+          'run the command again',
+        );
+      tx.write(c.file, c.after);
+    }
+  } catch (e) {
+    tx.rollback();
+    throw e;
+  }
+  if (!options.verify) {
+    tx.commit();
+    return;
+  }
+  await verifyOrRollback(plan.crateRoot, tx, options.check ?? cargoCheck);
+}

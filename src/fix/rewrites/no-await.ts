@@ -1,0 +1,43 @@
+// Rewrite for `no-await` (the variant that keeps the signature callers see): `async fn f(..) -> T { body }`
+// becomes `fn f(..) -> impl Future<Output = T> { ready({ body }) }`. No coroutine is generated; the body
+// runs when `f` is called instead of at the first poll (stated in the diff header). The returned
+// `Ready<T>` holds only the output, so no argument lifetime needs capturing. The variant that drops `async`
+// altogether and updates the callers needs the whole crate: see no-await-callers.ts.
+import type { Node } from '../../readers/rust-source/parser.ts';
+import {
+  activeAttribute,
+  controlFlowProblem,
+  dropAsyncEdit,
+  futureReturnEdits,
+  LAZINESS_CAVEAT,
+  notFixable,
+  placementOf,
+  READY_PATH,
+  type RewriteResult,
+} from './common.ts';
+
+export function rewriteNoAwaitReady(fn: Node, file: string, text: string): RewriteResult {
+  if (fn.type !== 'function_item') return notFixable('only `async fn`s are rewritten');
+  if (placementOf(fn) === 'trait') return notFixable('the signature is declared by a trait');
+  const attr = activeAttribute(fn);
+  if (attr) return notFixable(`the attribute \`#[${attr}]\` may depend on \`async\``);
+  const body = fn.childForFieldName('body');
+  if (!body) return notFixable('the fn has no body');
+  const problem = controlFlowProblem(body);
+  if (problem) return notFixable(problem);
+  const dropAsync = dropAsyncEdit(fn, file, text);
+  const ret = futureReturnEdits(fn, file);
+  if (!dropAsync || !ret) return notFixable('unexpected fn syntax');
+  return {
+    fix: {
+      description: 'return a ready future instead of a coroutine',
+      caveat: LAZINESS_CAVEAT,
+      edits: [
+        dropAsync,
+        ...ret,
+        { file, start: body.startIndex, end: body.startIndex, text: `{ ${READY_PATH}(` },
+        { file, start: body.endIndex, end: body.endIndex, text: ') }' },
+      ],
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Terminal output of `asyncbloat savings`: what each rewritten item saved, the totals, .text per crate and
+// the -Zasync-panic estimate, then the fixes that were measured. Deltas use the `diff` command's format.
+import { formatDelta, STATUS_MARK } from '../budget/render-common.ts';
+import type { Colors } from '../cli/output.ts';
+import { textTable } from '../report/text-table.ts';
+import { fixHeader } from './plan.ts';
+import type { Savings } from './savings.ts';
+
+const HEADER = ['', 'item', 'future', 'states', 'MIR lines', 'poll fn', 'code', 'panic sites (est.)'];
+
+export function renderSavingsHuman(s: Savings, c: Colors): string {
+  const out: string[] = [];
+  if (s.fixes.length === 0) {
+    return `${c.bold('asyncbloat savings')}: nothing to fix, so nothing to measure\n`;
+  }
+  out.push(
+    `${c.bold('asyncbloat savings')}: ${s.fixes.length} fix${s.fixes.length === 1 ? '' : 'es'} applied to a copy and measured ` +
+      c.dim(`(profile ${s.before.profile}, ${s.before.toolchain})`),
+  );
+  for (const w of s.warnings) out.push(`${c.yellow('warning')}: ${w}`);
+  const rows = s.items.map((i) => [
+    STATUS_MARK[i.status],
+    i.status === 'removed' ? `${i.name} ${c.dim('(coroutine removed)')}` : i.name,
+    formatDelta(i.futureBytes),
+    formatDelta(i.states, ''),
+    formatDelta(i.mirLines, ''),
+    formatDelta(i.pollBytes),
+    formatDelta(i.codeBytes),
+    formatDelta(i.panicBytes),
+  ]);
+  const t = s.totals;
+  rows.push([
+    '',
+    c.bold('total'),
+    formatDelta(t.futureBytes),
+    formatDelta(t.states, ''),
+    formatDelta(t.mirLines, ''),
+    formatDelta(t.pollBytes),
+    formatDelta(t.codeBytes),
+    formatDelta(t.panicBytes),
+  ]);
+  out.push(
+    '',
+    textTable(HEADER, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']),
+  );
+  out.push('');
+  for (const k of s.crates) {
+    out.push(
+      `${k.name}: futures ${formatDelta(k.futureBytes)}, async code ${formatDelta(k.asyncCodeBytes)}, .text ${formatDelta(k.textBytes)}`,
+    );
+  }
+  out.push(
+    `estimated -Zasync-panic saving (panic call sites): ${formatDelta(s.asyncPanic)}` +
+      c.dim(' — before → after the fixes'),
+  );
+  out.push(c.dim('MIR lines count coroutine bodies only; a removed coroutine counts 0 after.'));
+  out.push('', c.bold('fixes measured:'));
+  for (const f of s.fixes) out.push(`  ${fixHeader(f)}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,93 @@
+// Writing rewritten sources into the user's crate. Each file is replaced atomically (temporary file in the
+// same directory, then rename, so a crash leaves the old or the new file, never half of one) with its mode
+// kept. A WriteTransaction remembers every file's original bytes so a failed `cargo check` (or any error
+// half-way) can put the tree back byte for byte. Only regular files inside the crate root are written:
+// paths are resolved through symlinks first, so a link pointing out of the crate is refused.
+import {
+  chmodSync,
+  lstatSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { UserError } from '../cli/errors.ts';
+
+/** The real path of `file` (relative to `root` or absolute), refusing anything outside the real root. */
+export function resolveInside(root: string, file: string): string {
+  const realRoot = realpathSync(root);
+  const target = resolve(realRoot, file);
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch (e) {
+    throw new UserError(`cannot write '${file}': ${(e as Error).message}`);
+  }
+  const rel = relative(realRoot, real);
+  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
+    const how = lstatSync(target).isSymbolicLink() ? ` (a symlink to '${real}')` : '';
+    throw new UserError(
+      `refusing to write '${file}'${how}: it is outside the crate root '${realRoot}'`,
+      'asyncbloat fix only edits files inside the crate it was pointed at',
+    );
+  }
+  if (!statSync(real).isFile()) throw new UserError(`refusing to write '${file}': not a regular file`);
+  return real;
+}
+
+/** Replaces `path` with `bytes` via a temporary file in the same directory, keeping the file mode. */
+export function writeAtomic(path: string, bytes: Uint8Array): void {
+  const mode = statSync(path).mode & 0o7777;
+  const tmp = join(dirname(path), `.${basename(path)}.asyncbloat-${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, bytes, { mode });
+    // The umask may have narrowed the mode given to writeFileSync.
+    chmodSync(tmp, mode);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {}
+    throw e;
+  }
+}
+
+export class WriteTransaction {
+  /** Real path -> bytes before the first write in this transaction. */
+  private readonly originals = new Map<string, Buffer>();
+
+  constructor(readonly root: string) {}
+
+  /** Files written so far (real paths). */
+  get touched(): string[] {
+    return [...this.originals.keys()];
+  }
+
+  write(file: string, bytes: Uint8Array): void {
+    const real = resolveInside(this.root, file);
+    if (!this.originals.has(real)) this.originals.set(real, readFileSync(real));
+    writeAtomic(real, bytes);
+  }
+
+  /** Puts back every touched file's original bytes; returns the files it could not restore. */
+  rollback(): { file: string; error: string }[] {
+    const failed: { file: string; error: string }[] = [];
+    for (const [real, bytes] of this.originals) {
+      try {
+        writeAtomic(real, bytes);
+      } catch (e) {
+        failed.push({ file: real, error: (e as Error).message });
+      }
+    }
+    if (failed.length === 0) this.originals.clear();
+    return failed;
+  }
+
+  /** Forgets the originals: the writes stay. */
+  commit(): void {
+    this.originals.clear();
+  }
+}

@@ -1,0 +1,228 @@
+// Attribution of machine code to async items (issue #4): for each coroutine, its poll fn(s), its drop
+// glue and the runtime code instantiated for it, from the function symbols of one or more ELF objects.
+//
+// Matching strategy (MIR path -> symbol). Symbols never carry `{async_fn#0}`; every coroutine is a
+// closure segment. Both sides are reduced to canonical segments (code-paths.ts: generics stripped,
+// legacy `{{closure}}` matching any closure index):
+// * free items: `crate` + the MIR path must equal the symbol path segment by segment;
+// * impl items: MIR says `module::<impl at src/x.rs:L:C: ..>::method::{closure#N}`, symbols say
+//   `<crate::module::Type>::method`, `<crate::Type as crate::Trait>::method` or (legacy inherent)
+//   `crate::module::Type::method`. The method + closure tail must match; a symbol whose self type lives
+//   in the impl's module wins; an optional `selfType` hint (from the source scan) narrows further.
+//   Anything still matching several distinct paths is reported as ambiguous, never guessed.
+// Legacy mangling cannot tell `f::{closure#0}` from `f::{closure#1}`; when two requested coroutines
+// land on one legacy path both are reported ambiguous (build with `-C symbol-mangling-version=v0`).
+import type { CodePart, CodeSize } from '../model/report.ts';
+import { demangle, isRustSymbol } from '../readers/demangle/index.ts';
+import { SHN_LORESERVE, SHN_UNDEF, STT_FUNC, textBytes } from '../readers/elf.ts';
+import type { CodeObject } from './code-objects.ts';
+import {
+  type ClosureSegment,
+  coroutinePathsIn,
+  crateOf,
+  isClosure,
+  isQualified,
+  parseMirPath,
+  type Segment,
+  segmentMatches,
+  segmentText,
+  splitTopLevel,
+  stripGenerics,
+  symbolSegments,
+} from './code-paths.ts';
+
+export interface CoroutineRef {
+  /** Crate name as rustc spells it (`firmware_demo`). */
+  crate: string;
+  /** Crate-relative MIR path: `radio::send::{closure#0}`, `<impl at src/radio.rs:10:1: 10:15>::send::{closure#0}`. */
+  path: string;
+  /** For impl items: the impl's self type name (`Radio`), when known; disambiguates impls in one module. */
+  selfType?: string;
+}
+
+export interface CodeAttribution {
+  coroutine: CoroutineRef;
+  code: CodeSize;
+  /** The coroutine's path as symbols print it (hash-free), when it was found. */
+  symbolPath?: string;
+  /** Several symbol paths (or several requested coroutines) fit; nothing was attributed. */
+  ambiguous?: string[];
+}
+
+export interface CrateCode {
+  crate: string;
+  /** Bytes of every symbol attributed to the crate's coroutines, each symbol counted once. */
+  asyncCodeBytes: number;
+}
+
+export interface CodeSizeResult {
+  items: CodeAttribution[];
+  crates: CrateCode[];
+  /** `.text` (+ `.text.*`) bytes over all objects. */
+  textBytes: number;
+}
+
+/** All local copies of one function name (CGU duplicates, archive members), summed. */
+interface FunctionGroup {
+  name: string;
+  bytes: number;
+  copies: number;
+}
+
+const DROP_FNS = new Set(['core::ptr::drop_in_place', 'core::ptr::drop_glue']);
+
+/** Defined, sized function symbols grouped by raw name (`.llvm.N` ThinLTO suffixes folded in). */
+function functionGroups(objects: CodeObject[]): Map<string, FunctionGroup> {
+  const groups = new Map<string, FunctionGroup>();
+  for (const { elf } of objects) {
+    for (const s of elf.symbols) {
+      if (s.type !== STT_FUNC || s.size === 0 || s.shndx === SHN_UNDEF || s.shndx >= SHN_LORESERVE) continue;
+      const key = s.name.replace(/\.llvm\.\d+$/, '');
+      const g = groups.get(key);
+      if (g) {
+        g.bytes += s.size;
+        g.copies++;
+      } else groups.set(key, { name: key, bytes: s.size, copies: 1 });
+    }
+  }
+  return groups;
+}
+
+const keyOf = (segs: Segment[]): string => segs.map(segmentText).join('::');
+
+interface Role {
+  kind: CodePart['kind'];
+  group: FunctionGroup;
+  demangled: string;
+}
+
+/** The first generic argument list's single argument of `drop_in_place::<X>` / `drop_in_place<X>`. */
+function dropGlueArgument(demangled: string): string | undefined {
+  if (!DROP_FNS.has(stripGenerics(demangled))) return undefined;
+  const open = demangled.indexOf('<');
+  if (open < 0 || !demangled.endsWith('>')) return undefined;
+  return demangled.slice(open + 1, -1);
+}
+
+/** Indexes every function by the coroutine paths it is the poll fn / drop glue / runtime code of. */
+function indexRoles(groups: Map<string, FunctionGroup>): { roles: Map<string, Role[]>; paths: Map<string, Segment[]> } {
+  const roles = new Map<string, Role[]>();
+  const paths = new Map<string, Segment[]>();
+  const add = (segs: Segment[], role: Role): void => {
+    const key = keyOf(segs);
+    paths.set(key, segs);
+    const list = roles.get(key);
+    if (list) {
+      if (!list.some((r) => r.group === role.group)) list.push(role);
+    } else roles.set(key, [role]);
+  };
+  for (const group of groups.values()) {
+    if (!isRustSymbol(group.name)) continue;
+    const demangled = demangle(group.name);
+    if (!demangled.includes('closure')) continue;
+    const own = symbolSegments(demangled);
+    const dropArg = dropGlueArgument(demangled);
+    let ownKey: string | undefined;
+    if (isClosure(own[own.length - 1])) {
+      add(own, { kind: 'poll', group, demangled });
+      ownKey = keyOf(own);
+    } else if (dropArg !== undefined) {
+      const argSegs = symbolSegments(dropArg);
+      if (isClosure(argSegs[argSegs.length - 1]) && coroutinePathsIn(dropArg)[0] === dropArg) {
+        add(argSegs, { kind: 'drop', group, demangled });
+        ownKey = keyOf(argSegs);
+      }
+    }
+    for (const p of coroutinePathsIn(demangled)) {
+      const segs = symbolSegments(p);
+      if (keyOf(segs) !== ownKey) add(segs, { kind: 'runtime', group, demangled });
+    }
+  }
+  return { roles, paths };
+}
+
+function sameNames(a: Segment[], b: Segment[]): boolean {
+  return a.length === b.length && a.every((s, i) => segmentMatches(s, b[i]!));
+}
+
+/** Symbol paths that could be `ref`, strongest evidence first (see the matching strategy above). */
+function candidatesFor(ref: CoroutineRef, paths: Map<string, Segment[]>): string[] {
+  const mir = parseMirPath(ref.path);
+  const strong: string[] = [];
+  const weak: string[] = [];
+  for (const [key, segs] of paths) {
+    if (crateOf(segs) !== ref.crate) continue;
+    if (!mir.viaImpl) {
+      if (segs[0] === ref.crate && sameNames(segs.slice(1), mir.module)) strong.push(key);
+      continue;
+    }
+    if (segs.length <= mir.tail.length || !sameNames(segs.slice(segs.length - mir.tail.length), mir.tail)) continue;
+    const head = segs.slice(0, segs.length - mir.tail.length);
+    const first = head[0];
+    let typePath: string[];
+    if (head.length === 1 && isQualified(first)) typePath = splitTopLevel(first.self);
+    else if (first === ref.crate && head.length >= 2 && head.every((s) => typeof s === 'string')) typePath = head as string[];
+    else continue;
+    const typeName = typePath[typePath.length - 1];
+    if (ref.selfType !== undefined && typeName !== ref.selfType) continue;
+    const inImplModule = sameNames(typePath.slice(0, -1), [ref.crate, ...mir.module]);
+    (inImplModule ? strong : weak).push(key);
+  }
+  return strong.length > 0 ? strong : weak;
+}
+
+function hasLegacyClosure(segs: Segment[]): boolean {
+  return segs.some((s) => isClosure(s) && (s as ClosureSegment).closure === undefined);
+}
+
+function codeSizeOf(roles: Role[]): CodeSize {
+  const parts: CodePart[] = roles.map((r) => ({
+    symbol: r.demangled,
+    kind: r.kind,
+    bytes: r.group.bytes,
+    copies: r.group.copies,
+  }));
+  const order = { poll: 0, drop: 1, runtime: 2 };
+  parts.sort((a, b) => order[a.kind] - order[b.kind] || b.bytes - a.bytes || a.symbol.localeCompare(b.symbol));
+  return {
+    codeBytes: parts.reduce((n, p) => n + p.bytes, 0),
+    parts,
+    inlined: !parts.some((p) => p.kind === 'poll'),
+  };
+}
+
+const EMPTY: CodeSize = { codeBytes: 0, parts: [], inlined: true };
+
+/** Attributes the objects' function symbols to `coroutines`; see the matching strategy at the top. */
+export function attributeCode(objects: CodeObject[], coroutines: CoroutineRef[]): CodeSizeResult {
+  const groups = functionGroups(objects);
+  const { roles, paths } = indexRoles(groups);
+  const resolved = coroutines.map((c) => candidatesFor(c, paths));
+  // Legacy `{{closure}}` paths claimed by more than one requested coroutine cannot be split.
+  const claims = new Map<string, number[]>();
+  resolved.forEach((keys, i) => {
+    if (keys.length === 1) claims.set(keys[0]!, [...(claims.get(keys[0]!) ?? []), i]);
+  });
+  const items: CodeAttribution[] = coroutines.map((coroutine, i) => {
+    const keys = resolved[i]!;
+    if (keys.length > 1) return { coroutine, code: EMPTY, ambiguous: keys };
+    const key = keys[0];
+    if (key === undefined) return { coroutine, code: EMPTY };
+    const claimants = claims.get(key) ?? [];
+    if (claimants.length > 1 && hasLegacyClosure(paths.get(key)!))
+      return { coroutine, code: EMPTY, ambiguous: claimants.map((j) => coroutines[j]!.path) };
+    return { coroutine, code: codeSizeOf(roles.get(key) ?? []), symbolPath: key };
+  });
+  const perCrate = new Map<string, Set<FunctionGroup>>();
+  items.forEach((item, i) => {
+    const set = perCrate.get(item.coroutine.crate) ?? new Set<FunctionGroup>();
+    perCrate.set(item.coroutine.crate, set);
+    const key = resolved[i]!.length === 1 ? resolved[i]![0]! : undefined;
+    if (item.symbolPath !== undefined && key) for (const r of roles.get(key) ?? []) set.add(r.group);
+  });
+  const crates = [...perCrate].map(([crate, set]) => ({
+    crate,
+    asyncCodeBytes: [...set].reduce((n, g) => n + g.bytes, 0),
+  }));
+  return { items, crates, textBytes: objects.reduce((n, o) => n + textBytes(o.elf), 0) };
+}

@@ -1,0 +1,347 @@
+// Reader for rustc's `--emit=mir` text (post-coroutine-transform MIR). Finds every coroutine poll body and
+// the constructor fns that build each coroutine, and measures each body: states, suspend points, blocks,
+// statements, lines, panic paths and drops. Format notes: ../../../shared/reference/rustc-outputs.md §1.
+//
+// Await lines: plain `--emit=mir` carries no source positions at all, so `line` of a suspend point is only
+// known when the MIR was emitted with `-Zmir-include-spans=on` (nightly, or stable with RUSTC_BOOTSTRAP=1).
+// rustc then appends `// scope N at file:l:c: l:c` to every statement; the statement that stores the new
+// state (`discriminant((*_17)) = 3;`) carries the span of the `.await` token itself, which is what we use.
+// `lineInfo` says which of the two kinds of input was read.
+import type { AsyncKind } from '../model/async-item.ts';
+import { balancedBraces, coroutineKind, parseRustcSpan, type RustcSpan, spanOfTypeName } from './mir-span.ts';
+
+export interface MirSuspendPoint {
+  /** `Suspend0`, `Suspend1`, ... (discriminant value minus 3, in source order). */
+  state: string;
+  discriminant: number;
+  /** Basic block that stores this state and returns `Pending`, e.g. `bb8`. */
+  block: string;
+  /** Source position of the `.await` (only with `-Zmir-include-spans`). */
+  line?: number;
+  column?: number;
+  /** Type of the future awaited here, from `debug __awaitee => ((..) as variant#K).i: TYPE)`. */
+  awaiteeType?: string;
+}
+
+export interface MirCoroutine {
+  /** MIR name path, e.g. `bar::{closure#0}`, `<impl at src/lib.rs:79:1: 79:21>::call::{closure#0}`. */
+  name: string;
+  kind: AsyncKind;
+  /** The coroutine type as the poll signature prints it: `{async fn body of bar()}`, `{async block@…}`. */
+  coroutineType: string;
+  /** Source span of the coroutine; absent only when neither the type nor a constructor gives one. */
+  span?: RustcSpan;
+  /** 1-based line of the `fn` header in the MIR text. */
+  mirLine: number;
+  /**
+   * State names in discriminant order, from the arms of the state switch (`switchInt` on the coroutine's
+   * discriminant): `Unresumed`, `Returned`, `Panicked` (absent when the body cannot unwind), `Suspend0..N`.
+   */
+  states: string[];
+  /** Blocks that store a state ≥ 3 before returning `Pending`: one per `.await` reached. */
+  suspendPoints: MirSuspendPoint[];
+  basicBlocks: number;
+  /** Statements, not counting each block's terminator. */
+  statements: number;
+  /** Lines from the `fn` header to the closing `}` inclusive, blank lines included, span-comment lines not. */
+  mirLines: number;
+  panicPaths: { resumedAfterCompletion: boolean; resumedAfterPanic: boolean };
+  /** `drop(..)` terminators (normal and cleanup paths). */
+  dropTerminators: number;
+}
+
+/** A fn that builds a coroutine: `fn foo(_1: bool) -> {async fn body of foo()}` with `_0 = {coroutine@SPAN}`. */
+export interface MirConstructor {
+  name: string;
+  coroutineType: string;
+  span: RustcSpan;
+}
+
+export interface MirReadResult {
+  coroutines: MirCoroutine[];
+  constructors: MirConstructor[];
+  /** Every `fn` body in the text (coroutine or not). */
+  fnCount: number;
+  /** `spans` when the MIR carries `// scope N at …` comments (`-Zmir-include-spans=on`), else `none`. */
+  lineInfo: 'spans' | 'none';
+  /** Top-level lines that are none of: comment, blank, fn, const, static, anonymous const, alloc dump. */
+  unparsed: { count: number; example?: string };
+}
+
+const STATE_NAMES = ['Unresumed', 'Returned', 'Panicked'];
+
+export function stateName(discriminant: number): string {
+  return STATE_NAMES[discriminant] ?? `Suspend${discriminant - 3}`;
+}
+
+// `_1: Pin<&mut {async …}>` with or without the `std::pin::` / `core::pin::` path: rustc trims paths only
+// where that is unambiguous in the crate being printed, so both spellings occur.
+const POLL_SELF = /^_1: (?:(?:std|core)::pin::)?Pin<&mut \{/;
+const ALLOC_DUMP = /^alloc\d+ \(/;
+// Bodies of anonymous consts (array lengths in generic code) print without a keyword:
+// `ReadU16::buf::{constant#0}: usize = {`.
+const ANON_CONST = /\{constant#\d+\}: .* = \{$/;
+const SELF_REF = /^(_\d+) = (?:[a-z_]+ )*\(_1\.0: &mut /;
+const READ_STATE = /^(_\d+) = discriminant\(\(\*(_\d+)\)\);/;
+const WRITE_STATE = /^discriminant\(\(\*(_\d+)\)\) = (\d+);/;
+const SWITCH = /^switchInt\(move (_\d+)\) -> \[(.*)\];/;
+const AWAITEE = /^debug __awaitee => .* as variant#(\d+)\)\.\d+: (.*)\);/;
+const BLOCK = /^(bb\d+)(?: \(cleanup\))?: \{$/;
+const SPAN_COMMENT = / \/\/ (?:[a-z ]*scope \d+) at (.*)$/;
+
+export function readMir(text: string): MirReadResult {
+  const lines = text.split('\n');
+  const result: MirReadResult = {
+    coroutines: [],
+    constructors: [],
+    fnCount: 0,
+    lineInfo: 'none',
+    unparsed: { count: 0 },
+  };
+  const polls: { header: ParsedHeader; start: number; end: number }[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = chomp(lines[i]!);
+    if (line === '' || line.startsWith('//')) {
+      i++;
+      continue;
+    }
+    const isFn = line.startsWith('fn ');
+    if (isFn || line.startsWith('const ') || line.startsWith('static ') || ALLOC_DUMP.test(line) || ANON_CONST.test(line)) {
+      const end = line.endsWith('{') ? closingLine(lines, i) : i;
+      if (end < 0) {
+        // A body that never closes: the text was cut off. Count it rather than guess where it ends.
+        countUnparsed(result, line);
+        break;
+      }
+      if (isFn) {
+        result.fnCount++;
+        const header = parseFnHeader(line);
+        if (!header) countUnparsed(result, line);
+        else if (header.pollOf) polls.push({ header, start: i, end });
+        else if (header.builds) {
+          const span = constructorSpan(lines, i, end);
+          if (span) result.constructors.push({ name: header.name, coroutineType: header.builds, span });
+        }
+      }
+      i = end + 1;
+      continue;
+    }
+    countUnparsed(result, line);
+    i++;
+  }
+  // Constructors may be printed after the poll bodies they build (async closures' by-move bodies are
+  // printed last), so spans are joined once everything has been read.
+  const spanOf = new Map(result.constructors.map((c) => [c.coroutineType, c.span]));
+  for (const p of polls) {
+    const c = readPollBody(lines, p.header, p.start, p.end);
+    if (c.hasSpans) result.lineInfo = 'spans';
+    const span = c.kind === 'async-fn' ? spanOf.get(c.coroutineType) : spanOfTypeName(c.coroutineType);
+    const { hasSpans: _, ...coroutine } = c;
+    result.coroutines.push(span ? { ...coroutine, span } : coroutine);
+  }
+  return result;
+}
+
+function chomp(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function countUnparsed(result: MirReadResult, line: string): void {
+  result.unparsed.count++;
+  result.unparsed.example ??= line;
+}
+
+/** Index of the column-0 `}` that closes the item opened on line `start`, or -1. */
+function closingLine(lines: string[], start: number): number {
+  for (let j = start + 1; j < lines.length; j++) {
+    const l = lines[j]!;
+    if (l.charCodeAt(0) === 125 && (l.length === 1 || l === '}\r')) return j;
+  }
+  return -1;
+}
+
+interface ParsedHeader {
+  name: string;
+  /** Set for poll fns: the coroutine type in `_1: Pin<&mut TYPE>`. */
+  pollOf?: string;
+  kind?: AsyncKind;
+  /** Set for constructors: the coroutine type the fn returns. */
+  builds?: string;
+}
+
+/** Splits `fn NAME(ARGS) -> RET {`; undefined when the parentheses do not balance. */
+function parseFnHeader(line: string): ParsedHeader | undefined {
+  // The name ends at the first `(` outside `<…>` (impl names: `<impl at src/lib.rs:79:1: 79:21>::call`).
+  let angle = 0;
+  let open = -1;
+  for (let k = 3; k < line.length; k++) {
+    const c = line[k];
+    if (c === '<') angle++;
+    else if (c === '>') angle--;
+    else if (c === '(' && angle <= 0) {
+      open = k;
+      break;
+    }
+  }
+  if (open < 0) return undefined;
+  let depth = 0;
+  let close = -1;
+  for (let k = open; k < line.length; k++) {
+    const c = line[k];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      close = k;
+      break;
+    }
+  }
+  if (close < 0) return undefined;
+  const name = line.slice(3, open);
+  const args = line.slice(open + 1, close);
+  const m = POLL_SELF.exec(args);
+  if (m) {
+    const type = balancedBraces(args, m[0].length - 1);
+    const kind = type && coroutineKind(type);
+    if (type && kind) return { name, pollOf: type, kind };
+  }
+  const rest = line.slice(close + 1);
+  if (rest.startsWith(' -> {') && rest.endsWith(' {')) {
+    const ret = rest.slice(4, -2);
+    if (coroutineKind(ret)) return { name, builds: ret };
+  }
+  return { name };
+}
+
+/** The span of `_0 = {coroutine@SPAN (#0)} …` in a constructor's body. */
+function constructorSpan(lines: string[], start: number, end: number): RustcSpan | undefined {
+  for (let j = start + 1; j < end; j++) {
+    const l = lines[j]!;
+    const at = l.indexOf('_0 = {coroutine@');
+    if (at < 0) continue;
+    const group = balancedBraces(l, at + 5);
+    return group ? spanOfTypeName(group) : undefined;
+  }
+  return undefined;
+}
+
+function readPollBody(
+  lines: string[],
+  header: ParsedHeader,
+  start: number,
+  end: number,
+): Omit<MirCoroutine, 'span'> & { hasSpans: boolean } {
+  let selfRef: string | undefined;
+  let stateRead: string | undefined;
+  let switchArms: number[] | undefined;
+  const writes = new Map<number, { block: string; span?: RustcSpan }>();
+  const awaitees = new Map<number, { type: string; span?: RustcSpan }>();
+  let block = '';
+  let blockLines = 0;
+  let basicBlocks = 0;
+  let statements = 0;
+  let commentLines = 0;
+  let drops = 0;
+  let hasSpans = false;
+  const panicPaths = { resumedAfterCompletion: false, resumedAfterPanic: false };
+
+  for (let j = start + 1; j < end; j++) {
+    const raw = chomp(lines[j]!);
+    const t = raw.trimStart();
+    if (t.startsWith('//')) {
+      commentLines++;
+      continue;
+    }
+    // Split off a trailing span comment (`-Zmir-include-spans`) so the patterns below see only code.
+    let code = t;
+    let span: RustcSpan | undefined;
+    const cm = t.includes(' // ') ? SPAN_COMMENT.exec(t) : null;
+    if (cm) {
+      hasSpans = true;
+      code = t.slice(0, cm.index).trimEnd();
+      span = parseRustcSpan(cm[1]!);
+    }
+    if (block === '') {
+      const b = BLOCK.exec(code);
+      if (b) {
+        block = b[1]!;
+        blockLines = 0;
+        basicBlocks++;
+      } else if (code.startsWith('debug __awaitee')) {
+        const a = AWAITEE.exec(code);
+        if (a) awaitees.set(Number(a[1]), span ? { type: a[2]!, span } : { type: a[2]! });
+      }
+      // Everything else outside blocks (`let`, `debug`, `scope N {`, `}`) is declaration, not code.
+      continue;
+    }
+    if (code === '}') {
+      // The last line of a block is its terminator.
+      statements += Math.max(0, blockLines - 1);
+      block = '';
+      continue;
+    }
+    blockLines++;
+    if (selfRef === undefined) {
+      const s = SELF_REF.exec(code);
+      if (s) selfRef = s[1];
+    }
+    if (code.startsWith('drop(')) drops++;
+    else if (code.startsWith('discriminant(')) {
+      const w = WRITE_STATE.exec(code);
+      if (w && (selfRef === undefined || w[1] === selfRef)) {
+        const k = Number(w[2]);
+        if (!writes.has(k)) writes.set(k, span ? { block, span } : { block });
+      }
+    } else if (code.startsWith('switchInt(')) {
+      const s = switchArms === undefined && stateRead !== undefined ? SWITCH.exec(code) : null;
+      if (s && s[1] === stateRead) switchArms = parseArms(s[2]!);
+    } else if (code.startsWith('assert(')) {
+      if (code.includes('resumed after completion')) panicPaths.resumedAfterCompletion = true;
+      else if (code.includes('resumed after panicking')) panicPaths.resumedAfterPanic = true;
+    } else if (stateRead === undefined && code.includes('= discriminant((*')) {
+      const r = READ_STATE.exec(code);
+      if (r && (selfRef === undefined || r[2] === selfRef)) stateRead = r[1];
+    }
+  }
+
+  const discriminants = new Set<number>(switchArms ?? [0, 1, ...writes.keys()]);
+  const states = [...discriminants].sort((a, b) => a - b).map(stateName);
+  const suspendPoints: MirSuspendPoint[] = [...writes.entries()]
+    .filter(([k]) => k >= 3)
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, w]) => {
+      const aw = awaitees.get(k);
+      const at = w.span ?? aw?.span;
+      return {
+        state: stateName(k),
+        discriminant: k,
+        block: w.block,
+        ...(at ? { line: at.line, column: at.column } : {}),
+        ...(aw ? { awaiteeType: aw.type } : {}),
+      };
+    });
+  return {
+    name: header.name,
+    kind: header.kind!,
+    coroutineType: header.pollOf!,
+    mirLine: start + 1,
+    states,
+    suspendPoints,
+    basicBlocks,
+    statements,
+    mirLines: end - start + 1 - commentLines,
+    panicPaths,
+    dropTerminators: drops,
+    hasSpans,
+  };
+}
+
+/** `0: bb1, 1: bb16, 3: bb14, otherwise: bb7` → [0, 1, 3]. */
+function parseArms(arms: string): number[] {
+  const out: number[] = [];
+  for (const arm of arms.split(', ')) {
+    const colon = arm.indexOf(':');
+    const v = Number(arm.slice(0, colon));
+    if (colon > 0 && Number.isInteger(v)) out.push(v);
+  }
+  return out;
+}

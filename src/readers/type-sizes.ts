@@ -1,0 +1,165 @@
+// Reader for rustc's `-Zprint-type-sizes` output (stdout, one `print-type-size` line each). Coroutines become
+// full `FutureLayout`s; every other type is kept only as size and alignment (to look up awaitee sizes and
+// generic instantiations). Grammar and traps: ../../../shared/reference/rustc-outputs.md §2.
+//
+// Offsets: rustc prints `offset:` only when a field starts below its running cursor, and a `padding:` line
+// whenever it starts above it. The cursor starts at the discriminant's size (not its real offset), so:
+// cursor = discriminant bytes; `padding: P` → cursor += P; field offset = printed offset ?? cursor;
+// cursor = offset + size. Fields are printed in (offset, size) order.
+import type { FutureLayout, LayoutField, StateLayout } from '../model/report.ts';
+
+export interface TypeSize {
+  bytes: number;
+  alignment: number;
+}
+
+export interface TypeSizesReadResult {
+  /** Every coroutine layout, in the order printed (a type printed by several crates appears once per crate). */
+  futures: FutureLayout[];
+  /** Every type printed, coroutines included; the first record wins when a name repeats. */
+  types: Map<string, TypeSize>;
+  /** Number of `type:` records read. */
+  records: number;
+  /** Lines that fit none of the shapes below: counted, with the first one. */
+  unparsed: { count: number; example?: string };
+}
+
+const PREFIX = 'print-type-size ';
+const HEADER = /^type: `(.*)`: (\d+) bytes, alignment: (\d+) bytes$/;
+const DISCRIMINANT = /^discriminant: (\d+) bytes$/;
+const VARIANT = /^variant `(.*)`: (\d+) bytes$/;
+const FIELD =
+  /^(field|upvar|local) `(.*?)`: (\d+) bytes(?:, offset: (\d+) bytes)?(?:, alignment: (\d+) bytes)?(?:, type: (.*))?$/;
+const PADDING = /^padding: (\d+) bytes$/;
+const END_PADDING = /^end padding: (\d+) bytes$/;
+
+interface Open {
+  layout: FutureLayout;
+  /** Whether this type is a coroutine; decided when its variants are seen. */
+  coroutine: boolean;
+  state?: StateLayout;
+  cursor: number;
+}
+
+export function readTypeSizes(text: string): TypeSizesReadResult {
+  const result: TypeSizesReadResult = { futures: [], types: new Map(), records: 0, unparsed: { count: 0 } };
+  let open: Open | undefined;
+  const close = () => {
+    if (open?.coroutine) result.futures.push(open.layout);
+    open = undefined;
+  };
+  const bad = (line: string) => {
+    result.unparsed.count++;
+    result.unparsed.example ??= line;
+  };
+
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '') continue;
+    if (!line.startsWith(PREFIX)) {
+      bad(line);
+      continue;
+    }
+    let indent = PREFIX.length;
+    while (line.charCodeAt(indent) === 32) indent++;
+    const body = line.slice(indent);
+    const depth = indent - PREFIX.length;
+
+    if (depth === 0) {
+      const m = HEADER.exec(body);
+      if (!m) {
+        bad(line);
+        continue;
+      }
+      close();
+      result.records++;
+      const typeName = m[1]!;
+      const size = { bytes: Number(m[2]), alignment: Number(m[3]) };
+      if (!result.types.has(typeName)) result.types.set(typeName, size);
+      // Only types whose name can be a coroutine get the full treatment; the rest are skimmed.
+      open = {
+        layout: { typeName, ...size, discriminantBytes: 0, states: [] },
+        coroutine: typeName.startsWith('{'),
+        cursor: 0,
+      };
+      continue;
+    }
+    if (!open) {
+      bad(line);
+      continue;
+    }
+    if (!open.coroutine) {
+      // Skimmed type: still check the line has a known shape, so nothing unknown passes unnoticed.
+      if (!(FIELD.test(body) || PADDING.test(body) || VARIANT.test(body) || knownTypeLine(body))) bad(line);
+      continue;
+    }
+    if (!readLayoutLine(open, body, depth)) bad(line);
+  }
+  close();
+  // A `{…}` type is a coroutine only if it has rustc's coroutine states (closures are `{closure@…}` structs).
+  result.futures = result.futures.filter((f) => f.states.some((s) => s.name === 'Unresumed'));
+  return result;
+}
+
+function knownTypeLine(body: string): boolean {
+  return DISCRIMINANT.test(body) || END_PADDING.test(body);
+}
+
+/** Applies one indented line to the open layout; false when the line has no known shape. */
+function readLayoutLine(open: Open, body: string, depth: number): boolean {
+  const { layout } = open;
+  let m = DISCRIMINANT.exec(body);
+  if (m && depth === 4) {
+    layout.discriminantBytes = Number(m[1]);
+    return true;
+  }
+  m = VARIANT.exec(body);
+  if (m && depth === 4) {
+    open.state = { name: m[1]!, bytes: Number(m[2]), fields: [] };
+    layout.states.push(open.state);
+    open.cursor = layout.discriminantBytes;
+    return true;
+  }
+  if (END_PADDING.test(body) && depth === 4) return true;
+  m = PADDING.exec(body);
+  if (m) {
+    const bytes = Number(m[1]);
+    target(open).push({ name: 'padding', kind: 'padding', offset: open.cursor, bytes });
+    open.cursor += bytes;
+    return true;
+  }
+  m = FIELD.exec(body);
+  if (!m) return false;
+  const bytes = Number(m[3]);
+  const offset = m[4] !== undefined ? Number(m[4]) : open.cursor;
+  // rustc prints field names with a leading `.` (`.x`, `.__awaitee`, `..coroutine_field0`); drop that one.
+  const name = m[2]!.startsWith('.') ? m[2]!.slice(1) : m[2]!;
+  const field: LayoutField = {
+    name,
+    kind: name === '__awaitee' ? 'awaitee' : m[1] === 'upvar' ? 'upvar' : 'local',
+    offset,
+    bytes,
+  };
+  if (m[5] !== undefined) field.alignment = Number(m[5]);
+  if (m[6] !== undefined) field.type = m[6];
+  target(open).push(field);
+  open.cursor = offset + bytes;
+  return true;
+}
+
+/**
+ * Fields printed before any variant belong to a struct-like layout; a coroutine never prints them, so they
+ * go to a synthetic state that keeps them visible instead of dropping them.
+ */
+function target(open: Open): LayoutField[] {
+  if (!open.state) {
+    open.state = { name: '(fields)', bytes: open.layout.bytes, fields: [] };
+    open.layout.states.push(open.state);
+  }
+  return open.state.fields;
+}

@@ -1,0 +1,44 @@
+// `analyze --format json`: the AnalysisReport as documented in docs/json-schema.md. Items are written with
+// every key present (absent values as null) so consumers and diffs see one shape.
+import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+
+export function analysisReportJson(report: AnalysisReport): string {
+  const doc = {
+    schemaVersion: report.schemaVersion,
+    tool: report.tool,
+    root: report.root,
+    build: report.build,
+    crates: report.crates,
+    items: report.items.map(itemJson),
+    unparsed: report.unparsed,
+    scan: report.scan,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+function itemJson(i: AnalyzedItem) {
+  return {
+    name: i.name,
+    kind: i.kind,
+    crate: i.crate,
+    file: i.file ?? null,
+    line: i.line ?? null,
+    column: i.column ?? null,
+    origin: i.origin,
+    awaits: i.awaits ?? null,
+    futureBytes: i.futureBytes,
+    states: i.states,
+    suspendPoints: i.suspendPoints,
+    mirLines: i.mirLines,
+    basicBlocks: i.basicBlocks,
+    panicPaths: i.panicPaths,
+    heldAcrossAwait: i.heldAcrossAwait,
+    duplicatedArgs: i.duplicatedArgs,
+    children: i.children,
+    codeBytes: i.code?.codeBytes ?? null,
+    code: i.code ?? null,
+    panicSites: i.panicSites ?? null,
+    layouts: i.layouts,
+    findings: i.findings,
+  };
+}

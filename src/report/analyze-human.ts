@@ -1,0 +1,131 @@
+// Terminal output of `asyncbloat analyze`: one table row per async item, and `--explain ITEM` in depth.
+import type { Colors } from '../cli/output.ts';
+import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { formatBytes, textTable } from './text-table.ts';
+
+export function location(item: AnalyzedItem): string {
+  return item.file ? `${item.file}:${item.line}:${item.column}` : '(macro-generated)';
+}
+
+function heldMax(item: AnalyzedItem): number | null {
+  return item.heldAcrossAwait.length === 0 ? null : Math.max(...item.heldAcrossAwait.map((h) => h.bytes));
+}
+
+export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[], c: Colors): string {
+  const hasCode = items.some((i) => i.code !== undefined);
+  const header = ['future', 'states', 'awaits', 'held max', 'MIR lines'];
+  if (hasCode) header.push('code', 'panic sites');
+  header.push('findings', 'item', 'location');
+  const rows = items.map((i) => {
+    const row = [
+      formatBytes(i.futureBytes),
+      i.states === null ? '-' : String(i.states),
+      i.suspendPoints === null ? String(i.awaits ?? '-') : String(i.suspendPoints),
+      formatBytes(heldMax(i)),
+      i.mirLines === null ? '-' : String(i.mirLines),
+    ];
+    if (hasCode) {
+      row.push(
+        i.code ? (i.code.inlined && i.code.codeBytes === 0 ? 'inlined' : formatBytes(i.code.codeBytes)) : '-',
+        i.panicSites ? String(i.panicSites.resumed + i.panicSites.resumedPanic) : '-',
+      );
+    }
+    row.push(
+      i.findings.length ? c.yellow(String(i.findings.length)) : '0',
+      c.bold(i.name),
+      c.dim(location(i)),
+    );
+    return row;
+  });
+  const align = header.map((_, k) => (k < header.length - 2 ? 'right' : 'left') as 'left' | 'right');
+  const b = report.build;
+  const lines = [
+    c.dim(
+      `profile ${b.profile}, ${b.toolchain}${b.bootstrap ? ' (stable with RUSTC_BOOTSTRAP=1)' : ''}` +
+        (b.target ? `, target ${b.target}` : ''),
+    ),
+    textTable(header, rows, align),
+  ];
+  const total = items.reduce((s, i) => s + (i.futureBytes ?? 0), 0);
+  lines.push(
+    `${report.items.length} async items (${items.length} shown), ${formatBytes(total)} of futures shown` +
+      report.crates
+        .filter((k) => k.textBytes !== undefined)
+        .map(
+          (k) =>
+            `; ${k.name}: ${formatBytes(k.asyncCodeBytes)} async code of ${formatBytes(k.textBytes)} .text`,
+        )
+        .join(''),
+  );
+  for (const u of report.unparsed) {
+    lines.push(
+      c.yellow(
+        `warning: ${u.count} line(s) of ${u.source} could not be parsed; first: ${JSON.stringify(u.example)}`,
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderExplain(item: AnalyzedItem, c: Colors): string {
+  const out: string[] = [];
+  out.push(`${c.bold(item.name)} (${item.kind}, crate ${item.crate}) at ${location(item)}`);
+  out.push(
+    `  future: ${formatBytes(item.futureBytes)}   states: ${item.states ?? '-'}   awaits: ${item.suspendPoints ?? item.awaits ?? '-'}   MIR: ${item.mirLines ?? '-'} lines, ${item.basicBlocks ?? '-'} blocks`,
+  );
+  if (item.panicPaths) {
+    const p = [
+      item.panicPaths.resumedAfterCompletion ? '"resumed after completion"' : '',
+      item.panicPaths.resumedAfterPanic ? '"resumed after panicking"' : '',
+    ].filter(Boolean);
+    out.push(`  panic paths: ${p.length ? p.join(', ') : 'none'}`);
+  }
+  if (item.layouts.length > 1) {
+    out.push('  instantiations:');
+    for (const l of item.layouts) out.push(`    ${formatBytes(l.bytes).padStart(9)}  ${l.typeName}`);
+  }
+  if (item.heldAcrossAwait.length) {
+    out.push('  held across each await:');
+    for (const h of item.heldAcrossAwait) {
+      out.push(`    ${h.state}${h.line ? ` (line ${h.line})` : ''}: ${formatBytes(h.bytes)}`);
+      for (const f of h.fields) {
+        out.push(
+          c.dim(
+            `      ${formatBytes(f.bytes).padStart(9)}  ${f.kind} ${f.name}${f.type ? `: ${f.type}` : ''}`,
+          ),
+        );
+      }
+    }
+  }
+  if (item.duplicatedArgs.length) {
+    out.push(
+      `  arguments stored twice (rust#62958): ${item.duplicatedArgs.map((d) => `${d.name} (${formatBytes(d.bytes)})`).join(', ')}`,
+    );
+  }
+  if (item.children.length) {
+    out.push('  awaitee children:');
+    for (const ch of item.children) {
+      out.push(`    ${formatBytes(ch.bytes).padStart(9)}  ${ch.item ?? ch.typeName}  (in ${ch.state})`);
+    }
+  }
+  if (item.code) {
+    out.push(
+      `  machine code: ${item.code.inlined ? 'poll fn inlined into its caller; ' : ''}${formatBytes(item.code.codeBytes)}`,
+    );
+    for (const p of item.code.parts) {
+      out.push(
+        c.dim(
+          `    ${formatBytes(p.bytes).padStart(9)}  ${p.kind}${p.copies > 1 ? ` x${p.copies}` : ''}  ${p.symbol}`,
+        ),
+      );
+    }
+  }
+  if (item.panicSites) {
+    out.push(
+      `  panic call sites: ${item.panicSites.resumed} resumed + ${item.panicSites.resumedPanic} resumed_panic = ${formatBytes(item.panicSites.bytes)}`,
+    );
+  }
+  for (const f of item.findings)
+    out.push(`  ${c.yellow(`${f.severity}[${f.rule}]`)}: ${f.message}\n    = help: ${f.help}`);
+  return out.join('\n');
+}

@@ -1,0 +1,54 @@
+// Terminal rendering of a ReportDiff (`asyncbloat diff`, `analyze --baseline`): changed, added and removed
+// items as a table, what grew inside each grown future, then new and fixed findings.
+
+import type { ReportDiff } from '../budget/diff.ts';
+import { formatCause, formatDelta, location, STATUS_MARK } from '../budget/render-common.ts';
+import type { Colors } from '../cli/output.ts';
+import { textTable } from './text-table.ts';
+
+export function renderDiffHuman(diff: ReportDiff, c: Colors): string {
+  const out: string[] = [`${c.bold('asyncbloat diff')}: ${diff.summary}`];
+  for (const w of diff.warnings) out.push(`${c.yellow('warning')}: ${w}`);
+  const shown = diff.items.filter((i) => i.status !== 'unchanged');
+  if (shown.length > 0) {
+    const colour = (s: string, status: string) =>
+      status === 'added' ? c.green(s) : status === 'removed' ? c.red(s) : s;
+    const rows = shown.map((i) => [
+      colour(STATUS_MARK[i.status], i.status),
+      i.name,
+      i.crate,
+      formatDelta(i.futureBytes),
+      formatDelta(i.states, ''),
+      formatDelta(i.heldBytes),
+      formatDelta(i.codeBytes),
+      formatDelta(i.panicSites, ''),
+    ]);
+    out.push(
+      '',
+      textTable(['', 'item', 'crate', 'future', 'states', 'held across await', 'code', 'panic sites'], rows, [
+        'left',
+        'left',
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+      ]),
+    );
+    for (const i of shown.filter((x) => x.grew.length > 0)) {
+      out.push('', `${c.bold(i.name)} (${location(i.file, i.line) || i.crate}) grew:`);
+      for (const cause of i.grew) out.push(`  ${formatCause(cause, (s) => c.cyan(s))}`);
+    }
+  }
+  const { new: added, fixed } = diff.findings;
+  if (added.length > 0) {
+    out.push('', c.bold(`new findings (${added.length}):`));
+    for (const f of added) out.push(`  ${c.red('+')} ${location(f.file, f.line)} [${f.rule}] ${f.message}`);
+  }
+  if (fixed.length > 0) {
+    out.push('', c.bold(`fixed findings (${fixed.length}):`));
+    for (const f of fixed) out.push(`  ${c.green('-')} ${location(f.file, f.line)} [${f.rule}] ${f.message}`);
+  }
+  return `${out.join('\n')}\n`;
+}

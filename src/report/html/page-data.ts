@@ -1,0 +1,325 @@
+// The view model the HTML report embeds as JSON: a report (scan or analysis) flattened into what the page
+// draws. Computed in Node so the page only lays out and never has to interpret compiler output. Pure:
+// source text comes in through `readSource`, nothing is read from disk here.
+import type { AsyncKind } from '../../model/async-item.ts';
+import type { Finding } from '../../model/finding.ts';
+import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
+import { fixDiff } from './fix-diff.ts';
+import { type Snippet, snippetFor } from './snippet.ts';
+
+export type { Snippet } from './snippet.ts';
+
+/** Field of a state, as a tuple to keep 2,000-item pages small: [name, kind, offset, bytes, type]. */
+export type PageField = [name: string, kind: 'upvar' | 'local' | 'awaitee' | 'padding', offset: number, bytes: number, type: string];
+
+export interface PageState {
+  name: string;
+  bytes: number;
+  awaitLine: number | null;
+  /** Indexes into PageLayout.fields. */
+  fields: number[];
+}
+
+export interface PageLayout {
+  typeName: string;
+  bytes: number;
+  alignment: number;
+  discriminantBytes: number;
+  /** How many monomorphic instances rustc printed; the page shows the largest. */
+  instances: number;
+  /**
+   * Distinct fields of all states. Upvars repeat in every state (rustc prints them in each variant), so states
+   * refer to fields by index instead of repeating them.
+   */
+  fields: PageField[];
+  states: PageState[];
+}
+
+export interface PageChild {
+  typeName: string;
+  bytes: number;
+  /** Index into PageData.items when the awaitee is one of the analysed items. */
+  item: number | null;
+  state: string;
+}
+
+export interface PageItem {
+  name: string;
+  kind: AsyncKind;
+  crate: string | null;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  awaits: number | null;
+  futureBytes: number | null;
+  states: number | null;
+  suspendPoints: number | null;
+  heldMax: number | null;
+  codeBytes: number | null;
+  inlined: boolean;
+  panicBytes: number | null;
+  /** Present only when rustc said so (MIR): resumed-after-completion / after-panic panic paths. */
+  panicPaths: { resumedAfterCompletion: boolean; resumedAfterPanic: boolean } | null;
+  layout: PageLayout | null;
+  /** Bytes held across each await, by state name. */
+  held: { state: string; line: number | null; bytes: number }[];
+  duplicatedArgs: { name: string; bytes: number }[];
+  children: PageChild[];
+  snippet: Snippet | null;
+  /** Indexes into PageData.findings. */
+  findings: number[];
+}
+
+export interface DiffLine {
+  op: ' ' | '-' | '+';
+  text: string;
+}
+
+export interface PageFinding {
+  rule: string;
+  severity: 'warning' | 'error';
+  message: string;
+  help: string;
+  file: string;
+  line: number;
+  column: number;
+  item: number | null;
+  fix: { description: string; caveat: string | null; diff: DiffLine[] } | null;
+}
+
+export interface PageNotice {
+  /** What could not be read fully, e.g. `12 line(s) of MIR could not be parsed; first: "..."`. */
+  text: string;
+}
+
+export interface PageSummary {
+  asyncItems: number;
+  totalFutureBytes: number | null;
+  asyncCodeBytes: number | null;
+  textBytes: number | null;
+  panicPathBytes: number | null;
+  findingsByRule: { rule: string; count: number; description: string | null }[];
+}
+
+export interface PageData {
+  kind: 'analysis' | 'scan';
+  title: string;
+  root: string;
+  toolVersion: string;
+  build: string | null;
+  summary: PageSummary;
+  items: PageItem[];
+  findings: PageFinding[];
+  notices: PageNotice[];
+}
+
+export interface PageOptions {
+  readSource(file: string): string | undefined;
+  /** Rule descriptions for the findings-per-rule summary, by rule id. */
+  ruleDescriptions?: ReadonlyMap<string, string>;
+}
+
+export function isAnalysis(report: AnalysisReport | ScanReport): report is AnalysisReport {
+  return 'build' in report;
+}
+
+/** Reads each file once: 2,000 items usually live in a few dozen files. */
+function cachedReader(read: (file: string) => string | undefined): (file: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (file) => {
+    if (!cache.has(file)) cache.set(file, read(file));
+    return cache.get(file);
+  };
+}
+
+function largestLayout(layouts: FutureLayout[]): PageLayout | null {
+  if (layouts.length === 0) return null;
+  const l = layouts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const fields: PageField[] = [];
+  const seen = new Map<string, number>();
+  const ref = (f: PageField): number => {
+    const key = JSON.stringify(f);
+    let i = seen.get(key);
+    if (i === undefined) {
+      i = fields.push(f) - 1;
+      seen.set(key, i);
+    }
+    return i;
+  };
+  const states = l.states.map((s) => ({
+    name: s.name,
+    bytes: s.bytes,
+    awaitLine: s.awaitLine ?? null,
+    fields: s.fields.map((f) => ref([f.name, f.kind, f.offset, f.bytes, f.type ?? ''])),
+  }));
+  return {
+    typeName: l.typeName,
+    bytes: l.bytes,
+    alignment: l.alignment,
+    discriminantBytes: l.discriminantBytes,
+    instances: layouts.length,
+    fields,
+    states,
+  };
+}
+
+function pageFinding(f: Finding, item: number | null, read: (file: string) => string | undefined): PageFinding {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    help: f.help,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    item,
+    fix: f.fix
+      ? { description: f.fix.description, caveat: f.fix.caveat ?? null, diff: fixDiff(f.fix.edits, read) }
+      : null,
+  };
+}
+
+function summarise(items: PageItem[], findings: PageFinding[], opts: PageOptions): PageSummary {
+  const perRule = new Map<string, number>();
+  for (const f of findings) perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + 1);
+  const sizes = items.map((i) => i.futureBytes).filter((b): b is number => b !== null);
+  const panic = items.map((i) => i.panicBytes).filter((b): b is number => b !== null);
+  return {
+    asyncItems: items.length,
+    totalFutureBytes: sizes.length ? sizes.reduce((a, b) => a + b, 0) : null,
+    asyncCodeBytes: null,
+    textBytes: null,
+    panicPathBytes: panic.length ? panic.reduce((a, b) => a + b, 0) : null,
+    findingsByRule: [...perRule]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([rule, count]) => ({ rule, count, description: opts.ruleDescriptions?.get(rule) ?? null })),
+  };
+}
+
+function scanNotices(stats: ScanReport['stats']): PageNotice[] {
+  const notices: PageNotice[] = [];
+  if (stats.filesWithParseErrors.length > 0) {
+    notices.push({
+      text: `${stats.filesWithParseErrors.length} file(s) parsed with errors, results there are partial; first: ${stats.filesWithParseErrors[0]}`,
+    });
+  }
+  if (stats.skipped.length > 0) {
+    const s = stats.skipped[0]!;
+    notices.push({ text: `${stats.skipped.length} file(s) skipped; first: ${s.file}: ${s.reason}` });
+  }
+  return notices;
+}
+
+function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
+  const read = cachedReader(opts.readSource);
+  const index = new Map(report.items.map((it, i) => [it.name, i]));
+  const findings: PageFinding[] = [];
+  const items = report.items.map((it: AnalyzedItem, i): PageItem => {
+    const mine = it.findings.map((f) => findings.push(pageFinding(f, i, read)) - 1);
+    const held = it.heldAcrossAwait.map((h) => ({ state: h.state, line: h.line ?? null, bytes: h.bytes }));
+    const layout = largestLayout(it.layouts);
+    const awaitLines = layout?.states.map((s) => s.awaitLine).filter((l): l is number => l !== null) ?? [];
+    return {
+      name: it.name,
+      kind: it.kind,
+      crate: it.crate,
+      file: it.file ?? null,
+      line: it.line ?? null,
+      column: it.column ?? null,
+      awaits: it.awaits ?? null,
+      futureBytes: it.futureBytes,
+      states: it.states,
+      suspendPoints: it.suspendPoints,
+      heldMax: held.length ? Math.max(...held.map((h) => h.bytes)) : null,
+      codeBytes: it.code ? it.code.codeBytes : null,
+      inlined: it.code?.inlined ?? false,
+      panicBytes: it.panicSites ? it.panicSites.bytes : null,
+      panicPaths: it.panicPaths,
+      layout,
+      held,
+      duplicatedArgs: it.duplicatedArgs,
+      children: it.children.map((c) => ({
+        typeName: c.typeName,
+        bytes: c.bytes,
+        item: c.item !== undefined ? (index.get(c.item) ?? null) : null,
+        state: c.state,
+      })),
+      snippet:
+        it.file && it.line ? snippetFor(read(it.file), { line: it.line, column: it.column ?? 1 }, awaitLines) : null,
+      findings: mine,
+    };
+  });
+  const summary = summarise(items, findings, opts);
+  const withText = report.crates.filter((c) => c.textBytes !== undefined);
+  if (withText.length > 0) {
+    summary.textBytes = withText.reduce((s, c) => s + (c.textBytes ?? 0), 0);
+    summary.asyncCodeBytes = withText.reduce((s, c) => s + (c.asyncCodeBytes ?? 0), 0);
+  }
+  const b = report.build;
+  return {
+    kind: 'analysis',
+    title: report.crates.map((c) => c.name).join(', ') || report.root,
+    root: report.root,
+    toolVersion: report.tool.version,
+    build:
+      `profile ${b.profile}, ${b.toolchain}${b.bootstrap ? ' (stable with RUSTC_BOOTSTRAP=1)' : ''}` +
+      (b.target ? `, target ${b.target}` : ''),
+    summary,
+    items,
+    findings,
+    notices: [
+      ...report.unparsed.map((u) => ({
+        text: `${u.count} line(s) of ${u.source} could not be parsed; first: ${JSON.stringify(u.example)}`,
+      })),
+      ...scanNotices(report.scan),
+    ],
+  };
+}
+
+function fromScan(report: ScanReport, opts: PageOptions): PageData {
+  const read = cachedReader(opts.readSource);
+  const index = new Map(report.items.map((it, i) => [it.name, i]));
+  const findings = report.findings.map((f) =>
+    pageFinding(f, f.item !== undefined ? (index.get(f.item) ?? null) : null, read),
+  );
+  const items = report.items.map(
+    (it, i): PageItem => ({
+      name: it.name,
+      kind: it.kind,
+      crate: null,
+      file: it.file,
+      line: it.line,
+      column: it.column,
+      awaits: it.awaits,
+      futureBytes: null,
+      states: null,
+      suspendPoints: null,
+      heldMax: null,
+      codeBytes: null,
+      inlined: false,
+      panicBytes: null,
+      panicPaths: null,
+      layout: null,
+      held: [],
+      duplicatedArgs: [],
+      children: [],
+      snippet: snippetFor(read(it.file), it, [], it.awaitSites),
+      findings: findings.flatMap((f, k) => (f.item === i ? [k] : [])),
+    }),
+  );
+  return {
+    kind: 'scan',
+    title: report.root.split(/[\\/]/).filter(Boolean).pop() ?? report.root,
+    root: report.root,
+    toolVersion: report.tool.version,
+    build: null,
+    summary: summarise(items, findings, opts),
+    items,
+    findings,
+    notices: scanNotices(report.stats),
+  };
+}
+
+export function pageData(report: AnalysisReport | ScanReport, opts: PageOptions): PageData {
+  return isAnalysis(report) ? fromAnalysis(report, opts) : fromScan(report, opts);
+}

@@ -1,0 +1,126 @@
+// `--format markdown`: a compact pull-request comment. One summary line, the top items in a table, then the
+// findings. Names and messages come from the crate, so every piece of them is escaped for GitHub Markdown.
+import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
+import { reportFindings } from './sarif.ts';
+import { formatBytes } from './text-table.ts';
+
+export interface MarkdownOptions {
+  /** Rows in the items table (default 10). */
+  top?: number;
+}
+
+/**
+ * Backslash-escapes what GitHub Markdown would interpret inside a line of text or a table cell: emphasis, code,
+ * links, HTML, tables (`|`), strikethrough, entities (`&`). Newlines become spaces so a cell stays one cell.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/[\\`*_{}[\]()<>|~&#!]/g, '\\$&');
+}
+
+/**
+ * Messages write names as `code`: those parts become code spans (literal in Markdown, and free of backticks
+ * because the text is split on them), the rest is escaped text.
+ */
+export function inlineMarkdown(text: string): string {
+  return text
+    .split('`')
+    .map((part, k) => (k % 2 === 1 && part.length > 0 ? `\`${part.replace(/\r?\n/g, ' ')}\`` : escapeMarkdown(part)))
+    .join('');
+}
+
+function heldMax(i: AnalyzedItem): number | null {
+  return i.heldAcrossAwait.length ? Math.max(...i.heldAcrossAwait.map((h) => h.bytes)) : null;
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function location(file: string | undefined, line: number | undefined): string {
+  return file ? escapeMarkdown(`${file}:${line ?? '?'}`) : '(macro-generated)';
+}
+
+function perRule(report: AnalysisReport | ScanReport): string {
+  const counts = new Map<string, number>();
+  for (const f of reportFindings(report)) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([rule, n]) => `${escapeMarkdown(rule)} ×${n}`)
+    .join(', ');
+}
+
+function analysisTable(report: AnalysisReport, top: number): string[] {
+  const items = [...report.items].sort((a, b) => (b.futureBytes ?? -1) - (a.futureBytes ?? -1)).slice(0, top);
+  const hasCode = items.some((i) => i.code !== undefined);
+  const head = ['future', 'states', 'held across await (max)', ...(hasCode ? ['code'] : []), 'item', 'location'];
+  const lines = [row(head), row(head.map((_, k) => (k < head.length - 2 ? '---:' : '---')))];
+  for (const i of items) {
+    const code = i.code ? (i.code.inlined && i.code.codeBytes === 0 ? 'inlined' : formatBytes(i.code.codeBytes)) : '-';
+    lines.push(
+      row([
+        formatBytes(i.futureBytes),
+        i.states === null ? '-' : String(i.states),
+        formatBytes(heldMax(i)),
+        ...(hasCode ? [code] : []),
+        escapeMarkdown(i.name),
+        location(i.file, i.line),
+      ]),
+    );
+  }
+  return lines;
+}
+
+function scanTable(report: ScanReport, top: number): string[] {
+  const findings = new Map<string, number>();
+  for (const f of report.findings) if (f.item) findings.set(f.item, (findings.get(f.item) ?? 0) + 1);
+  const items = [...report.items]
+    .sort((a, b) => (findings.get(b.name) ?? 0) - (findings.get(a.name) ?? 0) || b.awaits - a.awaits)
+    .slice(0, top);
+  const lines = [row(['awaits', 'findings', 'item', 'location']), row(['---:', '---:', '---', '---'])];
+  for (const i of items) {
+    lines.push(row([String(i.awaits), String(findings.get(i.name) ?? 0), escapeMarkdown(i.name), location(i.file, i.line)]));
+  }
+  return lines;
+}
+
+export function renderMarkdown(report: AnalysisReport | ScanReport, opts: MarkdownOptions = {}): string {
+  const top = opts.top ?? 10;
+  const findings = reportFindings(report);
+  const isAnalysis = 'build' in report;
+  const parts: string[] = [];
+  let summary = `**asyncbloat**: ${report.items.length} async item${report.items.length === 1 ? '' : 's'}`;
+  if (isAnalysis) {
+    const total = report.items.reduce((s, i) => s + (i.futureBytes ?? 0), 0);
+    summary += `, ${formatBytes(total)} of futures`;
+    const withText = report.crates.filter((c) => c.textBytes);
+    if (withText.length) {
+      const text = withText.reduce((s, c) => s + (c.textBytes ?? 0), 0);
+      const code = withText.reduce((s, c) => s + (c.asyncCodeBytes ?? 0), 0);
+      summary += `, async code ${formatBytes(code)} (${((100 * code) / text).toFixed(1)}% of .text)`;
+    }
+  } else {
+    summary += ' (source scan; run `asyncbloat analyze` for sizes)';
+  }
+  summary += findings.length ? `, ${findings.length} finding${findings.length === 1 ? '' : 's'} (${perRule(report)})` : ', no findings';
+  parts.push(summary);
+  if (isAnalysis) {
+    const b = report.build;
+    parts.push(`<sub>profile ${escapeMarkdown(b.profile)}, ${escapeMarkdown(b.toolchain)}${b.bootstrap ? ' (RUSTC_BOOTSTRAP=1)' : ''}</sub>`);
+    for (const u of report.unparsed) {
+      parts.push(`> [!WARNING]\n> ${u.count} line(s) of ${escapeMarkdown(u.source)} could not be parsed; first: ${escapeMarkdown(JSON.stringify(u.example))}`);
+    }
+  }
+  if (report.items.length > 0) {
+    const lines = isAnalysis ? analysisTable(report, top) : scanTable(report, top);
+    const shown = Math.min(top, report.items.length);
+    parts.push(
+      lines.join('\n') + (shown < report.items.length ? `\n\n_Top ${shown} of ${report.items.length} items._` : ''),
+    );
+  }
+  if (findings.length > 0) {
+    parts.push(
+      ['**Findings**', '', ...findings.map((f) => `- ${f.severity === 'error' ? '❌' : '⚠️'} ${escapeMarkdown(`${f.file}:${f.line}`)} **${escapeMarkdown(f.rule)}**: ${inlineMarkdown(f.message)}`)].join('\n'),
+    );
+  }
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,93 @@
+// An async body with no `.await` at its own level still becomes a coroutine: a 3-state machine
+// (Unresumed/Returned/Panicked) with a poll fn and two panic paths, all for a value it could return directly.
+
+import { withRewrite } from '../fix/rewrites/common.ts';
+import { rewriteNoAwaitReady } from '../fix/rewrites/no-await.ts';
+import type { AsyncItem } from '../model/async-item.ts';
+import type { Node } from '../readers/rust-source/parser.ts';
+import type { Report, Rule } from './rule.ts';
+import { fnHeader, mayHaveEffects, plainSignature, returnType } from './syntax.ts';
+
+export const noAwait: Rule = {
+  meta: {
+    id: 'no-await',
+    description: 'async fn, block or closure that never awaits',
+    docs:
+      'An `async` body with no `.await` of its own still compiles to a coroutine: a state machine with ' +
+      'Unresumed, Returned and Panicked states, a poll function and panic paths for being polled after ' +
+      'completion or after a panic. Nothing is ever suspended, so all of that buys nothing. Return the value ' +
+      'directly, or `core::future::ready(value)` where a `Future` is required. `.await`s inside a nested async ' +
+      'block or closure belong to that body, not to the outer one.',
+    defaultLevel: 'warning',
+    fixable: true,
+  },
+  check(ctx) {
+    for (const item of ctx.items) {
+      if (item.awaits > 0) continue;
+      const node = ctx.nodeOf(item);
+      const report = describe(item, node);
+      const fix = item.kind === 'async-fn' ? rewriteNoAwaitReady(node, ctx.file, ctx.text) : undefined;
+      if (report) ctx.report(withRewrite(report, fix));
+    }
+  },
+};
+
+function eagerNote(body: Node | null): string {
+  if (body && !mayHaveEffects(body)) {
+    return 'the body only computes a value, so running it at the call instead of at the first poll changes nothing';
+  }
+  return (
+    'without `async` the body runs when called, not when first polled: its calls and side effects move ' +
+    'earlier and happen even if the future is never polled; keep `async` if that ordering matters'
+  );
+}
+
+function describe(item: AsyncItem, node: Node): Report | undefined {
+  if (item.kind === 'async-fn') {
+    const header = fnHeader(node);
+    const body = node.childForFieldName('body');
+    const sig = plainSignature(node);
+    const ret = returnType(node);
+    const ready = `\`${sig} -> impl Future<Output = ${ret}> { core::future::ready(..) }\``;
+    let help: string;
+    if (item.placement === 'trait-impl') {
+      help =
+        `the signature is fixed by the trait, but the impl may return a ready future: ${ready} ` +
+        '(the body then runs when called, not when first polled)';
+    } else if (item.placement === 'trait-default' || item.isPublic) {
+      help = `keep the signature callers see and return a ready future: ${ready}; ${eagerNote(body)}`;
+    } else {
+      help = `drop \`async\`: \`${sig} -> ${ret}\` and remove \`.await\` at its call sites; ${eagerNote(body)}`;
+    }
+    return {
+      node,
+      start: header.start,
+      end: header.end,
+      message: `\`async fn ${item.fnName}\` never awaits`,
+      help,
+      item,
+    };
+  }
+  if (item.kind === 'async-block') {
+    const body = node.type === 'async_block' ? node.namedChildren.find((c) => c.type === 'block') : undefined;
+    const keywordEnd = body ? body.startIndex : node.endIndex;
+    return {
+      node,
+      start: node.startIndex,
+      end: node.startIndex + node.text.slice(0, keywordEnd - node.startIndex).trimEnd().length,
+      message: 'async block never awaits',
+      help: `use \`core::future::ready(value)\` where a future is needed, or the value itself; ${eagerNote(body ?? null)}`,
+      item,
+    };
+  }
+  const body = node.childForFieldName('body');
+  const headerEnd = body ? body.startIndex : node.endIndex;
+  return {
+    node,
+    start: node.startIndex,
+    end: node.startIndex + node.text.slice(0, headerEnd - node.startIndex).trimEnd().length,
+    message: 'async closure never awaits',
+    help: `use a plain closure returning \`core::future::ready(value)\` (or the value itself); ${eagerNote(body)}`,
+    item,
+  };
+}

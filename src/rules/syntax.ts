@@ -1,0 +1,82 @@
+// Small syntax questions the rules share: what a block ends with, what an `.await` awaits, how a fn is declared.
+import type { Node } from '../readers/rust-source/parser.ts';
+
+const COMMENTS = new Set(['line_comment', 'block_comment']);
+
+/** Named children without comments. */
+export function statements(block: Node): Node[] {
+  return block.namedChildren.filter((c) => !COMMENTS.has(c.type));
+}
+
+/**
+ * The expression a block or arm value ends in: the tail expression, or the expression of a final
+ * `expr;` statement. `x?` and `(x)` are looked through, so `send(a).await?` ends in an await.
+ */
+export function endingExpression(value: Node): Node | undefined {
+  let e: Node | undefined = value;
+  if (e.type === 'block') {
+    const last = statements(e).at(-1);
+    e = last?.type === 'expression_statement' ? last.namedChildren[0] : last;
+  }
+  while (e && (e.type === 'try_expression' || e.type === 'parenthesized_expression')) e = e.namedChildren[0];
+  return e;
+}
+
+/** What an `.await` waits on, when it is a call: `path::f` for a fn, `recv.method` for a method call. */
+export function awaitedCallee(expr: Node | undefined): string | undefined {
+  if (expr?.type !== 'await_expression') return undefined;
+  const call = expr.namedChildren[0];
+  if (call?.type !== 'call_expression') return undefined;
+  let fn = call.childForFieldName('function');
+  if (fn?.type === 'generic_function') fn = fn.childForFieldName('function');
+  if (!fn) return undefined;
+  if (fn.type === 'field_expression') {
+    const recv = fn.childForFieldName('value');
+    const method = fn.childForFieldName('field');
+    return recv && method ? `${compact(recv.text)}.${method.text}` : undefined;
+  }
+  if (fn.type === 'identifier' || fn.type === 'scoped_identifier') return compact(fn.text);
+  return undefined;
+}
+
+export function compact(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+/** `async fn name(args) -> T` without the body, for messages and spans: [start, end) UTF-16. */
+export function fnHeader(fn: Node): { start: number; end: number; text: string } {
+  const body = fn.childForFieldName('body');
+  const end = body ? body.startIndex : fn.endIndex;
+  const text = fn.text.slice(0, end - fn.startIndex).trimEnd();
+  return { start: fn.startIndex, end: fn.startIndex + text.length, text };
+}
+
+/** The declared return type's text, or `()`. */
+export function returnType(fn: Node): string {
+  return fn.childForFieldName('return_type')?.text ?? '()';
+}
+
+/** The `fn name(args)` part with `async` and the return type removed, for suggestions. */
+export function plainSignature(fn: Node): string {
+  const name = fn.childForFieldName('name')?.text ?? '?';
+  const generics = fn.childForFieldName('type_parameters')?.text ?? '';
+  const params = fn.childForFieldName('parameters')?.text ?? '()';
+  return `fn ${name}${generics}${compactParams(params)}`;
+}
+
+function compactParams(params: string): string {
+  return params.length > 60 ? '(..)' : params.replace(/\s+/g, ' ');
+}
+
+/** True when evaluating the node can have effects beyond computing a value: calls, macros, assignments. */
+export function mayHaveEffects(node: Node): boolean {
+  return (
+    node.descendantsOfType([
+      'call_expression',
+      'macro_invocation',
+      'assignment_expression',
+      'compound_assignment_expr',
+      'unsafe_block',
+    ]).length > 0
+  );
+}

@@ -1,0 +1,47 @@
+// analyze on a real-world app: tokio + futures from Debian's crate sources, built offline. With --deps,
+// tokio's own futures are analysed too.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { analyzeBuild } from '../../src/analyze/index.ts';
+import { type BuildArtifacts, buildForAnalysis } from '../../src/cargo/build.ts';
+import type { AnalysisReport } from '../../src/model/report.ts';
+import { checkAgainstCompiler, itemNamed, mirPollBodies } from '../support/analysis-checks.ts';
+import { has, need } from '../support/require.ts';
+
+const app = new URL('../fixtures/crates/tokio-app/', import.meta.url).pathname;
+
+describe('analyze the tokio app', () => {
+  let build: BuildArtifacts | undefined;
+
+  test('builds offline against the Debian registry', async (t) => {
+    if (!need(t, 'Debian crate sources (librust-tokio-dev)', has.debianRegistry())) return;
+    build = await buildForAnalysis({ manifestPath: app, offline: true, progress: false, deps: true });
+  });
+
+  test('without --deps: the app items, #[tokio::main] joined to its async fn', async (t) => {
+    if (!build) return t.skip('no build');
+    const report: AnalysisReport = await analyzeBuild(build, {});
+    assert.deepEqual([...new Set(report.items.map((i) => i.crate))], ['tokio_app']);
+    const main = itemNamed(report, 'main');
+    assert.equal(main.origin, 'scan');
+    assert.ok(main.futureBytes !== null && main.states !== null, 'main has a layout and a MIR body');
+    const echo = itemNamed(report, 'echo_once');
+    assert.ok(echo.heldAcrossAwait.some((h) => h.fields.some((f) => f.name === 'buf' && f.bytes === 4096)));
+    assert.equal(report.items.filter((i) => i.origin === 'compiler').length, 0);
+    checkAgainstCompiler(report, build);
+  });
+
+  test("with --deps: tokio's futures, one per MIR poll body", async (t) => {
+    if (!build) return t.skip('no build');
+    const report = await analyzeBuild(build, { deps: true });
+    const tokio = build.crates.find((c) => c.crateName === 'tokio');
+    assert.ok(tokio && tokio.mir.length === 1, 'tokio MIR returned with deps');
+    const withMir = report.items.filter((i) => i.crate === 'tokio' && i.states !== null);
+    assert.equal(withMir.length, mirPollBodies(tokio.mir[0]!));
+    assert.ok(withMir.length >= 50, `only ${withMir.length} tokio futures`);
+    // tokio's generic futures are laid out where they are instantiated: in the app's crate.
+    const send = report.items.find((i) => i.crate === 'tokio' && i.name.endsWith('Sender::send'));
+    assert.ok(send && send.futureBytes !== null, 'tokio::sync::mpsc::Sender::send has its layout from the app');
+    checkAgainstCompiler(report, build);
+  });
+});

@@ -1,0 +1,199 @@
+// The diff and check commands through the CLI entry (source, via tsx): exit codes, messages and formats.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { applyBaseline } from '../../src/budget/baseline.ts';
+import { UserError } from '../../src/cli/errors.ts';
+import type { AnalysisReport } from '../../src/model/report.ts';
+import { held, item, report } from './reports.ts';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+// The CLI runs in a temp dir, where a bare `--import tsx` would not resolve.
+const TSX = import.meta.resolve('tsx');
+const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function write(name: string, content: string | AnalysisReport): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const base = report(
+  [
+    item('radio::send', { futureBytes: 272, heldAcrossAwait: [held('Suspend0', [['.buf', 256]])], line: 3 }),
+    item('radio::old', { futureBytes: 8 }),
+  ],
+  { root: dir },
+);
+const head = report(
+  [
+    item('radio::send', {
+      futureBytes: 1040,
+      heldAcrossAwait: [held('Suspend0', [['.buf', 1024]], 9)],
+      line: 3,
+    }),
+    item('radio::new', { futureBytes: 24 }),
+  ],
+  { root: dir },
+);
+write('base.json', base);
+write('head.json', head);
+write('src/lib.rs', 'fn a() {}\n\nasync fn send() {}\n');
+
+test('diff: human, json and markdown', () => {
+  const human = cli('diff', 'base.json', 'head.json');
+  assert.equal(human.code, 0, human.err);
+  assert.match(human.out, /^asyncbloat diff: 1 future grew \(\+768 B\), 1 added, 1 removed\n/);
+  assert.match(human.out, /~ +radio::send +app +272 B \u2192 1040 B \(\+768 B\)/);
+  assert.match(human.out, /field \.buf in Suspend0, await at line 9: 256 B \u2192 1024 B \(\+768 B\)/);
+  const json = cli('diff', 'base.json', 'head.json', '--format', 'json');
+  assert.equal(json.code, 0, json.err);
+  const doc = JSON.parse(json.out);
+  assert.deepEqual(
+    doc.items.map((i: { name: string; status: string }) => [i.name, i.status]),
+    [
+      ['radio::new', 'added'],
+      ['radio::old', 'removed'],
+      ['radio::send', 'changed'],
+    ],
+  );
+  const md = cli('diff', 'base.json', 'head.json', '--format', 'markdown', '-o', 'diff.md');
+  assert.equal(md.code, 0, md.err);
+  assert.equal(md.out, '');
+  const text = readFileSync(join(dir, 'diff.md'), 'utf8');
+  assert.match(text, /^<!-- asyncbloat -->\n### asyncbloat: async cost diff/);
+  assert.match(text, /\| ~ \| `radio::send` \| 272 B \u2192 1040 B \(\+768 B\) \|/);
+});
+
+test('diff: unreadable, invalid or unknown-version input is exit 2 naming the file', () => {
+  write('broken.json', '{"schemaVersion": 1,');
+  write('future.json', JSON.stringify({ ...head, schemaVersion: 99 }));
+  write('notreport.json', '[1,2]');
+  const cases: [string, RegExp][] = [
+    ['missing.json', /^error: cannot read report 'missing\.json': ENOENT\n/],
+    ['broken.json', /^error: 'broken\.json' is not valid JSON: /],
+    ['future.json', /^error: 'future\.json' has schemaVersion 99, this asyncbloat reads version 1\n/],
+    ['notreport.json', /^error: 'notreport\.json' is not an asyncbloat analysis report/],
+  ];
+  for (const [file, message] of cases) {
+    const r = cli('diff', 'base.json', file);
+    assert.equal(r.code, 2, file);
+    assert.match(r.err, message);
+    assert.match(r.err, /= help: /);
+  }
+  assert.equal(cli('diff', 'base.json', 'head.json', '--format', 'xml').code, 2);
+});
+
+test('check: exit 1 on a broken budget, 0 when budgets hold', () => {
+  write('tight.toml', 'max-future-bytes = 512\nmax-growth = "64 B"\n');
+  const r = cli('check', '--report', 'head.json', '--baseline', 'base.json', '--config', 'tight.toml');
+  assert.equal(r.code, 1, r.err);
+  assert.match(
+    r.out,
+    /error\[future-size\]: future of `radio::send` is 1040 B \(was 272 B\), over max-future-bytes 512 B by 528 B\n/,
+  );
+  assert.match(
+    r.out,
+    /error\[future-growth\]: future of `radio::send` grew by 768 B \(272 B \u2192 1040 B, \+282.4%\), over max-growth 64 B by 704 B\n/,
+  );
+  assert.match(r.out, /= grew: field \.buf in Suspend0, await at line 9: 256 B \u2192 1024 B \(\+768 B\)/);
+  assert.match(r.out, /check failed: 2 budget violation\(s\): 1 future-size, 1 future-growth/);
+  const json = cli(
+    'check',
+    '--report',
+    'head.json',
+    '--baseline',
+    'base.json',
+    '--config',
+    'tight.toml',
+    '--format',
+    'json',
+  );
+  assert.equal(json.code, 1);
+  assert.equal(JSON.parse(json.out).passed, false);
+  write('loose.toml', 'max-future-bytes = "4 KiB"\n');
+  const ok = cli('check', '--report', 'head.json', '--config', 'loose.toml', '--format', 'markdown');
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /### asyncbloat check \u2705/);
+});
+
+test('check: each configuration error is exit 2 with its message', () => {
+  const cases: [string, RegExp][] = [
+    ['max-future-bytes = "lots"\n', /'max-future-bytes' in bad\.toml:1: expected a byte size/],
+    [
+      'max-futur-bytes = 5\n',
+      /'max-futur-bytes' in bad\.toml:1: unknown key\n {2}= help: did you mean 'max-future-bytes'\?/,
+    ],
+    [
+      '[[ignore]]\nitem = "radio::*"\n',
+      /'ignore\[0\]\.reason' in bad\.toml:2: ignore of 'radio::\*' has no reason/,
+    ],
+    [
+      'max-growth = "a lot"\n',
+      /'max-growth' in bad\.toml:1: expected a growth like "64 B" or "10%", found "a lot"/,
+    ],
+  ];
+  for (const [text, message] of cases) {
+    write('bad.toml', text);
+    const r = cli('check', '--report', 'head.json', '--config', 'bad.toml');
+    assert.equal(r.code, 2, text);
+    assert.match(r.err, message);
+    assert.equal(r.out, '');
+  }
+  // Discovered from Cargo.toml in PATH, naming the Cargo.toml.
+  write(
+    'crate/Cargo.toml',
+    '[package]\nname = "app"\n[package.metadata.asyncbloat]\nmax-future-bytes = -1\n',
+  );
+  const r = cli('check', 'crate', '--report', 'head.json');
+  assert.equal(r.code, 2);
+  assert.match(
+    r.err,
+    /'package\.metadata\.asyncbloat\.max-future-bytes' in crate\/Cargo\.toml:4: expected a byte size/,
+  );
+});
+
+test('check: suppression comments are read from the source; one without reason is exit 2', () => {
+  write('tight.toml', 'max-future-bytes = 512\n');
+  write(
+    'src/lib.rs',
+    'fn a() {}\n// asyncbloat: allow(future-size) reason = "DMA buffer"\nasync fn send() {}\n',
+  );
+  const ok = cli('check', '--report', 'head.json', '--config', 'tight.toml');
+  assert.equal(ok.code, 0, ok.out + ok.err);
+  assert.match(ok.out, /suppressed \[future-size\] radio::send \(comment at src\/lib\.rs:2\): DMA buffer/);
+  write('src/lib.rs', 'fn a() {}\n// asyncbloat: allow(future-size)\nasync fn send() {}\n');
+  const bad = cli('check', '--report', 'head.json', '--config', 'tight.toml');
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.err,
+    /^error: invalid suppression comment at src\/lib\.rs:2: suppression of future-size has no reason/,
+  );
+});
+
+test('applyBaseline (for analyze --baseline) diffs a report against a file, or names the bad file', () => {
+  const d = applyBaseline(head, join(dir, 'base.json'));
+  assert.equal(d.summary, '1 future grew (+768 B), 1 added, 1 removed');
+  assert.throws(
+    () => applyBaseline(head, join(dir, 'nope.json')),
+    (e: unknown) => e instanceof UserError && e.message.includes('nope.json'),
+  );
+  const r = cli('check', 'no/such/dir', '--report', 'head.json');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^error: 'no\/such\/dir' does not exist/);
+});

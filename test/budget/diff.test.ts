@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { diffReports } from '../../src/budget/diff.ts';
+import { finding, held, item, report } from './reports.ts';
+
+test('moving an item to another line is not a change', () => {
+  const base = report([item('radio::send', { line: 10 }), item('radio::recv', { line: 20 })]);
+  const head = report([
+    item('radio::recv', { line: 5 }),
+    item('radio::send', { line: 40, file: 'src/radio.rs' }),
+  ]);
+  const d = diffReports(base, head);
+  assert.deepEqual(
+    d.items.map((i) => [i.name, i.status]),
+    [
+      ['radio::recv', 'unchanged'],
+      ['radio::send', 'unchanged'],
+    ],
+  );
+  assert.equal(d.items.find((i) => i.name === 'radio::send')?.baseLine, 10);
+  assert.match(d.summary, /^no change in 2 async items$/);
+});
+
+test('per-item deltas of future, states, held, code and panic sites', () => {
+  const code = (codeBytes: number) => ({ codeBytes, parts: [], inlined: false });
+  const base = report([
+    item('a', {
+      futureBytes: 100,
+      states: 4,
+      heldAcrossAwait: [held('Suspend0', [['.buf', 64]])],
+      code: code(300),
+      panicSites: { resumed: 1, resumedPanic: 1, bytes: 26 },
+    }),
+  ]);
+  const head = report([
+    item('a', {
+      futureBytes: 164,
+      states: 5,
+      heldAcrossAwait: [held('Suspend0', [['.buf', 128]], 12), held('Suspend1', [['.n', 8]])],
+      code: code(280),
+      panicSites: { resumed: 1, resumedPanic: 0, bytes: 13 },
+    }),
+  ]);
+  const [a] = diffReports(base, head).items;
+  assert.equal(a?.status, 'changed');
+  assert.deepEqual(a?.futureBytes, { base: 100, head: 164, delta: 64 });
+  assert.deepEqual(a?.states, { base: 4, head: 5, delta: 1 });
+  assert.deepEqual(a?.heldBytes, { base: 64, head: 128, delta: 64 });
+  assert.deepEqual(a?.codeBytes, { base: 300, head: 280, delta: -20 });
+  assert.deepEqual(a?.panicSites, { base: 2, head: 1, delta: -1 });
+  // .buf grew by 64, .n is new (8): both are causes, largest growth first.
+  assert.deepEqual(
+    a?.grew.map((c) => [c.name, c.state, c.line, c.baseBytes, c.headBytes, c.delta]),
+    [
+      ['.buf', 'Suspend0', 12, 64, 128, 64],
+      ['.n', 'Suspend1', undefined, null, 8, 8],
+    ],
+  );
+});
+
+test('growth of an awaited child future is a cause', () => {
+  const child = (bytes: number) => ({
+    typeName: '{async fn body of io::write()}',
+    bytes,
+    item: 'io::write',
+    state: 'Suspend0',
+  });
+  const base = report([item('a', { futureBytes: 40, children: [child(32)] })]);
+  const head = report([item('a', { futureBytes: 72, children: [child(64)] })]);
+  const [a] = diffReports(base, head).items;
+  assert.deepEqual(
+    a?.grew.map((c) => [c.what, c.name, c.delta]),
+    [['awaitee', 'io::write', 32]],
+  );
+});
+
+test('added and removed items; same name in another crate or kind is another item', () => {
+  const base = report([item('a'), item('b'), item('c', { crate: 'lib1' })]);
+  const head = report([item('a'), item('b', { kind: 'async-block' }), item('c', { crate: 'lib2' })]);
+  const d = diffReports(base, head);
+  const status = Object.fromEntries(d.items.map((i) => [`${i.crate}/${i.name}/${i.kind}`, i.status]));
+  assert.deepEqual(status, {
+    'app/a/async-fn': 'unchanged',
+    'app/b/async-fn': 'removed',
+    'app/b/async-block': 'added',
+    'lib1/c/async-fn': 'removed',
+    'lib2/c/async-fn': 'added',
+  });
+  assert.match(d.summary, /2 added, 2 removed/);
+});
+
+test('duplicate names are paired in source order and reported as ambiguous', () => {
+  const block = (line: number, futureBytes: number) =>
+    item('run::{async block}', { kind: 'async-block', line, futureBytes });
+  const base = report([block(20, 32), block(10, 16)]);
+  const head = report([block(11, 16), block(21, 48), block(30, 8)]);
+  const d = diffReports(base, head);
+  assert.deepEqual(
+    d.items.map((i) => [i.status, i.futureBytes.base, i.futureBytes.head]),
+    [
+      ['unchanged', 16, 16],
+      ['changed', 32, 48],
+      ['added', null, 8],
+    ],
+  );
+  assert.equal(d.warnings.length, 1);
+  assert.match(d.warnings[0]!, /run::\{async block\}/);
+  // The same input in another order gives the same diff.
+  assert.deepEqual(diffReports(report([...base.items].reverse()), report([...head.items].reverse())), d);
+});
+
+test('findings are matched by rule + item + message, not by line', () => {
+  const base = report([
+    item('a', {
+      findings: [
+        finding('no-await', 'a', 'no await', 3),
+        finding('x', 'a', 'twice', 4),
+        finding('x', 'a', 'twice', 5),
+      ],
+    }),
+  ]);
+  const head = report([
+    item('a', {
+      findings: [
+        finding('no-await', 'a', 'no await', 30),
+        finding('x', 'a', 'twice', 6),
+        finding('y', 'a', 'new one'),
+      ],
+    }),
+  ]);
+  const d = diffReports(base, head);
+  assert.deepEqual(
+    d.findings.new.map((f) => f.rule),
+    ['y'],
+  );
+  assert.deepEqual(
+    d.findings.fixed.map((f) => [f.rule, f.line]),
+    [['x', 5]],
+  );
+  assert.match(d.summary, /1 new finding, 1 fixed/);
+});
+
+test('summary, totals and warnings on profile mismatch', () => {
+  const base = report([item('a', { futureBytes: 100 }), item('b', { futureBytes: 50 })]);
+  const head = report([item('a', { futureBytes: 164 }), item('b', { futureBytes: 40 })], {
+    build: { profile: 'release', toolchain: 'stable', bootstrap: true },
+  });
+  const d = diffReports(base, head);
+  assert.equal(d.summary, '1 future grew (+64 B), 1 future shrank (\u221210 B)');
+  assert.deepEqual(d.totals.futureBytes, { base: 150, head: 204, delta: 54 });
+  assert.match(d.warnings.join('\n'), /profiles differ \(base 'dev', head 'release'\)/);
+});

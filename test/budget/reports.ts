@@ -1,0 +1,73 @@
+// Builders for AnalysisReport documents in unit tests. The numbers passed in are test inputs for the
+// arithmetic and matching of diff/check, not claims about what rustc produces (the e2e test covers that).
+import type { Finding } from '../../src/model/finding.ts';
+import {
+  type AnalysisReport,
+  type AnalyzedItem,
+  type HeldAcrossAwait,
+  SCHEMA_VERSION,
+} from '../../src/model/report.ts';
+
+export function item(name: string, over: Partial<AnalyzedItem> = {}): AnalyzedItem {
+  return {
+    name,
+    kind: 'async-fn',
+    crate: 'app',
+    file: 'src/lib.rs',
+    line: 1,
+    column: 1,
+    origin: 'scan',
+    futureBytes: 16,
+    states: 4,
+    suspendPoints: 1,
+    mirLines: null,
+    basicBlocks: null,
+    panicPaths: null,
+    layouts: [],
+    heldAcrossAwait: [],
+    duplicatedArgs: [],
+    children: [],
+    findings: [],
+    ...over,
+  };
+}
+
+export function held(state: string, fields: [name: string, bytes: number][], line?: number): HeldAcrossAwait {
+  return {
+    state,
+    ...(line !== undefined ? { line } : {}),
+    bytes: fields.reduce((s, [, b]) => s + b, 0),
+    fields: fields.map(([name, bytes], i) => ({ name, kind: 'local', offset: i * 8, bytes })),
+  };
+}
+
+export function finding(rule: string, itemName: string, message: string, line = 1): Finding {
+  return {
+    rule,
+    severity: 'warning',
+    message,
+    help: 'help text',
+    item: itemName,
+    file: 'src/lib.rs',
+    line,
+    column: 1,
+    endLine: line,
+    endColumn: 10,
+    byteStart: 0,
+    byteEnd: 10,
+  };
+}
+
+export function report(items: AnalyzedItem[], over: Partial<AnalysisReport> = {}): AnalysisReport {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'asyncbloat', version: '0.1.0' },
+    root: '/nonexistent/root',
+    build: { profile: 'dev', toolchain: 'stable', bootstrap: true },
+    items,
+    crates: [{ name: 'app', asyncItems: items.length, futureBytes: 0 }],
+    unparsed: [],
+    scan: { filesScanned: 1, filesWithoutAsync: 0, filesWithParseErrors: [], skipped: [] },
+    ...over,
+  };
+}

@@ -1,0 +1,143 @@
+// buildForAnalysis on the two-member driver-lib workspace: one real cargo build shared by the tests, a
+// second run on the unchanged workspace (everything fresh), and a third with other package/feature flags.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type BuildArtifacts, buildForAnalysis, type CrateOutputs } from '../../src/cargo/build.ts';
+
+const fixture = fileURLToPath(new URL('../fixtures/crates/driver-lib/', import.meta.url));
+const targetRoot = mkdtempSync(join(tmpdir(), 'asyncbloat-driver-'));
+const env = { ...process.env, CARGO_TARGET_DIR: targetRoot };
+const log: string[] = [];
+const options = { manifestPath: fixture, env, log: (s: string) => log.push(s), progress: false };
+
+let first: BuildArtifacts;
+let second: BuildArtifacts;
+let featured: BuildArtifacts;
+
+before(async () => {
+  first = await buildForAnalysis(options);
+  second = await buildForAnalysis(options);
+  featured = await buildForAnalysis({ ...options, package: ['driver-core'], features: ['extra'] });
+});
+after(() => rmSync(targetRoot, { recursive: true, force: true }));
+
+function unit(r: BuildArtifacts, crate: string, kind: string): CrateOutputs {
+  const found = r.crates.find((c) => c.crateName === crate && c.kind.includes(kind));
+  assert.ok(found, `${crate} (${kind}) in ${r.crates.map((c) => `${c.crateName}/${c.kind}`).join(', ')}`);
+  return found;
+}
+
+/** Every `.rs` file under a directory, as text. */
+function sources(dir: string): string {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.rs'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+}
+
+/** Coroutine types rustc laid out in a capture: the header lines of `{async ...}` types. */
+function coroutineTypes(captured: string): string[] {
+  return [...captured.matchAll(/^print-type-size type: `(\{async .*?\})`: \d+ bytes/gm)].map((m) => m[1]!);
+}
+
+describe('buildForAnalysis on a workspace', () => {
+  test('returns the three member units (two libs, one bin) and nothing else', () => {
+    const names = first.crates.map((c) => `${c.packageName}:${c.crateName}:${c.kind.join('+')}`).sort();
+    assert.deepEqual(names, ['driver-app:driver_app:bin', 'driver-app:driver_app:lib', 'driver-core:driver_core:lib']);
+    assert.ok(first.crates.every((c) => c.member));
+    assert.equal(first.profile, 'dev');
+    assert.equal(first.targetDir, join(targetRoot, 'asyncbloat'));
+    assert.deepEqual(first.warnings, []);
+    assert.match(first.toolchain.version, /^rustc \d+\.\d+/);
+  });
+
+  test('each unit has its own MIR with its own poll bodies', () => {
+    const expected: [string, string, string][] = [
+      ['driver_core', 'lib', 'core_buffered::{closure#0}'],
+      ['driver_app', 'lib', 'app_lib_step::{closure#0}'],
+      ['driver_app', 'bin', 'app_main_flow::{closure#0}'],
+    ];
+    for (const [crate, kind, poll] of expected) {
+      const u = unit(first, crate, kind);
+      assert.equal(u.mir.length, 1);
+      assert.ok(u.mir[0]!.startsWith(join(targetRoot, 'asyncbloat', 'debug', 'deps')), u.mir[0]);
+      const mir = readFileSync(u.mir[0]!, 'utf8');
+      assert.ok(mir.includes(`fn ${poll}(_1: `), `${poll} in ${u.mir[0]}`);
+    }
+    // The lib and the bin of driver-app share a crate name but are different units with different MIR.
+    assert.notEqual(unit(first, 'driver_app', 'lib').mir[0], unit(first, 'driver_app', 'bin').mir[0]);
+  });
+
+  test("each capture holds rustc's type sizes, and the crate's own coroutines come from its own source", () => {
+    for (const u of first.crates) {
+      assert.equal(u.typeSizes.length, 1, u.crateName);
+      const captured = readFileSync(u.typeSizes[0]!, 'utf8');
+      assert.ok(captured.length > 0);
+      assert.ok(
+        captured.split('\n').every((l) => l === '' || l.startsWith('print-type-size ')),
+        'only type-size lines are captured',
+      );
+      const source = sources(dirname(u.srcPath));
+      // Types printed without a crate path (`{async fn body of core_leaf()}`, `{async block@core/src/lib.rs:..}`)
+      // are this crate's own; others' look like `{async block@driver_core::core_block::{closure#0}}`.
+      const own = coroutineTypes(captured).filter((t) => !/^\{async (fn body of |block@)[a-z_]+::/.test(t));
+      assert.ok(own.length > 0, `${u.crateName} prints its own coroutines`);
+      for (const t of own) {
+        const fn = /^\{async fn body of ([A-Za-z_][A-Za-z0-9_]*)\(\)\}$/.exec(t)?.[1];
+        const block = /^\{async block@([^:]+):\d+:\d+: /.exec(t)?.[1];
+        if (fn) assert.match(source, new RegExp(`async fn ${fn}\\(`), `${t} belongs to ${u.crateName}`);
+        else if (block) assert.ok(existsSync(join(first.workspaceRoot, block)), `${t} belongs to ${u.crateName}`);
+        else assert.fail(`unexpected coroutine type ${t}`);
+        if (block) assert.ok(!relative(dirname(u.srcPath), join(first.workspaceRoot, block)).startsWith('..'));
+      }
+    }
+    // Attribution: driver-core's own async fns appear unqualified only in driver-core's capture.
+    const app = readFileSync(unit(first, 'driver_app', 'lib').typeSizes[0]!, 'utf8');
+    assert.ok(app.includes('{async fn body of driver_core::core_buffered()}'));
+    assert.ok(!app.includes('{async fn body of core_buffered()}'));
+  });
+
+  test("the user's build.rustflags from .cargo/config.toml are kept next to ours", () => {
+    assert.deepEqual(first.userRustflags.flags, ['--cfg', 'driver_probe']);
+    assert.match(first.userRustflags.source ?? '', /driver-lib\/\.cargo\/config\.toml \(build\.rustflags\)/);
+    const core = readFileSync(unit(first, 'driver_core', 'lib').typeSizes[0]!, 'utf8');
+    assert.ok(core.includes('{async fn body of core_probe_cfg()}'));
+  });
+
+  test('final artifacts: the rlibs and the executable', () => {
+    const kinds = first.artifacts.map((a) => `${a.crateName}:${a.kind}`).sort();
+    assert.deepEqual(kinds, ['driver_app:bin', 'driver_app:rlib', 'driver_core:rlib']);
+    for (const a of first.artifacts) assert.ok(existsSync(a.path), a.path);
+  });
+
+  test('a second run finds everything fresh and reuses the captured type sizes', () => {
+    assert.equal(second.crates.length, first.crates.length);
+    for (const u of second.crates) {
+      assert.equal(u.fresh, true, u.crateName);
+      assert.equal(u.typeSizesReused, true, u.crateName);
+      const before = first.crates.find((c) => c.unit === u.unit);
+      assert.ok(before, `unit ${u.unit} was built by the first run`);
+      assert.deepEqual(u.typeSizes, before.typeSizes);
+      assert.deepEqual(u.mir, before.mir);
+      assert.ok(readFileSync(u.typeSizes[0]!, 'utf8').includes('print-type-size type:'));
+    }
+    assert.deepEqual(second.warnings, []);
+  });
+
+  test('--package and --features reach cargo', () => {
+    assert.deepEqual(
+      featured.crates.map((c) => c.crateName),
+      ['driver_core'],
+    );
+    const core = featured.crates[0]!;
+    assert.equal(core.fresh, false, 'a new feature set is a new unit');
+    assert.notEqual(core.unit, unit(first, 'driver_core', 'lib').unit);
+    assert.ok(readFileSync(core.typeSizes[0]!, 'utf8').includes('{async fn body of core_extra_feature()}'));
+    const plain = readFileSync(unit(first, 'driver_core', 'lib').typeSizes[0]!, 'utf8');
+    assert.ok(!plain.includes('core_extra_feature'));
+  });
+});

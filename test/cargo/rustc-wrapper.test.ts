@@ -1,0 +1,108 @@
+// The RUSTC_WRAPPER, run as cargo runs it (the built dist/rustc-wrapper.js when it is current, else the
+// source through tsx), against the real rustc: queries pass through byte for byte, compilations have their
+// type sizes filed per crate, and a capture that cannot be written still loses nothing.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { wrapperCommand } from '../../src/cargo/build.ts';
+import { captureStem, codegenOption, jobserverFds, OUT_DIR_ENV } from '../../src/cargo/rustc-wrapper.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'asyncbloat-wrapper-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const source = join(scratch, 'tiny.rs');
+writeFileSync(source, 'pub async fn tiny_leaf(x: u64) -> u64 { x }\npub async fn tiny_outer() -> u64 { tiny_leaf(2).await }\n');
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}, viaWrapper = true) {
+  const [cmd, ...pre] = viaWrapper ? [...wrapperCommand(), 'rustc'] : ['rustc'];
+  const r = spawnSync(cmd!, [...pre, ...args], {
+    encoding: 'utf8',
+    cwd: scratch,
+    env: { ...process.env, RUSTC_BOOTSTRAP: '1', ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const compile = (out: string) => [
+  '--crate-name',
+  'tiny',
+  '--crate-type',
+  'lib',
+  '--edition',
+  '2021',
+  '-C',
+  'extra-filename=-0123456789abcdef',
+  '-Zprint-type-sizes',
+  '--out-dir',
+  out,
+  source,
+];
+
+describe('rustc wrapper', () => {
+  test('`rustc -vV` passes through unchanged, with or without a capture dir', () => {
+    const direct = run(['-vV'], {}, false);
+    assert.equal(direct.status, 0);
+    for (const env of [{}, { [OUT_DIR_ENV]: join(scratch, 'cap-vv') }]) {
+      const wrapped = run(['-vV'], env);
+      assert.deepEqual(wrapped, direct);
+    }
+    assert.ok(!existsSync(join(scratch, 'cap-vv')));
+  });
+
+  test("cargo's `--crate-name ___ --print` probe passes through", () => {
+    const args = ['-', '--crate-name', '___', '--print=file-names', '--crate-type', 'lib', '--print=cfg'];
+    const direct = spawnSync('rustc', args, { input: '', encoding: 'utf8' });
+    const [cmd, ...pre] = wrapperCommand();
+    const wrapped = spawnSync(cmd!, [...pre, 'rustc', ...args], {
+      input: '',
+      encoding: 'utf8',
+      env: { ...process.env, [OUT_DIR_ENV]: join(scratch, 'cap-probe') },
+    });
+    assert.equal(wrapped.status, direct.status);
+    assert.equal(wrapped.stdout, direct.stdout);
+    assert.match(wrapped.stdout, /target_os=/);
+  });
+
+  test('exit code and stderr of a failing rustc are forwarded', () => {
+    const direct = run(['--definitely-not-a-flag'], {}, false);
+    const wrapped = run(['--definitely-not-a-flag'], { [OUT_DIR_ENV]: join(scratch, 'cap-bad') });
+    assert.notEqual(direct.status, 0);
+    assert.deepEqual(wrapped, direct);
+  });
+
+  test("a compilation's type sizes are filed under <crate><extra-filename> and equal rustc's own", () => {
+    const direct = run(compile(join(scratch, 'out-direct')), {}, false);
+    assert.equal(direct.status, 0, direct.stderr);
+    const cap = join(scratch, 'cap');
+    const wrapped = run(compile(join(scratch, 'out-wrapped')), { [OUT_DIR_ENV]: cap });
+    assert.equal(wrapped.status, 0, wrapped.stderr);
+    assert.equal(wrapped.stdout, '', 'no type-size line reaches stdout');
+    const captured = readFileSync(join(cap, 'type-sizes', 'tiny-0123456789abcdef.txt'), 'utf8');
+    assert.equal(captured, direct.stdout);
+    assert.ok(captured.includes('{async fn body of tiny_outer()}'));
+    assert.ok(existsSync(join(scratch, 'out-wrapped', 'libtiny-0123456789abcdef.rlib')));
+  });
+
+  test('when the capture cannot be written, the type sizes go to stdout and a warning says why', () => {
+    const blocker = join(scratch, 'not-a-dir');
+    writeFileSync(blocker, '');
+    const direct = run(compile(join(scratch, 'out-direct2')), {}, false);
+    const wrapped = run(compile(join(scratch, 'out-blocked')), { [OUT_DIR_ENV]: blocker });
+    assert.equal(wrapped.status, 0);
+    assert.equal(wrapped.stdout, direct.stdout);
+    assert.match(wrapped.stderr, /warning: asyncbloat rustc wrapper: cannot store captured type sizes for tiny/);
+  });
+
+  test('argument helpers', () => {
+    assert.equal(captureStem(['--crate-name', 'a', '-C', 'extra-filename=-ab']), 'a-ab');
+    assert.equal(captureStem(['--crate-name', 'a', '-Cextra-filename=-cd']), 'a-cd');
+    assert.equal(captureStem(['--crate-name', '___', '--print=cfg']), undefined);
+    assert.equal(captureStem(['--crate-name', 'a', '--print', 'cfg']), undefined);
+    assert.equal(captureStem(['-vV']), undefined);
+    assert.equal(codegenOption(['-C', 'metadata=1', '--codegen=metadata=2'], 'metadata'), '2');
+    assert.deepEqual(jobserverFds({ CARGO_MAKEFLAGS: '-j --jobserver-fds=3,5 --jobserver-auth=3,5' }), [3, 5]);
+    assert.deepEqual(jobserverFds({ CARGO_MAKEFLAGS: '-j --jobserver-auth=fifo:/tmp/x' }), []);
+  });
+});

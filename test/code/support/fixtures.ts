@@ -1,0 +1,161 @@
+// Builds the test/fixtures/code crates with the real toolchain, once per build id (cargo's own lock
+// makes concurrent test files safe; artifacts persist in the fixture's gitignored target/ dir).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CODE_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'code');
+const ASYNCFIX = join(CODE_FIXTURES, 'asyncfix');
+const TARGET = join(ASYNCFIX, 'target');
+
+export interface BuildSpec {
+  id: string;
+  toolchain: 'stable' | 'nightly';
+  /** Cargo profile from the fixture's Cargo.toml. */
+  profile: string;
+  /** Pass `-C symbol-mangling-version=v0` (stable defaults to legacy; nightly is v0 already). */
+  v0: boolean;
+  /** What the profile sets, for test names. */
+  describe: string;
+}
+
+/**
+ * The matrix: opt-level 3/s/z, panic unwind/abort, codegen-units 16/1, LTO off/thin/fat, legacy and v0
+ * mangling, stable and nightly (drop_glue naming). Six builds of a small crate: ~20 s cold.
+ */
+export const MATRIX: BuildSpec[] = [
+  { id: 'stable-release', toolchain: 'stable', profile: 'release', v0: false, describe: 'opt3 unwind cgu16 lto-off legacy' },
+  { id: 'stable-s-abort', toolchain: 'stable', profile: 'opt-s-abort', v0: false, describe: 'opt-s abort cgu1 thin legacy' },
+  { id: 'stable-z-fat', toolchain: 'stable', profile: 'opt-z-fat', v0: false, describe: 'opt-z unwind cgu16 fat legacy' },
+  { id: 'v0-release', toolchain: 'stable', profile: 'release', v0: true, describe: 'opt3 unwind cgu16 lto-off v0' },
+  { id: 'v0-s-abort', toolchain: 'stable', profile: 'opt-s-abort', v0: true, describe: 'opt-s abort cgu1 thin v0' },
+  { id: 'nightly-release', toolchain: 'nightly', profile: 'release', v0: false, describe: 'nightly opt3 (v0 default)' },
+];
+
+export const STRIPPED: BuildSpec = {
+  id: 'stable-stripped',
+  toolchain: 'stable',
+  profile: 'stripped',
+  v0: false,
+  describe: 'strip = true',
+};
+
+export interface Built {
+  spec: BuildSpec;
+  bin: string;
+  cdylib: string;
+  staticlib: string;
+}
+
+export function run(cmd: string, args: string[], input?: string, env?: Record<string, string>): string {
+  return execFileSync(cmd, args, {
+    env: env ? { ...process.env, ...env } : process.env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+}
+
+const built = new Map<string, Built>();
+
+export function buildAsyncfix(spec: BuildSpec): Built {
+  const cached = built.get(spec.id);
+  if (cached) return cached;
+  const targetDir = join(TARGET, spec.id);
+  // CARGO_ENCODED_RUSTFLAGS, when set at all, would override RUSTFLAGS.
+  const { CARGO_ENCODED_RUSTFLAGS: _ignored, ...env } = process.env;
+  execFileSync('cargo', [`+${spec.toolchain}`, 'build', '--quiet', '--profile', spec.profile, '--target-dir', targetDir], {
+    cwd: ASYNCFIX,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...env, CARGO_INCREMENTAL: '0', RUSTFLAGS: spec.v0 ? '-C symbol-mangling-version=v0' : '' },
+  });
+  const dir = join(targetDir, spec.profile === 'dev' ? 'debug' : spec.profile);
+  const b: Built = {
+    spec,
+    bin: join(dir, 'asyncfix'),
+    cdylib: join(dir, 'libasyncfix.so'),
+    staticlib: join(dir, 'libasyncfix.a'),
+  };
+  built.set(spec.id, b);
+  return b;
+}
+
+/** MIR names of the fixture's coroutines (`fn two_awaits::{closure#0}(..)` lines of `--emit=mir`). */
+export function asyncfixMirCoroutines(): string[] {
+  const targetDir = join(TARGET, 'mir');
+  execFileSync(
+    'cargo',
+    ['+stable', 'rustc', '--quiet', '--lib', '--release', '--crate-type', 'rlib', '--target-dir', targetDir, '--', '--emit=mir'],
+    { cwd: ASYNCFIX, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CARGO_INCREMENTAL: '0', RUSTFLAGS: '' } },
+  );
+  const deps = join(targetDir, 'release', 'deps');
+  const mir = run('sh', ['-c', `cat "${deps}"/asyncfix-*.mir`]);
+  const names = new Set<string>();
+  for (const m of mir.matchAll(/^fn (.*\{(?:closure|synthetic)#\d+\})\(/gm)) names.add(m[1]!);
+  return [...names].sort();
+}
+
+/** The no_core fixture uses feature gates, which stable accepts with RUSTC_BOOTSTRAP=1. */
+const BOOTSTRAP = { RUSTC_BOOTSTRAP: '1' };
+
+const RUST_LLD = (): string =>
+  join(run('rustc', ['+stable', '--print', 'sysroot']).trim(), 'lib', 'rustlib', 'x86_64-unknown-linux-gnu', 'bin', 'rust-lld');
+
+/** A 32-bit ARM Thumb executable linked by rust-lld from a `#![no_core]` crate (no thumb std needed). */
+export function buildThumb(): string {
+  const out = join(TARGET, 'thumb', 'thumb.elf');
+  if (existsSync(out)) return out;
+  mkdirSync(dirname(out), { recursive: true });
+  run('rustc', [
+    '+stable', '--edition', '2021', '--target', 'thumbv7em-none-eabihf', '-C', 'panic=abort', '-C', 'opt-level=0',
+    '-C', 'symbol-mangling-version=v0', '--crate-type', 'bin', '-C', `linker=${RUST_LLD()}`,
+    '-C', 'link-arg=--entry=_start', join(CODE_FIXTURES, 'thumb', 'thumb.rs'), '-o', out,
+  ], undefined, BOOTSTRAP);
+  return out;
+}
+
+/** The same crate as a 32-bit big-endian PowerPC relocatable object (`--emit=obj`, no linker). */
+export function buildPowerpcObject(): string {
+  const out = join(TARGET, 'thumb', 'ppc.o');
+  if (existsSync(out)) return out;
+  mkdirSync(dirname(out), { recursive: true });
+  run('rustc', [
+    '+stable', '--edition', '2021', '--target', 'powerpc-unknown-linux-gnu', '-C', 'panic=abort', '-C', 'opt-level=0',
+    '--crate-type', 'lib', '--emit=obj', join(CODE_FIXTURES, 'thumb', 'thumb.rs'), '-o', out,
+  ], undefined, BOOTSTRAP);
+  return out;
+}
+
+/** rustfilt over one name per line (the demangling oracle). */
+export function rustfilt(names: string[], keepHash = false): string[] {
+  const out = run('rustfilt', keepHash ? ['-h'] : [], `${names.join('\n')}\n`);
+  return out.split('\n').slice(0, names.length);
+}
+
+export interface NmSymbol {
+  value: number;
+  size: number;
+  type: string;
+  name: string;
+  /** Archive member, for `nm` over a `.a`. */
+  member: string;
+}
+
+/** `nm -S` output: defined symbols with a size (the 4-column lines), grouped per archive member. */
+export function nmSized(file: string): NmSymbol[] {
+  const out: NmSymbol[] = [];
+  let member = '';
+  // --target skips binutils' LTO plugin, which chokes on std members' embedded LLVM 22 bitcode.
+  for (const line of run('nm', ['--target=elf64-x86-64', '-S', file]).split('\n')) {
+    const header = /^(.*):$/.exec(line);
+    if (header) {
+      member = header[1]!;
+      continue;
+    }
+    const m = /^([0-9a-f]+) ([0-9a-f]+) (\S) (.*)$/.exec(line);
+    if (m) out.push({ value: Number.parseInt(m[1]!, 16), size: Number.parseInt(m[2]!, 16), type: m[3]!, name: m[4]!, member });
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+// The HTML report in a real headless Chromium: renders without errors or network, treemap and table draw,
+// sorting/filtering work, the detail view shows the state diagram, layout bars and the fix diff.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { renderHtml } from '../../src/report/html/render.ts';
+import { has, need } from '../support/require.ts';
+import { launch, openReport } from './browser.ts';
+import { analysisReport, RULES, readSample, scanReport } from './sample-reports.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-html-'));
+let browser: ReturnType<typeof launch> | undefined;
+const getBrowser = () => {
+  browser ??= launch();
+  return browser;
+};
+after(async () => {
+  if (browser) await (await browser).close();
+});
+
+function write(name: string, html: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, html);
+  return file;
+}
+
+describe('html report in chromium', () => {
+  test('analysis report: renders, no errors, no network, treemap + table + detail', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const file = write('analysis.html', renderHtml(analysisReport(), { readSource: readSample, rules: RULES }));
+    const { ctx } = await getBrowser();
+    const r = await openReport(ctx, file);
+    const { page } = r;
+
+    // Summary: item count and per-rule findings (descriptions come from the rule metadata).
+    assert.equal(await page.locator('.card .value').first().textContent(), '20');
+    assert.equal(await page.locator('table.rules tbody tr').count(), 2);
+    assert.match((await page.locator('table.rules').textContent()) ?? '', /A large local held across an/);
+    // The unparsed MIR line is reported, not dropped.
+    assert.match((await page.locator('.notice').textContent()) ?? '', /2 line\(s\) of MIR could not be parsed/);
+
+    // Treemap: one top-level cell per future nobody awaits (send/flush/fetch sit inside main's async block).
+    const topCells = await page.locator('svg.treemap > g.cell').count();
+    assert.equal(topCells, 16);
+    const box = await page.locator('svg.treemap > g.cell').first().boundingBox();
+    assert.ok(box && box.width > 50 && box.height > 50, 'largest cell is drawn large');
+
+    // Table: all rows; default sort is future size, largest first.
+    const names = () => page.locator('table.items tbody td.name').allTextContents();
+    assert.equal((await names()).length, 20);
+    assert.equal((await names())[0], 'main::{async block}');
+    await page.locator('th[data-key="name"] button').click();
+    const byName = await names();
+    assert.deepEqual(byName, [...byName].sort((a, b) => a.localeCompare(b)));
+    assert.equal(await page.locator('th[data-key="name"]').getAttribute('aria-sort'), 'ascending');
+    await page.locator('th[data-key="name"] button').click();
+    assert.equal((await names())[0], 'tokio::select::{async block#3}');
+    await page.locator('th[data-key="futureBytes"] button').click();
+    await page.locator('th[data-key="futureBytes"] button').click();
+    assert.equal((await names())[0], 'handlers::h0', 'ascending by size: the smallest known size first');
+    assert.equal((await names()).at(-1), 'config::load', 'an unknown size sorts last, also when ascending');
+    await page.locator('th[data-key="futureBytes"] button').click();
+    assert.equal((await names()).at(-1), 'config::load', 'an unknown size sorts last when descending');
+
+    // Filtering by text and by kind.
+    await page.locator('input.filter').fill('radio');
+    assert.deepEqual((await names()).sort(), ['radio::Radio::flush', 'radio::Radio::send']);
+    assert.equal(await page.locator('.shown').textContent(), '2 of 20 items');
+    await page.locator('input.filter').fill('');
+    await page.locator('select.kind-filter').selectOption('async-block');
+    assert.deepEqual((await names()).sort(), ['main::{async block}', 'tokio::select::{async block#3}']);
+    await page.locator('select.kind-filter').selectOption('');
+
+    // Detail view: source with awaits marked, state diagram, layout bars, fix diff.
+    await page.locator('table.items tbody tr', { hasText: 'radio::Radio::send' }).click();
+    const detail = page.locator('article.detail');
+    assert.equal(await detail.locator('h2').textContent(), 'radio::Radio::send');
+    assert.deepEqual(await detail.locator('mark.await').allTextContents(), ['.await', '.await']);
+    assert.deepEqual(await detail.locator('pre.source .line.awaits').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-line'))), ['8', '10']);
+    const states = await detail.locator('svg.state-diagram g.state').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')));
+    assert.deepEqual(states, ['Unresumed', 'Suspend0', 'Suspend1', 'Returned', 'Panicked']);
+    assert.ok((await detail.locator('svg.state-diagram path.edge').count()) >= 7, 'transitions are drawn');
+    assert.equal(await detail.locator('svg.layout-bars g.bar-row').count(), 5);
+    assert.equal(await detail.locator('svg.layout-bars g.bar-row[data-state="Suspend0"] .seg.f-padding').count(), 1);
+    assert.match((await detail.locator('svg.layout-bars g.bar-row[data-state="Suspend0"] .waste').textContent()) ?? '', /7 B padding/);
+    assert.deepEqual(await detail.locator('pre.diff .del').allTextContents(), ['-        net::fetch(encoded).await?;\n']);
+    assert.deepEqual(await detail.locator('pre.diff .add').allTextContents(), ['+        Box::pin(net::fetch(encoded)).await?;\n']);
+    await detail.screenshot({ path: join('test-artifacts', 'report-detail.png') });
+
+    // Treemap zoom: clicking the async block zooms into it (its awaitee becomes a top cell), the path zooms out.
+    await page.locator('svg.treemap > g.cell[data-item="0"]').click();
+    assert.equal(await page.locator('.crumbs .crumb.current').textContent(), 'main::{async block} (1,120 B)');
+    assert.ok(await page.locator('svg.treemap > g.cell[data-item="1"]').count(), 'radio::Radio::send is drawn inside');
+    await page.locator('.crumbs button.crumb').first().click();
+    assert.equal(await page.locator('svg.treemap > g.cell').count(), 16);
+
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join('test-artifacts', 'report.png'), fullPage: true });
+
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), []);
+    await r.close();
+  });
+
+  test('scan report: table and findings, no treemap', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const file = write('scan.html', renderHtml(scanReport(), { readSource: readSample }));
+    const { ctx } = await getBrowser();
+    const r = await openReport(ctx, file);
+    const { page } = r;
+    assert.equal(await page.locator('svg.treemap').count(), 0);
+    assert.equal(await page.locator('table.items tbody tr').count(), 1);
+    assert.equal(await page.locator('#findings .finding').count(), 1);
+    assert.equal(await page.locator('.notice').count(), 2, 'parse errors and skipped files are reported');
+    await page.locator('table.items tbody tr').first().click();
+    const detail = page.locator('article.detail');
+    assert.deepEqual(await detail.locator('mark.await').allTextContents(), ['.await', '.await']);
+    const states = await detail.locator('svg.state-diagram g.state').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')));
+    assert.deepEqual(states, ['Unresumed', 'Suspend0', 'Suspend1', 'Returned', 'Panicked']);
+    assert.match((await detail.locator('svg.state-diagram .caption').textContent()) ?? '', /expected states from the source/);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), []);
+    await r.close();
+  });
+});

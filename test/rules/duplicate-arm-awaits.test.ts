@@ -1,0 +1,61 @@
+import { duplicateArmAwaits } from '../../src/rules/duplicate-arm-awaits.ts';
+import { ruleTester } from '../support/rule-tester.ts';
+
+ruleTester(duplicateArmAwaits, {
+  valid: [
+    {
+      name: 'arms awaiting different callees',
+      code: 'async fn f(c: u8) -> u8 {\n    match c {\n        0 => a(1).await,\n        _ => b(2).await,\n    }\n}',
+    },
+    {
+      name: 'same method on different receivers',
+      code: 'async fn f(c: u8) {\n    match c {\n        0 => tx.send(1).await,\n        _ => rx.send(1).await,\n    }\n}',
+    },
+    {
+      name: 'only one arm awaits',
+      code: 'async fn f(c: u8) -> u8 {\n    match c {\n        0 => a(1).await,\n        _ => { let x = a(2).await; x }\n    }\n}',
+    },
+    {
+      name: 'awaits inside a macro are not arm endings',
+      code: 'async fn f(c: u8) {\n    match c {\n        0 => { dbg!(a(1).await); }\n        _ => { dbg!(a(2).await); }\n    }\n}',
+    },
+    {
+      name: 'if without duplicate',
+      code: 'async fn f(c: bool) -> u8 {\n    if c { a(1).await } else { b(1).await }\n}',
+    },
+  ],
+  invalid: [
+    {
+      name: 'match arms, expression and block forms',
+      code: 'async fn f(c: u8) -> u8 {\n    match c {\n        0 => send(1, c).await,\n        1 => {\n            let b = c * 2;\n            send(2, b).await\n        }\n        _ => 0,\n    }\n}',
+      findings: [
+        {
+          line: 2,
+          column: 5,
+          endLine: 2,
+          endColumn: 12,
+          message: '2 arms of this `match` await `send(..)`',
+          help: ['await once', 'send(args).await'],
+          item: 'f',
+        },
+      ],
+    },
+    {
+      name: 'if / else if / else chain, reported once at its head',
+      code: 'async fn f(c: u8) {\n    if c == 0 {\n        self.radio.send(0).await;\n    } else if c == 1 {\n        self.radio.send(1).await;\n    } else {\n        self.radio.send(2).await?;\n    }\n}',
+      findings: [
+        { line: 2, column: 5, message: '3 branches of this `if` chain await `self.radio.send(..)`' },
+      ],
+    },
+    {
+      name: 'path callee with turbofish',
+      code: 'async fn f(c: u8) {\n    match c {\n        0 => io::write::<u8>(1).await,\n        _ => io::write::<u8>(2).await,\n    }\n}',
+      findings: [{ line: 2, message: 'await `io::write(..)`' }],
+    },
+    {
+      name: 'inside a nested async block, attributed to it',
+      code: 'fn f(c: u8) -> impl Future {\n    async move {\n        match c {\n            0 => g(0).await,\n            _ => g(1).await,\n        }\n    }\n}',
+      findings: [{ line: 3, column: 9, item: 'f::{async block#0}' }],
+    },
+  ],
+});
