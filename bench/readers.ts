@@ -14,7 +14,7 @@ import { readTypeSizes } from '../src/readers/type-sizes.ts';
 import { compileFixture } from '../test/support/rustc.ts';
 
 const REGISTRY = '/usr/share/cargo/registry';
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 const APP = 'test/fixtures/mir/tokapp';
 
@@ -73,7 +73,9 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 
 export async function run(): Promise<void> {
   if (!existsSync(`${REGISTRY}/tokio-1.24.2`)) {
-    console.log(`readers: skipped, no tokio in ${REGISTRY} (apt-get install librust-tokio-dev librust-futures-dev)`);
+    console.log(
+      `readers: skipped, no tokio in ${REGISTRY} (apt-get install librust-tokio-dev librust-futures-dev)`,
+    );
     return;
   }
   // BENCH_KEEP_DIR=path keeps the outputs there, to inspect them afterwards.

@@ -15,6 +15,7 @@ import { readTypeSizes } from '../readers/type-sizes.ts';
 import { type ScanOptions, scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
 import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
+import { measureMachineCode } from './machine-code.ts';
 
 export interface AnalyzeOptions extends BuildOptions {
   /** Rule selection for the source scan. */
@@ -35,18 +36,19 @@ export async function analyzeBuild(
 ): Promise<AnalysisReport> {
   const root = build.workspaceRoot;
   const unparsed: Unparsed = [];
-  const crates = build.crates.filter((c) => c.member || options.deps);
+  const warnings = [...build.warnings];
+  const analysed = build.crates.filter((c) => c.member || options.deps);
 
   // One scan per package directory: lib, bins and examples of a package share its sources.
   const scans = new Map<string, ScanReport>();
-  for (const dir of new Set(crates.map((c) => c.manifestDir))) {
+  for (const dir of new Set(analysed.map((c) => c.manifestDir))) {
     scans.set(dir, await scan(dir, options.scan));
   }
 
   const joined: JoinedItem[] = [];
   const allLayouts: FutureLayout[] = [];
   const foreign: FutureLayout[] = [];
-  for (const c of crates) {
+  for (const c of analysed) {
     const s = scans.get(c.manifestDir)!;
     const mir = readMirFiles(c, unparsed);
     const layouts = readLayouts(c, unparsed, allLayouts);
@@ -68,7 +70,14 @@ export async function analyzeBuild(
   const merged = mergeTargets(joined);
   attachForeignLayouts(merged, foreign);
   fillMeasures(merged, allLayouts);
+  const code = measureMachineCode(merged, build, options, (w) => warnings.push(w));
   const items = merged.map((j) => j.item);
+  const crates = summarizeCrates(items);
+  for (const c of crates) {
+    const bytes = code.asyncCodeBytes.get(c.name);
+    if (bytes !== undefined) c.asyncCodeBytes = bytes;
+    if (code.textBytes !== undefined && bytes !== undefined) c.textBytes = code.textBytes;
+  }
   const scanStats = mergeScanStats([...scans.values()], root);
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -79,9 +88,11 @@ export async function analyzeBuild(
       toolchain: build.toolchain.version,
       bootstrap: build.toolchain.bootstrap,
       ...(build.target ? { target: build.target } : {}),
+      ...(code.artifact ? { artifact: reportPath(root, code.artifact.path) } : {}),
     },
     items,
-    crates: summarizeCrates(items),
+    crates,
+    warnings,
     unparsed,
     scan: scanStats,
   };

@@ -30,6 +30,8 @@ export interface CrateInput {
 export interface JoinedItem {
   item: AnalyzedItem;
   mir?: MirCoroutine;
+  /** The source item, for items the scan found. */
+  source?: AsyncItem;
 }
 
 export interface JoinResult {
@@ -111,6 +113,7 @@ export function joinCrate(input: CrateInput): JoinResult {
       mirOf.get(item),
       layoutsOf.get(item) ?? [],
       findingsOf.get(item.name) ?? [],
+      item,
     ),
   );
 
@@ -143,6 +146,7 @@ function analyzedItem(
   mir: MirCoroutine | undefined,
   layouts: FutureLayout[],
   findings: Finding[],
+  source?: AsyncItem,
 ): JoinedItem {
   const sorted = [...layouts].sort((a, b) => b.bytes - a.bytes);
   const item: AnalyzedItem = {
@@ -159,7 +163,7 @@ function analyzedItem(
     children: [],
     findings,
   };
-  return { item, mir };
+  return { item, mir, source };
 }
 
 /**
@@ -249,7 +253,9 @@ export function attachForeignLayouts(joined: JoinedItem[], foreign: FutureLayout
     const path = asyncFnPath(layout.typeName);
     if (path === undefined) continue;
     const [crate, ...rest] = pathSegments(path);
-    const candidates = (crate === undefined ? [] : (byCrate.get(crate) ?? [])).filter((j) => j.item.kind === 'async-fn');
+    const candidates = (crate === undefined ? [] : (byCrate.get(crate) ?? [])).filter(
+      (j) => j.item.kind === 'async-fn',
+    );
     const segs = (j: JoinedItem) => pathSegments(j.item.name);
     let hits = candidates.filter((j) => namesItem(rest, segs(j)));
     if (hits.length !== 1) hits = candidates.filter((j) => namesItem(rest.slice(-2), segs(j)));

@@ -2,8 +2,9 @@
 // files and the suppression comments and passes them in.
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
-import { type BudgetConfig, type ItemBudget, itemMatches } from './config.ts';
+import type { BudgetConfig, ItemBudget } from './config.ts';
 import { diffReports, type GrowthCause, type ItemDiff, itemKey, type ReportDiff } from './diff.ts';
+import { itemMatches } from './item-glob.ts';
 import { formatCause } from './render-common.ts';
 import type { Suppression } from './suppressions.ts';
 import { formatGrowth, type Growth, signedBytes } from './units.ts';

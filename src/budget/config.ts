@@ -1,17 +1,18 @@
 // Budgets for `asyncbloat check`, read from TOML. Every key is validated: an unknown or mistyped key is an
 // error (with a suggestion), because a typo that silently disabled a budget would make the CI gate a lie.
 //
-// Where the configuration comes from (first that applies wins; see docs/ci.md):
+// Where the configuration comes from (first that applies wins; implemented in config-load.ts, see docs/ci.md):
 //   1. `--config FILE`: only that file (a Cargo.toml is read for its metadata tables, anything else as asyncbloat.toml);
 //   2. `asyncbloat.toml` next to the crate's Cargo.toml (an error if that Cargo.toml also has metadata.asyncbloat);
 //   3. `[package.metadata.asyncbloat]` of the crate's Cargo.toml layered over `[workspace.metadata.asyncbloat]`
 //      of the workspace root (the crate's own Cargo.toml or the nearest ancestor with a `[workspace]` table).
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { UserError } from '../cli/errors.ts';
 import type { RuleLevel } from '../model/finding.ts';
 import { RULES } from '../rules/index.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { type Growth, parseByteSize, parseGrowth, parsePercent } from './units.ts';
 
 export interface ItemBudget {
@@ -57,35 +58,6 @@ const TOP_KEYS = ['max-future-bytes', 'max-growth', 'max-async-text-share', 'rul
 const BUDGET_KEYS = ['item', 'max-future-bytes', 'max-growth'];
 const IGNORE_KEYS = ['item', 'reason', 'rules'];
 const LEVELS: Record<string, RuleLevel> = { off: 'off', warn: 'warning', error: 'error' };
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/** The closest known word, when it is close enough to be a plausible typo. */
-export function didYouMean(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const w = word.toLowerCase().replaceAll('_', '-');
-    // `warning` for `warn`: a word that extends a known one is as likely a slip as a typo.
-    const prefix = Math.min(w.length, k.length) >= 3 && (w.startsWith(k) || k.startsWith(w));
-    const d = prefix ? 1 : editDistance(w, k);
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
 
 /** Context for error messages: which file, which table the settings live in, and the text to find lines in. */
 interface Where {
@@ -142,7 +114,7 @@ function fail(w: Where, keyPath: string[], problem: string, help?: string, index
 
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : `${typeof v} ${String(v)}`);
 
-function isTable(v: unknown): v is Record<string, unknown> {
+export function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
@@ -237,7 +209,7 @@ function arrayOfTables(w: Where, v: unknown, key: string): Record<string, unknow
 }
 
 /** Validates one asyncbloat table (the contents of `[package.metadata.asyncbloat]` or of an asyncbloat.toml). */
-export function readConfigTable(table: Record<string, unknown>, w: Where): BudgetConfig {
+function readConfigTable(table: Record<string, unknown>, w: Where): BudgetConfig {
   checkKeys(w, table, TOP_KEYS, []);
   const known = knownRuleNames();
   const config = emptyConfig();
@@ -320,7 +292,7 @@ export function readConfigTable(table: Record<string, unknown>, w: Where): Budge
   return config;
 }
 
-function parseToml(text: string, file: string): Record<string, unknown> {
+export function parseToml(text: string, file: string): Record<string, unknown> {
   try {
     return parse(text) as Record<string, unknown>;
   } catch (e) {
@@ -332,7 +304,7 @@ function parseToml(text: string, file: string): Record<string, unknown> {
   }
 }
 
-function readText(file: string): string {
+export function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
@@ -347,7 +319,7 @@ function dig(doc: Record<string, unknown>, path: string[]): unknown {
 }
 
 /** The asyncbloat table at `table` (dotted) of a parsed Cargo.toml, validated; undefined when absent. */
-function cargoTable(doc: Record<string, unknown>, text: string, file: string, table: string) {
+export function cargoTable(doc: Record<string, unknown>, text: string, file: string, table: string) {
   const v = dig(doc, table.split('.'));
   if (v === undefined) return undefined;
   const w = { file, text, table };
@@ -379,68 +351,4 @@ export function parseConfigText(text: string, file: string): BudgetConfig {
   const pkg = cargoTable(doc, text, file, 'package.metadata.asyncbloat');
   const ws = cargoTable(doc, text, file, 'workspace.metadata.asyncbloat');
   return layerConfigs(pkg ?? emptyConfig(), ws ?? emptyConfig());
-}
-
-function workspaceRoot(crateDir: string): string | undefined {
-  for (let dir = dirname(crateDir); dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'Cargo.toml');
-    if (!existsSync(manifest)) continue;
-    const doc = parseToml(readText(manifest), manifest);
-    if (isTable(doc.workspace)) return manifest;
-  }
-  return undefined;
-}
-
-/** Finds and reads the budgets for the crate or workspace at `dir` (see the precedence at the top). */
-export function loadBudgetConfig(dir: string, configFile?: string): BudgetConfig {
-  if (configFile) return parseConfigText(readText(configFile), configFile);
-  // Paths stay as the user wrote them (relative stays relative) so messages match what they typed.
-  const manifest = join(dir, 'Cargo.toml');
-  const own = join(dir, 'asyncbloat.toml');
-  const manifestText = existsSync(manifest) ? readText(manifest) : undefined;
-  const manifestConfig = manifestText === undefined ? undefined : parseConfigText(manifestText, manifest);
-  if (existsSync(own)) {
-    if (manifestConfig && manifestConfig.sources.length > 0) {
-      throw new UserError(
-        `asyncbloat is configured twice: in ${own} and in ${manifestConfig.sources.join(', ')}`,
-        'keep one of them; asyncbloat.toml and Cargo.toml metadata are not merged',
-      );
-    }
-    return parseConfigText(readText(own), own);
-  }
-  let config = manifestConfig ?? emptyConfig();
-  const manifestDoc = manifestText === undefined ? {} : parseToml(manifestText, manifest);
-  if (!isTable(manifestDoc.workspace)) {
-    const ws = workspaceRoot(resolve(dir));
-    if (ws) {
-      const text = readText(ws);
-      const wsConfig = cargoTable(parseToml(text, ws), text, ws, 'workspace.metadata.asyncbloat');
-      if (wsConfig) config = layerConfigs(config, wsConfig);
-    }
-  }
-  return config;
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '(?:(?!::).)*';
-    else if (c === '?') re += '[^:]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/**
- * Item globs: `*` matches within one path segment (not across `::`), `**` across segments, `?` one character.
- * A glob is matched against the item path (`radio::Radio::send`) and against it prefixed with its crate
- * (`app::radio::Radio::send`), so both `radio::*` and `app::**` work.
- */
-export function itemMatches(glob: string, item: { crate: string; name: string }): boolean {
-  const re = globToRegExp(glob);
-  return re.test(item.name) || re.test(`${item.crate}::${item.name}`);
 }

@@ -17,6 +17,15 @@ export function mdCode(s: string): string {
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
 
+/** Free text (finding messages, reasons): `<`/`>` outside code spans would be read as HTML tags by GitHub. */
+export function mdText(s: string): string {
+  return s
+    .replaceAll('\n', ' ')
+    .split('`')
+    .map((part, i) => (i % 2 === 0 ? part.replaceAll('<', '&lt;').replaceAll('>', '&gt;') : part))
+    .join('`');
+}
+
 export function renderDiffMarkdown(diff: ReportDiff): string {
   const out = [MARKDOWN_MARKER, '### asyncbloat: async cost diff', '', `**${diff.summary}**`];
   for (const w of diff.warnings) out.push('', `> [!WARNING]\n> ${w}`);
@@ -56,7 +65,7 @@ export function renderDiffMarkdown(diff: ReportDiff): string {
     if (fs.length === 0) return;
     out.push('', `<details><summary>${title} (${fs.length})</summary>`, '');
     for (const f of fs.slice(0, MAX_ROWS))
-      out.push(`- \`${f.rule}\` ${location(f.file, f.line)}: ${f.message}`);
+      out.push(`- \`${f.rule}\` ${location(f.file, f.line)}: ${mdText(f.message)}`);
     out.push('', '</details>');
   };
   list('New findings', diff.findings.new);
@@ -66,7 +75,7 @@ export function renderDiffMarkdown(diff: ReportDiff): string {
 
 function violationLine(v: Violation): string {
   const where = location(v.file, v.line);
-  return `- **${v.budget === 'rule' ? v.rule : v.budget}**${where ? ` ${where}` : ''}: ${v.message.replaceAll('\n', ' ')}`;
+  return `- **${v.budget === 'rule' ? v.rule : v.budget}**${where ? ` ${where}` : ''}: ${mdText(v.message)}`;
 }
 
 export function renderCheckMarkdown(result: CheckResult): string {
@@ -84,7 +93,7 @@ export function renderCheckMarkdown(result: CheckResult): string {
     out.push('', `<details><summary>Suppressed (${result.suppressed.length})</summary>`, '');
     for (const s of result.suppressed.slice(0, MAX_ROWS)) {
       out.push(
-        `- ${s.violation.item ? mdCode(s.violation.item) : ''} ${s.violation.budget === 'rule' ? s.violation.rule : s.violation.budget} — ${s.via}: ${s.reason}`,
+        `- ${s.violation.item ? mdCode(s.violation.item) : ''} ${s.violation.budget === 'rule' ? s.violation.rule : s.violation.budget} — ${s.via}: ${mdText(s.reason)}`,
       );
     }
     out.push('', '</details>');

@@ -14,15 +14,27 @@
 //   resolve them like cargo (rustflags.ts) and pass them plus ours as CARGO_ENCODED_RUSTFLAGS.
 // * cargo runs in the manifest's directory, so that crate's `.cargo/config.toml` (e.g. a vendored or
 //   offline source) applies as it would for `cargo build` there.
+// * Returned: one CrateOutputs per compiled lib/bin/example/proc-macro unit (workspace members only unless
+//   `deps`); build scripts are built but not returned. Captures accumulate per unit hash like cargo's own
+//   deps/ dir and go away with the target dir.
+// * The RUSTC_WRAPPER is a shell script (shim.ts), so this runs on Unix-like systems only.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../cli/errors.ts';
+import {
+  type ArtifactMessage,
+  type FinalArtifact,
+  finalArtifacts,
+  findUnit,
+  parsePackageId,
+} from './artifacts.ts';
 import { workspaceMetadata } from './metadata.ts';
+import { StatusLine, unitEstimate } from './progress.ts';
 import { OUT_DIR_ENV } from './rustc-wrapper.ts';
-import { userRustflags } from './rustflags.ts';
+import { configuredTarget, rustcCfgs, userRustflags } from './rustflags.ts';
+import { writeShim } from './shim.ts';
 import { detectToolchain, type Toolchain } from './toolchain.ts';
 
 /** The flags asyncbloat adds to every rustc invocation. */
@@ -81,14 +93,15 @@ export interface CrateOutputs {
   typeSizes: string[];
   /** True when the type sizes come from an earlier run because cargo found the unit fresh. */
   typeSizesReused: boolean;
+  /**
+   * Built for the host while the build has a target (proc macros and their dependencies): cargo passes
+   * no rustflags to those, so they have no MIR and no type sizes. Always false without a target.
+   */
+  host: boolean;
 }
 
-export interface FinalArtifact {
-  kind: 'bin' | 'example' | 'rlib' | 'cdylib' | 'staticlib' | 'dylib' | 'proc-macro';
-  path: string;
-  crateName: string;
-  packageId: string;
-}
+export type { FinalArtifact } from './artifacts.ts';
+export { wrapperCommand } from './shim.ts';
 
 export interface BuildArtifacts {
   /** Cargo profile name: `dev`, `release` or a custom one. Layouts differ between profiles. */
@@ -116,41 +129,6 @@ export class CargoBuildError extends UserError {
     super(message, help);
     this.name = 'CargoBuildError';
   }
-}
-
-/** The command that runs the wrapper: the bundle next to this module, or the source through tsx in dev. */
-export function wrapperCommand(): string[] {
-  const here = fileURLToPath(import.meta.url);
-  const dir = dirname(here);
-  if (here.endsWith('.js')) return [process.execPath, join(dir, 'rustc-wrapper.js')];
-  // Running from src/ (tests, tsx): use the built wrapper unless the source is newer than the build.
-  const source = join(dir, 'rustc-wrapper.ts');
-  const built = resolve(dir, '../../dist/rustc-wrapper.js');
-  if (existsSync(built) && statSync(built).mtimeMs >= statSync(source).mtimeMs) {
-    return [process.execPath, built];
-  }
-  return [process.execPath, '--import', import.meta.resolve('tsx'), source];
-}
-
-const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** cargo needs one executable for RUSTC_WRAPPER: a tiny shell script that execs node on the wrapper. */
-function writeShim(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  const shim = join(dir, 'rustc-wrapper.sh');
-  // Invocations without --crate-name (`rustc -vV`) have nothing to capture: they skip node's start-up.
-  const text = [
-    '#!/bin/sh',
-    '# Written by asyncbloat: the RUSTC_WRAPPER of its analysis build (see src/cargo/rustc-wrapper.ts).',
-    'case " $* " in *" --crate-name "*) ;; *) exec "$@" ;; esac',
-    `exec ${wrapperCommand().map(shQuote).join(' ')} "$@"`,
-    '',
-  ].join('\n');
-  const tmp = `${shim}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, shim);
-  return shim;
 }
 
 export function profileName(sel: CargoSelection): string {
@@ -195,107 +173,9 @@ function resolveManifest(manifestPath: string | undefined, cwd: string): string 
   return p;
 }
 
-/** `path+file:///x/core#driver-core@0.1.0` or `registry+https://...#tokio@1.24.2` or `path+file:///x/foo#0.1.0`. */
-export function parsePackageId(id: string): { name: string; version: string } {
-  const frag = id.slice(id.lastIndexOf('#') + 1);
-  const at = frag.lastIndexOf('@');
-  if (at >= 0) return { name: frag.slice(0, at), version: frag.slice(at + 1) };
-  const path = id.slice(0, id.lastIndexOf('#')).replace(/\/+$/, '');
-  return { name: path.slice(path.lastIndexOf('/') + 1), version: frag };
-}
-
-interface ArtifactMessage {
-  reason: 'compiler-artifact';
-  package_id: string;
-  manifest_path: string;
-  target: { name: string; kind: string[]; crate_types: string[]; src_path: string };
-  filenames: string[];
-  executable: string | null;
-  fresh: boolean;
-}
-
-const HASHED = /-[0-9a-f]{16}$/;
-
-/**
- * Finds a unit's `<crate>-<hash>` stem and output dir. Libraries list their hashed .rmeta/.rlib in deps/;
- * bins, examples and cdylibs list only the uplifted copy (`target/debug/app`), which cargo hard-links from
- * `deps/app-<hash>`: the file in deps/ with the same inode is the one.
- */
-function findUnit(msg: ArtifactMessage, crate: string): { outDir: string; stem: string } | undefined {
-  const paths = [...msg.filenames, ...(msg.executable ? [msg.executable] : [])];
-  for (const f of paths) {
-    const stem = unitStem(basename(f), crate);
-    if (stem) return { outDir: dirname(f), stem };
-  }
-  for (const f of paths) {
-    if (!existsSync(f)) continue;
-    const ino = statSync(f).ino;
-    const ext = extname(f);
-    for (const dir of [join(dirname(f), 'deps'), dirname(f)]) {
-      if (!existsSync(dir)) continue;
-      for (const name of readdirSync(dir)) {
-        if (extname(name) !== ext) continue;
-        const stem = unitStem(name, crate);
-        if (stem && statSync(join(dir, name)).ino === ino) return { outDir: dir, stem };
-      }
-    }
-  }
-  return undefined;
-}
-
-/** `libtokio-0123456789abcdef.rlib` -> `tokio-0123456789abcdef` for crate `tokio`; undefined if not hashed. */
-export function unitStem(fileName: string, crate: string): string | undefined {
-  const noExt = fileName.slice(0, fileName.length - extname(fileName).length);
-  for (const stem of [noExt, noExt.replace(/^lib/, '')]) {
-    if (stem.startsWith(`${crate}-`) && HASHED.test(stem) && stem.length === crate.length + 17) return stem;
-  }
-  return undefined;
-}
-
-function finalArtifacts(msg: ArtifactMessage, crate: string): FinalArtifact[] {
-  const out: FinalArtifact[] = [];
-  const base = { crateName: crate, packageId: msg.package_id };
-  if (msg.executable) {
-    out.push({ ...base, kind: msg.target.kind.includes('example') ? 'example' : 'bin', path: msg.executable });
-  }
-  for (const f of msg.filenames) {
-    if (f === msg.executable) continue;
-    const ext = extname(f);
-    if (ext === '.rlib') out.push({ ...base, kind: 'rlib', path: f });
-    else if (ext === '.a' || ext === '.lib') out.push({ ...base, kind: 'staticlib', path: f });
-    else if (ext === '.so' || ext === '.dylib' || ext === '.dll') {
-      const kind = msg.target.crate_types.includes('proc-macro')
-        ? 'proc-macro'
-        : msg.target.crate_types.includes('cdylib')
-          ? 'cdylib'
-          : 'dylib';
-      out.push({ ...base, kind, path: f });
-    }
-  }
-  return out;
-}
-
 /** cargo's own progress lines on stderr; the status line replaces them. */
 const CARGO_STATUS =
   /^\s*(Compiling|Fresh|Finished|Locking|Blocking|Checking|Building|Updating|Adding|Downloading|Downloaded|Packaging|Dirty)\s/;
-
-class StatusLine {
-  private shown = false;
-  constructor(
-    private readonly enabled: boolean,
-    private readonly write: (s: string) => void,
-  ) {}
-  show(text: string): void {
-    if (!this.enabled) return;
-    this.write(`\r\x1b[2K${text}`);
-    this.shown = true;
-  }
-  clear(): void {
-    if (!this.shown) return;
-    this.write('\r\x1b[2K');
-    this.shown = false;
-  }
-}
 
 export async function buildForAnalysis(options: BuildOptions = {}): Promise<BuildArtifacts> {
   const baseEnv = options.env ?? process.env;
@@ -313,12 +193,13 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   const captureDir = join(targetDir, 'captures');
   const shim = writeShim(targetDir);
 
-  const triple = options.target ?? toolchain.host;
+  const buildTarget = options.target ?? configuredTarget(cwd, baseEnv);
+  const triple = buildTarget ?? toolchain.host;
   const user = await userRustflags({
     dir: cwd,
     env: baseEnv,
     triple,
-    cfgs: () => rustcCfgs(toolEnv, cwd, options.target),
+    cfgs: () => rustcCfgs(toolEnv, cwd, buildTarget),
   });
   const env: NodeJS.ProcessEnv = {
     ...toolEnv,
@@ -344,6 +225,18 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
     ...cargoBuildArgs({ ...options, manifestPath }),
   ];
   const status = new StatusLine(progress, log);
+  if (progress) {
+    const selection = cargoBuildArgs({
+      manifestPath,
+      features: options.features,
+      allFeatures: options.allFeatures,
+      noDefaultFeatures: options.noDefaultFeatures,
+      offline: options.offline,
+    });
+    void unitEstimate(cwd, env, ['--filter-platform', triple, ...selection]).then((n) => {
+      if (n !== undefined) status.setTotal(n);
+    });
+  }
   const messages: ArtifactMessage[] = [];
   const stray = { count: 0, example: '' };
   const stderrLines: string[] = [];
@@ -372,7 +265,7 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
       if (msg.reason === 'compiler-artifact') {
         const a = msg as ArtifactMessage;
         messages.push(a);
-        status.show(`  asyncbloat: built ${messages.length} crates (${a.target.name})`);
+        status.unitDone(a.target.name);
       }
     }
   })();
@@ -428,9 +321,15 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
       mir: [],
       typeSizes: [],
       typeSizesReused: false,
+      // Host units sit in <target dir>/<profile>/deps, target units one level deeper under the triple.
+      host: buildTarget !== undefined && !!unit && relative(targetDir, unit.outDir).split(sep).length === 2,
     };
-    if (!unit) {
-      warnings.push(`cannot find the build outputs of ${crateName} (${msg.package_id}) in ${msg.filenames[0]}`);
+    if (out.host) {
+      // Nothing to read: see CrateOutputs.host.
+    } else if (!unit) {
+      warnings.push(
+        `cannot find the build outputs of ${crateName} (${msg.package_id}) in ${msg.filenames[0]}`,
+      );
     } else {
       const mir = join(unit.outDir, `${unit.stem}.mir`);
       if (existsSync(mir)) out.mir.push(mir);
@@ -450,7 +349,7 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   }
   return {
     profile,
-    ...(options.target ? { target: options.target } : {}),
+    ...(buildTarget ? { target: buildTarget } : {}),
     toolchain,
     workspaceRoot: meta.workspaceRoot,
     targetDir,
@@ -459,25 +358,4 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
     artifacts,
     warnings,
   };
-}
-
-/** `rustc --print cfg`, for evaluating `target.'cfg(..)'.rustflags` in cargo configs. */
-function rustcCfgs(env: NodeJS.ProcessEnv, cwd: string, target?: string): Promise<ReadonlySet<string>> {
-  const args = ['--print', 'cfg', ...(target ? ['--target', target] : [])];
-  return new Promise((done, fail) => {
-    const child = spawn(env.RUSTC || 'rustc', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      if (code === 0) done(new Set(out.split('\n').filter(Boolean)));
-      else fail(new UserError(`\`rustc --print cfg\` failed: ${err.trim()}`));
-    });
-  });
 }

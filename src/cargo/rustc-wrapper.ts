@@ -1,5 +1,5 @@
 // The RUSTC_WRAPPER asyncbloat's build runs under (bundled to dist/rustc-wrapper.js, started through the
-// shell shim that build.ts writes). cargo calls it as `wrapper <rustc> <args...>`.
+// shell shim that shim.ts writes). cargo calls it as `wrapper <rustc> <args...>`.
 //
 // rustc prints -Zprint-type-sizes on stdout with no crate name, and cargo forwards the stdout of all its
 // parallel rustc processes line by line into one stream. So for every crate compilation this wrapper files
@@ -12,7 +12,7 @@
 // A failure to capture must never hide rustc's output: if the capture file cannot be written, the lines
 // go to stdout as if there were no wrapper, and a warning names the problem.
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const OUT_DIR_ENV = 'ASYNCBLOAT_OUT_DIR';
@@ -53,6 +53,21 @@ export function captureStem(args: readonly string[]): string | undefined {
     return undefined;
   }
   return crate + (codegenOption(args, 'extra-filename') ?? '');
+}
+
+/**
+ * cargo moves the arguments into an `@file` (one per line) when the command line is too long; rustc reads
+ * it, so the wrapper must read it too to see --crate-name. Unreadable argfiles are left for rustc to report.
+ */
+export function expandArgfiles(args: readonly string[]): string[] {
+  return args.flatMap((a) => {
+    if (!a.startsWith('@')) return [a];
+    try {
+      return readFileSync(a.slice(1), 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return [a];
+    }
+  });
 }
 
 function warn(message: string): void {
@@ -108,7 +123,9 @@ function store(dir: string, stem: string, text: string): boolean {
     renameSync(tmp, final);
     return true;
   } catch (e) {
-    warn(`cannot store captured type sizes for ${stem} in ${dir}: ${(e as Error).message}; printing them instead`);
+    warn(
+      `cannot store captured type sizes for ${stem} in ${dir}: ${(e as Error).message}; printing them instead`,
+    );
     return false;
   }
 }
@@ -151,11 +168,11 @@ export function main(argv: string[]): void {
     process.exit(2);
   }
   const dir = process.env[OUT_DIR_ENV];
-  const stem = dir ? captureStem(args) : undefined;
+  const stem = dir ? captureStem(expandArgfiles(args)) : undefined;
   if (dir && stem) runCapturing(rustc, args, dir, stem);
   else runPlain(rustc, args);
 }
 
 // Run only when executed as the wrapper (the bundle or the .ts file), not when imported by build.ts/tests.
 const self = process.argv[1] ?? '';
-if (/rustc-wrapper\.(js|ts)$/.test(self)) main(process.argv.slice(2));
+if (/rustc-wrapper\.(m?js|ts)$/.test(self)) main(process.argv.slice(2));

@@ -8,6 +8,7 @@
 // Config files are those cargo reads: `.cargo/config.toml` (or `.cargo/config`) in the directory cargo runs
 // in and every parent, then $CARGO_HOME/config.toml; arrays from several files are joined, the file
 // closest to the directory last. Not covered: `--config` command-line values and `include` in configs.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -123,6 +124,30 @@ export interface RustflagsQuery {
   cfgs: () => Promise<ReadonlySet<string>>;
 }
 
+/**
+ * The target cargo builds for without `--target`: CARGO_BUILD_TARGET or the closest config's
+ * `build.target` (embedded crates set it, together with `target.<triple>.rustflags` for the linker
+ * script, so the triple decides which rustflags apply). Undefined means the host.
+ */
+export function configuredTarget(dir: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.CARGO_BUILD_TARGET) return env.CARGO_BUILD_TARGET;
+  let target: string | undefined;
+  for (const f of configFiles(dir, env)) {
+    const value = table(f.data.build)?.target;
+    if (typeof value === 'string') target = value;
+    else if (Array.isArray(value) && typeof value[0] === 'string') {
+      if (value.length > 1) {
+        throw new UserError(
+          `${f.path} sets several build targets (${value.join(', ')})`,
+          'pick one with --target',
+        );
+      }
+      target = value[0];
+    }
+  }
+  return target;
+}
+
 export async function userRustflags(q: RustflagsQuery): Promise<UserRustflags> {
   const { env } = q;
   if (env.CARGO_ENCODED_RUSTFLAGS !== undefined) {
@@ -142,7 +167,11 @@ export async function userRustflags(q: RustflagsQuery): Promise<UserRustflags> {
     for (const [key, value] of Object.entries(targets)) {
       const flags = table(value)?.rustflags;
       if (flags === undefined) continue;
-      const matches = key.startsWith('cfg(') ? cfgMatches(key, (cfgs ??= await q.cfgs())) : key === q.triple;
+      let matches = key === q.triple;
+      if (key.startsWith('cfg(')) {
+        cfgs ??= await q.cfgs();
+        matches = cfgMatches(key, cfgs);
+      }
       if (!matches) continue;
       targetFlags.push(...asFlags(flags, `${f.path} target.${key}.rustflags`));
       targetSources.push(`${f.path} (target.${key}.rustflags)`);
@@ -167,4 +196,29 @@ export async function userRustflags(q: RustflagsQuery): Promise<UserRustflags> {
     buildSources.push('CARGO_BUILD_RUSTFLAGS');
   }
   return { flags: buildFlags, source: buildSources.length > 0 ? buildSources.join(', ') : null };
+}
+
+/** `rustc --print cfg`, for evaluating `target.'cfg(..)'.rustflags` in cargo configs. */
+export function rustcCfgs(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  target?: string,
+): Promise<ReadonlySet<string>> {
+  const args = ['--print', 'cfg', ...(target ? ['--target', target] : [])];
+  return new Promise((done, fail) => {
+    const child = spawn(env.RUSTC || 'rustc', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (code === 0) done(new Set(out.split('\n').filter(Boolean)));
+      else fail(new UserError(`\`rustc --print cfg\` failed: ${err.trim()}`));
+    });
+  });
 }

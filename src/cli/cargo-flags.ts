@@ -31,7 +31,11 @@ export function addCargoFlags(cmd: Command): Command {
     .option('--manifest-path <path>', 'path to Cargo.toml (or its directory)')
     .option('-p, --package <spec>', 'package to build (repeatable)', collect)
     .option('--workspace', 'build all workspace members')
-    .option('-F, --features <features>', 'features to activate, comma- or space-separated (repeatable)', collect)
+    .option(
+      '-F, --features <features>',
+      'features to activate, comma- or space-separated (repeatable)',
+      collect,
+    )
     .option('--all-features', 'activate all available features')
     .option('--no-default-features', 'do not activate the `default` feature')
     .option('--target <triple>', 'build for the target triple')

@@ -43,6 +43,8 @@ export interface FixLoopResult {
   rounds: number;
   /** Fixable findings still present when the round bound was reached. */
   remaining: Finding[];
+  /** Fixes not applied because their file has syntax errors tree-sitter recovered from: count and first. */
+  skippedInBrokenFiles: { count: number; example: string };
   /** Files changed, relative to `dir`, with their bytes before the first round. */
   originals: Map<string, Buffer>;
 }
@@ -64,12 +66,26 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
   const originals = new Map<string, Buffer>();
   let remaining: Finding[] = [];
   let rounds = 0;
+  const skippedInBrokenFiles = { count: 0, example: '' };
+  const skippedSeen = new Set<string>();
   for (;;) {
     const scanned = await options.scan(resolve(dir, options.scanPath ?? '.'));
     const report = options.refine ? await options.refine(scanned) : scanned;
-    const fixable = report.findings
+    // A file tree-sitter had to recover in is only partly understood: its fixes are not applied.
+    const broken = new Set(report.stats.filesWithParseErrors);
+    const candidates = report.findings
       .filter((f): f is Fixable => f.fix !== undefined && f.fix.edits.length > 0)
-      .filter((f) => !wanted || wanted.has(f.rule))
+      .filter((f) => !wanted || wanted.has(f.rule));
+    for (const f of candidates.filter((c) => broken.has(c.file))) {
+      const key = `${f.file}:${f.line}:${f.rule}`;
+      if (!skippedSeen.has(key)) {
+        skippedSeen.add(key);
+        skippedInBrokenFiles.count++;
+        skippedInBrokenFiles.example ||= `${f.file}:${f.line} [${f.rule}]`;
+      }
+    }
+    const fixable = candidates
+      .filter((f) => !broken.has(f.file))
       .map((f) => ({ finding: f, edits: rebase(f.fix.edits, report.root, dir) }));
     remaining = fixable.map((f) => f.finding);
     if (fixable.length === 0 || rounds >= maxRounds) break;
@@ -102,5 +118,5 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
     // A fix that changes nothing would be offered again forever.
     if (!changed) break;
   }
-  return { applied, rounds, remaining, originals };
+  return { applied, rounds, remaining, originals, skippedInBrokenFiles };
 }

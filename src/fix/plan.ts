@@ -1,6 +1,6 @@
 // What `asyncbloat fix` does end to end, minus the CLI: run the fix loop on a scratch copy, turn the result
 // into per-file changes, print them as diffs, or write them into the crate in one transaction and verify.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { UserError } from '../cli/errors.ts';
 import type { Finding } from '../model/finding.ts';
@@ -28,6 +28,8 @@ export interface FixPlan {
   rounds: number;
   /** Fixable findings left when the round bound was reached (paths relative to the crate root). */
   remaining: Finding[];
+  /** Fixes not applied because tree-sitter could not fully parse their file. */
+  skippedInBrokenFiles: { count: number; example: string };
 }
 
 export interface PlanOptions {
@@ -40,6 +42,12 @@ export interface PlanOptions {
 
 /** Computes every fix on a scratch copy; the user's tree is only read. */
 export async function planFixes(options: PlanOptions): Promise<FixPlan> {
+  if (!existsSync(options.path)) {
+    throw new UserError(
+      `path '${options.path}' does not exist`,
+      'pass a crate directory, or a file or directory inside it',
+    );
+  }
   const crateRoot = findCrateRoot(options.path);
   const copy = makeScratchCopy(crateRoot);
   try {
@@ -66,6 +74,7 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
       applied: result.applied,
       rounds: result.rounds,
       remaining: result.remaining,
+      skippedInBrokenFiles: result.skippedInBrokenFiles,
     };
   } finally {
     copy.remove();

@@ -1,5 +1,6 @@
 // Loads an artifact for code measurement: a linked ELF (bin, cdylib, .so) is one object; a static
 // library (`.a`) is one object per ELF member. Non-ELF members are counted, not silently dropped.
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isArchive, readArchive } from '../readers/ar-archive.ts';
 import { ElfError, type ElfFile, readElf } from '../readers/elf.ts';
 
@@ -16,7 +17,8 @@ export interface LoadedArtifact {
 }
 
 export function loadCodeObjects(bytes: Uint8Array, fileName: string): LoadedArtifact {
-  if (!isArchive(bytes)) return { objects: [{ name: fileName, elf: readElf(bytes, { fileName }) }], skipped: undefined };
+  if (!isArchive(bytes))
+    return { objects: [{ name: fileName, elf: readElf(bytes, { fileName }) }], skipped: undefined };
   const objects: CodeObject[] = [];
   let skipped: LoadedArtifact['skipped'];
   for (const m of readArchive(bytes, fileName).members) {
@@ -29,6 +31,86 @@ export function loadCodeObjects(bytes: Uint8Array, fileName: string): LoadedArti
     }
   }
   if (objects.length > 0 && objects.every((o) => !o.elf.hasSymtab))
-    throw new ElfError('stripped', `${fileName}: no member has a symbol table (stripped archive)`, 'set `strip = false` in the cargo profile');
+    throw new ElfError(
+      'stripped',
+      `${fileName}: no member has a symbol table (stripped archive)`,
+      'set `strip = false` in the cargo profile',
+    );
+  return { objects, skipped };
+}
+
+const SECTION_TYPES_NEEDED = new Set([
+  2 /* SYMTAB */, 3 /* STRTAB */, 11 /* DYNSYM */, 18 /* SYMTAB_SHNDX */,
+]);
+
+/**
+ * The ELF at [base, base + size) of `fd` as a zero-filled buffer holding only the headers and the
+ * symbol/string tables (untouched pages of a fresh buffer cost nothing), so readElf's offsets hold
+ * without reading code. Null when it does not look like ELF (the caller then reads it whole).
+ */
+function readSparseElf(fd: number, base: number, size: number): Uint8Array | null {
+  const bytes = new Uint8Array(size);
+  const read = (offset: number, length: number): void => {
+    if (offset >= 0 && length > 0 && offset + length <= size)
+      readSync(fd, bytes, offset, length, base + offset);
+  };
+  read(0, Math.min(size, 64));
+  const is64 = bytes[4] === 2;
+  const le = bytes[5] === 1;
+  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || size < (is64 ? 64 : 52)) return null;
+  const v = new DataView(bytes.buffer);
+  const shoff = is64 ? Number(v.getBigUint64(40, le)) : v.getUint32(32, le);
+  const shentsize = v.getUint16(is64 ? 58 : 46, le);
+  let shnum = v.getUint16(is64 ? 60 : 48, le);
+  if (shoff === 0 || shentsize === 0 || shoff + shentsize > size) return null;
+  read(shoff, shentsize);
+  if (shnum === 0) shnum = is64 ? Number(v.getBigUint64(shoff + 32, le)) : v.getUint32(shoff + 20, le);
+  if (shoff + shnum * shentsize > size) return null;
+  read(shoff, shnum * shentsize);
+  for (let i = 0; i < shnum; i++) {
+    const o = shoff + i * shentsize;
+    if (!SECTION_TYPES_NEEDED.has(v.getUint32(o + 4, le))) continue;
+    read(
+      is64 ? Number(v.getBigUint64(o + 24, le)) : v.getUint32(o + 16, le),
+      is64 ? Number(v.getBigUint64(o + 32, le)) : v.getUint32(o + 20, le),
+    );
+  }
+  return bytes;
+}
+
+/**
+ * Symbols only, from a file of any size: for an ELF file reads headers and symbol/string tables, never
+ * the code. Enough for code-size attribution; panic-site scanning needs loadCodeObjects (section
+ * contents and relocations). Archives are read whole: measured faster than per-member partial reads
+ * (bench/elf.ts), since their members are small. Odd files fall back to a full read.
+ */
+export function loadSymbolsOnly(path: string): LoadedArtifact {
+  const fd = openSync(path, 'r');
+  let sparse: Uint8Array | null = null;
+  try {
+    const size = fstatSync(fd).size;
+    const magic = new Uint8Array(Math.min(size, 8));
+    readSync(fd, magic, 0, magic.length, 0);
+    if (!isArchive(magic)) sparse = readSparseElf(fd, 0, size);
+  } finally {
+    closeSync(fd);
+  }
+  const one = (elf: ElfFile): LoadedArtifact => ({ objects: [{ name: path, elf }], skipped: undefined });
+  if (sparse) return one(readElf(sparse, { fileName: path, relocations: false }));
+  const bytes = readFileSync(path);
+  if (!isArchive(bytes)) return one(readElf(bytes, { fileName: path, relocations: false }));
+  const objects: CodeObject[] = [];
+  let skipped: LoadedArtifact['skipped'];
+  for (const m of readArchive(bytes, path).members) {
+    if (m.bytes[0] !== 0x7f || m.bytes[1] !== 0x45) {
+      skipped = { count: (skipped?.count ?? 0) + 1, example: skipped?.example ?? m.name };
+      continue;
+    }
+    const name = `${path}(${m.name})`;
+    objects.push({
+      name,
+      elf: readElf(m.bytes, { fileName: name, allowStripped: true, relocations: false }),
+    });
+  }
   return { objects, skipped };
 }

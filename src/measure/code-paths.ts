@@ -20,7 +20,22 @@ const IDENT_START = /[\p{L}_]/u;
 const IDENT_CHAR = /[\p{L}\p{N}_]/u;
 
 function isIdentChar(c: string | undefined): boolean {
-  return c !== undefined && IDENT_CHAR.test(c);
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  if (code < 0x80)
+    return (
+      (code >= 0x61 && code <= 0x7a) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x30 && code <= 0x39) ||
+      code === 0x5f
+    );
+  return IDENT_CHAR.test(c);
+}
+
+function isIdentStart(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+  return IDENT_START.test(c);
 }
 
 /** Index just past the group opened at `start` (`<`, `{`, `(`, `[`), honouring nesting; text.length if unbalanced. */
@@ -82,28 +97,25 @@ export function splitArgs(inner: string): string[] {
   return out;
 }
 
-/** Removes generic argument lists (`::<..>` and `Name<..>`), keeping qualified-self groups. */
+/** Removes generic argument lists (`::<..>` and `Name<..>`), keeping qualified-self and `<impl at>` groups. */
 export function stripGenerics(path: string): string {
+  if (!path.includes('<')) return path;
   let out = '';
-  for (let i = 0; i < path.length; ) {
-    const c = path[i];
-    if (c === '<') {
-      const end = skipGroup(path, i);
-      const prev = path[i - 1];
-      const isImplBlock = path.startsWith('<impl at ', i);
-      if (!isImplBlock && (isIdentChar(prev) || prev === ':' || prev === '>' || prev === '}')) {
-        if (out.endsWith('::')) out = out.slice(0, -2);
-        i = end;
-        continue;
-      }
+  let copied = 0;
+  for (let i = path.indexOf('<'); i >= 0 && i < path.length; i = path.indexOf('<', i)) {
+    const end = skipGroup(path, i);
+    const prev = path[i - 1];
+    const isImplBlock = path.startsWith('<impl at ', i);
+    out += path.slice(copied, i);
+    if (!isImplBlock && (isIdentChar(prev) || prev === ':' || prev === '>' || prev === '}')) {
+      if (out.endsWith('::')) out = out.slice(0, -2);
+    } else {
       out += isImplBlock ? path.slice(i, end) : `<${stripGenerics(path.slice(i + 1, end - 1))}>`;
-      i = end;
-      continue;
     }
-    out += c;
-    i++;
+    copied = end;
+    i = end;
   }
-  return out;
+  return out + path.slice(copied);
 }
 
 function closureOf(seg: string): ClosureSegment | undefined {
@@ -167,7 +179,7 @@ export function coroutinePathsIn(name: string): string[] {
   for (let i = 0; i < name.length; i++) {
     const c = name[i]!;
     const prev = name[i - 1];
-    const startsIdent = IDENT_START.test(c) && !isIdentChar(prev) && prev !== ':' && prev !== '\'';
+    const startsIdent = isIdentStart(c) && !isIdentChar(prev) && prev !== ':' && prev !== "'";
     const startsQualified = c === '<' && !isIdentChar(prev) && prev !== ':' && prev !== '>';
     if (!startsIdent && !startsQualified) continue;
     const end = pathEnd(name, i);
@@ -236,5 +248,9 @@ export function parseMirPath(path: string): MirPath {
   const implAt = parts.findIndex((p) => p.startsWith('<impl at ') || /^\{impl#\d+\}$/.test(p));
   const toSeg = (s: string): Segment => closureOf(s) ?? s;
   if (implAt < 0) return { module: parts.map(toSeg), viaImpl: false, tail: [] };
-  return { module: parts.slice(0, implAt).map(toSeg), viaImpl: true, tail: parts.slice(implAt + 1).map(toSeg) };
+  return {
+    module: parts.slice(0, implAt).map(toSeg),
+    viaImpl: true,
+    tail: parts.slice(implAt + 1).map(toSeg),
+  };
 }

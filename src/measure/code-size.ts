@@ -105,7 +105,10 @@ function dropGlueArgument(demangled: string): string | undefined {
 }
 
 /** Indexes every function by the coroutine paths it is the poll fn / drop glue / runtime code of. */
-function indexRoles(groups: Map<string, FunctionGroup>): { roles: Map<string, Role[]>; paths: Map<string, Segment[]> } {
+function indexRoles(groups: Map<string, FunctionGroup>): {
+  roles: Map<string, Role[]>;
+  paths: Map<string, Segment[]>;
+} {
   const roles = new Map<string, Role[]>();
   const paths = new Map<string, Segment[]>();
   const add = (segs: Segment[], role: Role): void => {
@@ -117,7 +120,9 @@ function indexRoles(groups: Map<string, FunctionGroup>): { roles: Map<string, Ro
     } else roles.set(key, [role]);
   };
   for (const group of groups.values()) {
-    if (!isRustSymbol(group.name)) continue;
+    // Only names that can mention a closure: v0 spells one `NC` (closure namespace; backrefs point
+    // inside the same symbol, so the literal is always there), legacy `closure`. Skips most of std.
+    if (!isRustSymbol(group.name) || !(group.name.includes('NC') || group.name.includes('closure'))) continue;
     const demangled = demangle(group.name);
     if (!demangled.includes('closure')) continue;
     const own = symbolSegments(demangled);
@@ -156,12 +161,14 @@ function candidatesFor(ref: CoroutineRef, paths: Map<string, Segment[]>): string
       if (segs[0] === ref.crate && sameNames(segs.slice(1), mir.module)) strong.push(key);
       continue;
     }
-    if (segs.length <= mir.tail.length || !sameNames(segs.slice(segs.length - mir.tail.length), mir.tail)) continue;
+    if (segs.length <= mir.tail.length || !sameNames(segs.slice(segs.length - mir.tail.length), mir.tail))
+      continue;
     const head = segs.slice(0, segs.length - mir.tail.length);
     const first = head[0];
     let typePath: string[];
     if (head.length === 1 && isQualified(first)) typePath = splitTopLevel(first.self);
-    else if (first === ref.crate && head.length >= 2 && head.every((s) => typeof s === 'string')) typePath = head as string[];
+    else if (first === ref.crate && head.length >= 2 && head.every((s) => typeof s === 'string'))
+      typePath = head as string[];
     else continue;
     const typeName = typePath[typePath.length - 1];
     if (ref.selfType !== undefined && typeName !== ref.selfType) continue;
@@ -183,7 +190,9 @@ function codeSizeOf(roles: Role[]): CodeSize {
     copies: r.group.copies,
   }));
   const order = { poll: 0, drop: 1, runtime: 2 };
-  parts.sort((a, b) => order[a.kind] - order[b.kind] || b.bytes - a.bytes || a.symbol.localeCompare(b.symbol));
+  parts.sort(
+    (a, b) => order[a.kind] - order[b.kind] || b.bytes - a.bytes || a.symbol.localeCompare(b.symbol),
+  );
   return {
     codeBytes: parts.reduce((n, p) => n + p.bytes, 0),
     parts,

@@ -178,16 +178,24 @@ export function indexFutures(futures: Iterable<FutureLayout>): FutureIndex {
 }
 
 /** The layout a (possibly path-trimmed, wrapped) future type name refers to, if it is unambiguous. */
-export function resolveFuture(index: FutureIndex, typeName: string, bytes?: number): FutureLayout | undefined {
+export function resolveFuture(
+  index: FutureIndex,
+  typeName: string,
+  bytes?: number,
+): FutureLayout | undefined {
   const candidates = index.byKey.get(futureKey(typeName));
   if (!candidates) return undefined;
-  const exact = candidates.filter((c) => c.typeName === typeName && (bytes === undefined || c.bytes === bytes));
+  const exact = candidates.filter(
+    (c) => c.typeName === typeName && (bytes === undefined || c.bytes === bytes),
+  );
   if (exact.length > 0) return exact[0];
   const sized = bytes === undefined ? candidates : candidates.filter((c) => c.bytes === bytes);
   // Prefer names that are the query with a leading module path added or dropped (the awaitee field says
   // `tcp::stream::TcpStream::readable`, the header `net::tcp::stream::TcpStream::readable`).
   const inner = unwrapFuture(typeName).inner;
-  const related = sized.filter((c) => samePrintedFuture(c.typeName, inner) || samePrintedFuture(inner, c.typeName));
+  const related = sized.filter(
+    (c) => samePrintedFuture(c.typeName, inner) || samePrintedFuture(inner, c.typeName),
+  );
   const pool = related.length > 0 ? related : sized;
   if (pool.length === 0) return undefined;
   // The same future printed by two crates differs only by a leading path (`runtime::io::X::f` in tokio's

@@ -9,11 +9,11 @@ import type { CodePart, PanicSites } from '../model/report.ts';
 import { demangle, isRustSymbol } from '../readers/demangle/index.ts';
 import {
   bytesAtAddress,
+  type ElfFile,
+  type ElfSymbol,
   EM_ARM,
   EM_X86_64,
   ET_REL,
-  type ElfFile,
-  type ElfSymbol,
   SHF_EXECINSTR,
   SHN_LORESERVE,
   SHN_UNDEF,
@@ -92,7 +92,11 @@ function add(t: Tally, kind: PanicKind, bytes: number): void {
 }
 
 /** Linked x86-64: direct calls, GOT-indirect calls (relocations or slot contents) and PLT stubs. */
-function scanLinkedX86(elf: ElfFile, fn: ElfSymbol, resolve: (target: number, viaSlot: boolean) => PanicKind | undefined): Tally {
+function scanLinkedX86(
+  elf: ElfFile,
+  fn: ElfSymbol,
+  resolve: (target: number, viaSlot: boolean) => PanicKind | undefined,
+): Tally {
   const t: Tally = { resumed: 0, resumedPanic: 0, bytes: 0 };
   const code = bytesAtAddress(elf, fn.value, fn.size);
   if (!code) return t;
@@ -136,7 +140,11 @@ function scanLinkedThumb(elf: ElfFile, fn: ElfSymbol, targets: Map<number, Panic
   if (!code) return t;
   const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
   for (let i = 0; i + 4 <= code.length; i += 2) {
-    const target = thumbBranchTarget(view.getUint16(i, elf.littleEndian), view.getUint16(i + 2, elf.littleEndian), fn.value + i);
+    const target = thumbBranchTarget(
+      view.getUint16(i, elf.littleEndian),
+      view.getUint16(i + 2, elf.littleEndian),
+      fn.value + i,
+    );
     const kind = target === undefined ? undefined : targets.get(target);
     if (kind) {
       add(t, kind, 4);
@@ -216,35 +224,60 @@ function site(obj: CodeObject, fn: ElfSymbol, t: Tally): FunctionPanicSites {
 /** Relocatable objects: relocations against the panic symbols inside each function's byte range. */
 function countRelocatable(obj: CodeObject, out: FunctionPanicSites[]): void {
   const { elf } = obj;
+  // Most objects never reference the panic fns: find their symbol indices first and skip the rest.
+  const panicSymbols = new Map<number, PanicKind>();
+  for (const s of elf.symbols) {
+    const kind = panicKindOf(s.name);
+    if (kind) panicSymbols.set(s.index, kind);
+  }
+  if (panicSymbols.size === 0) return;
+  let fnsBySection: Map<number, ElfSymbol[]> | undefined;
   for (const rs of elf.relocationSections) {
+    if (rs.symbolTable !== 'symtab' || !rs.relocations.some((r) => panicSymbols.has(r.symbolIndex))) continue;
     const section = elf.sections[rs.target];
     if (!section || (section.flags & SHF_EXECINSTR) === 0) continue;
+    if (!fnsBySection) {
+      fnsBySection = new Map();
+      for (const s of elf.symbols)
+        if (isDefinedFunction(s)) fnsBySection.set(s.shndx, [...(fnsBySection.get(s.shndx) ?? []), s]);
+    }
     const code = sectionBytes(elf, section);
-    const fns = elf.symbols.filter((s) => isDefinedFunction(s) && s.shndx === section.index);
+    const fns = fnsBySection.get(section.index) ?? [];
     const tallies = new Map<ElfSymbol, Tally>();
     for (const r of rs.relocations) {
-      const kind = r.symbol ? panicKindOf(r.symbol.name) : undefined;
+      const kind = panicSymbols.get(r.symbolIndex);
       if (!kind) continue;
       const fn = fns.find((f) => r.offset >= f.value && r.offset < f.value + f.size);
       if (!fn) continue;
-      let bytes: number;
-      if (elf.machine === EM_ARM) {
-        if (r.type !== R_ARM_THM_CALL && r.type !== R_ARM_THM_JUMP24) continue;
-        bytes = 4;
-      } else if (r.type === R_X86_64_GOTPCREL || r.type === R_X86_64_GOTPCRELX || r.type === R_X86_64_REX_GOTPCRELX) {
-        // `call/jmp *sym@GOTPCREL(%rip)`: FF 15/25 + disp32, the relocation on the disp.
-        if (code[r.offset - 2] !== 0xff || (code[r.offset - 1] !== 0x15 && code[r.offset - 1] !== 0x25)) continue;
-        bytes = x86SiteBytes(code, r.offset - 2, 6);
-      } else if (r.type === R_X86_64_PLT32 || r.type === R_X86_64_PC32) {
-        if (code[r.offset - 1] !== 0xe8 && code[r.offset - 1] !== 0xe9) continue;
-        bytes = x86SiteBytes(code, r.offset - 1, 5);
-      } else continue;
+      const bytes = relocatedCallBytes(elf.machine, r.type, code, r.offset);
+      if (bytes === undefined) continue;
       const t = tallies.get(fn) ?? { resumed: 0, resumedPanic: 0, bytes: 0 };
       tallies.set(fn, t);
       add(t, kind, bytes);
     }
     for (const [fn, t] of tallies) out.push(site(obj, fn, t));
   }
+}
+
+/** Bytes of the call a relocation at `offset` belongs to, or undefined when it is not a call/jump. */
+function relocatedCallBytes(
+  machine: number,
+  type: number,
+  code: Uint8Array,
+  offset: number,
+): number | undefined {
+  if (machine === EM_ARM) return type === R_ARM_THM_CALL || type === R_ARM_THM_JUMP24 ? 4 : undefined;
+  if (type === R_X86_64_GOTPCREL || type === R_X86_64_GOTPCRELX || type === R_X86_64_REX_GOTPCRELX) {
+    // `call/jmp *sym@GOTPCREL(%rip)`: FF 15/25 + disp32, the relocation on the disp.
+    if (code[offset - 2] !== 0xff || (code[offset - 1] !== 0x15 && code[offset - 1] !== 0x25))
+      return undefined;
+    return x86SiteBytes(code, offset - 2, 6);
+  }
+  if (type === R_X86_64_PLT32 || type === R_X86_64_PC32) {
+    if (code[offset - 1] !== 0xe8 && code[offset - 1] !== 0xe9) return undefined;
+    return x86SiteBytes(code, offset - 1, 5);
+  }
+  return undefined;
 }
 
 /** Counts panic call sites in every function of the objects (a linked file, or an archive's members). */
@@ -261,7 +294,11 @@ export function countPanicSites(objects: CodeObject[]): PanicSiteResult {
     else countLinked(obj, functions);
   }
   const total = functions.reduce<PanicSites>(
-    (t, f) => ({ resumed: t.resumed + f.resumed, resumedPanic: t.resumedPanic + f.resumedPanic, bytes: t.bytes + f.bytes }),
+    (t, f) => ({
+      resumed: t.resumed + f.resumed,
+      resumedPanic: t.resumedPanic + f.resumedPanic,
+      bytes: t.bytes + f.bytes,
+    }),
     { resumed: 0, resumedPanic: 0, bytes: 0 },
   );
   return { functions, total, unsupported };

@@ -152,6 +152,8 @@ export interface AnalysisReport {
   };
   items: AnalyzedItem[];
   crates: CrateSummary[];
+  /** What did not go as expected but did not stop the analysis (no symbols, reused outputs, ...). */
+  warnings: string[];
   /** Lines of compiler output the readers could not parse: counted, with the first example. */
   unparsed: { source: string; count: number; example: string }[];
   scan: ScanReport['stats'];

@@ -38,7 +38,10 @@ export function readArchive(bytes: Uint8Array, fileName = 'input'): Archive {
     // Members start at even offsets; a lone padding byte may end the file.
     if (pos + HEADER_SIZE > bytes.length) {
       if (bytes.length - pos === 1 && bytes[pos] === 0x0a) break;
-      throw new ElfError('truncated', `${fileName}: archive member header at offset ${pos} is cut off (truncated archive)`);
+      throw new ElfError(
+        'truncated',
+        `${fileName}: archive member header at offset ${pos} is cut off (truncated archive)`,
+      );
     }
     const header = latin1(bytes, pos, pos + HEADER_SIZE);
     if (header.slice(58, 60) !== '`\n')
@@ -46,11 +49,17 @@ export function readArchive(bytes: Uint8Array, fileName = 'input'): Archive {
     const rawName = header.slice(0, 16).trimEnd();
     const size = Number.parseInt(header.slice(48, 58).trim(), 10);
     if (!Number.isFinite(size) || size < 0)
-      throw new ElfError('corrupt', `${fileName}: corrupt size field in archive member header at offset ${pos}`);
+      throw new ElfError(
+        'corrupt',
+        `${fileName}: corrupt size field in archive member header at offset ${pos}`,
+      );
     let dataStart = pos + HEADER_SIZE;
     const dataEnd = dataStart + size;
     if (dataEnd > bytes.length)
-      throw new ElfError('truncated', `${fileName}: archive member at offset ${pos} (${size} bytes) runs past the end of the file (truncated archive)`);
+      throw new ElfError(
+        'truncated',
+        `${fileName}: archive member at offset ${pos} (${size} bytes) runs past the end of the file (truncated archive)`,
+      );
     let name: string;
     if (rawName === '/' || rawName === '/SYM64/' || rawName.startsWith('__.SYMDEF')) {
       symbolIndex = bytes.subarray(dataStart, dataEnd);
@@ -60,14 +69,16 @@ export function readArchive(bytes: Uint8Array, fileName = 'input'): Archive {
       name = '';
     } else if (/^\/\d+$/.test(rawName)) {
       const at = Number(rawName.slice(1));
-      if (at >= longNames.length) throw new ElfError('corrupt', `${fileName}: long member name offset ${at} is outside the name table`);
+      if (at >= longNames.length)
+        throw new ElfError('corrupt', `${fileName}: long member name offset ${at} is outside the name table`);
       let end = longNames.indexOf('\n', at);
       if (end < 0) end = longNames.length;
       name = longNames.slice(at, end).replace(/\/$/, '');
     } else if (rawName.startsWith('#1/')) {
       // BSD: the name is stored in the first <len> bytes of the data.
       const len = Number(rawName.slice(3));
-      if (!Number.isInteger(len) || len > size) throw new ElfError('corrupt', `${fileName}: corrupt BSD member name at offset ${pos}`);
+      if (!Number.isInteger(len) || len > size)
+        throw new ElfError('corrupt', `${fileName}: corrupt BSD member name at offset ${pos}`);
       name = utf8.decode(bytes.subarray(dataStart, dataStart + len)).replace(/\0+$/, '');
       dataStart += len;
       if (name.startsWith('__.SYMDEF')) {
@@ -75,7 +86,10 @@ export function readArchive(bytes: Uint8Array, fileName = 'input'): Archive {
         name = '';
       }
     } else {
-      name = utf8.decode(bytes.subarray(pos, pos + 16)).trimEnd().replace(/\/$/, '');
+      name = utf8
+        .decode(bytes.subarray(pos, pos + 16))
+        .trimEnd()
+        .replace(/\/$/, '');
     }
     if (name !== '') members.push({ name, offset: dataStart, bytes: bytes.subarray(dataStart, dataEnd) });
     pos = dataEnd + (dataEnd % 2);

@@ -148,7 +148,12 @@ class Reader {
   }
 
   check(offset: number, length: number, what: string): void {
-    if (offset < 0 || length < 0 || offset + length > this.bytes.length || !Number.isSafeInteger(offset + length))
+    if (
+      offset < 0 ||
+      length < 0 ||
+      offset + length > this.bytes.length ||
+      !Number.isSafeInteger(offset + length)
+    )
       throw new ElfError(
         'truncated',
         `${this.fileName}: ${what} at offset ${offset} (+${length} bytes) is past the end of the file (${this.bytes.length} bytes): truncated or corrupt ELF`,
@@ -187,12 +192,15 @@ const utf8 = new TextDecoder();
  */
 class StringTable {
   private readonly text: string;
+  /** Whether any name needs UTF-8 decoding; checked once so pure-ASCII tables skip the per-name test. */
+  private readonly ascii: boolean;
   constructor(
     private readonly bytes: Uint8Array,
     private readonly start: number,
     size: number,
   ) {
     this.text = Buffer.from(bytes.buffer, bytes.byteOffset + start, size).toString('latin1');
+    this.ascii = !/[\x80-\xff]/.test(this.text);
   }
 
   get(offset: number): string {
@@ -200,8 +208,7 @@ class StringTable {
     let end = this.text.indexOf('\0', offset);
     if (end < 0) end = this.text.length;
     const s = this.text.slice(offset, end);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: testing for bytes >= 0x80
-    if (!/[\x80-\xff]/.test(s)) return s;
+    if (this.ascii || !/[\x80-\xff]/.test(s)) return s;
     return utf8.decode(this.bytes.subarray(this.start + offset, this.start + end));
   }
 }
@@ -221,13 +228,21 @@ export function readElf(bytes: Uint8Array, options: ReadElfOptions = {}): ElfFil
         `${fileName} is ${foreign}: Mach-O/PE not supported yet, only ELF`,
         'build for a Linux/ELF target (e.g. `--target x86_64-unknown-linux-gnu` or your embedded target)',
       );
-    throw new ElfError('not-elf', `${fileName} is not an ELF file (no \\x7fELF magic)`, 'pass a binary, shared object, object file or static library built by cargo');
+    throw new ElfError(
+      'not-elf',
+      `${fileName} is not an ELF file (no \\x7fELF magic)`,
+      'pass a binary, shared object, object file or static library built by cargo',
+    );
   }
-  if (bytes.length < 52) throw new ElfError('truncated', `${fileName}: ELF header truncated (${bytes.length} bytes)`);
+  if (bytes.length < 52)
+    throw new ElfError('truncated', `${fileName}: ELF header truncated (${bytes.length} bytes)`);
   const elfClass = bytes[4];
   const data = bytes[5];
   if ((elfClass !== 1 && elfClass !== 2) || (data !== 1 && data !== 2))
-    throw new ElfError('corrupt', `${fileName}: corrupt ELF header (class ${elfClass}, data encoding ${data})`);
+    throw new ElfError(
+      'corrupt',
+      `${fileName}: corrupt ELF header (class ${elfClass}, data encoding ${data})`,
+    );
   const is64 = elfClass === 2;
   const r = new Reader(bytes, data === 1, is64, fileName);
   r.check(0, is64 ? 64 : 52, 'ELF header');
@@ -243,7 +258,10 @@ export function readElf(bytes: Uint8Array, options: ReadElfOptions = {}): ElfFil
   const nameOffsets: number[] = [];
   if (shoff !== 0) {
     if (shentsize < (is64 ? 64 : 40))
-      throw new ElfError('corrupt', `${fileName}: corrupt ELF header (section header entry size ${shentsize})`);
+      throw new ElfError(
+        'corrupt',
+        `${fileName}: corrupt ELF header (section header entry size ${shentsize})`,
+      );
     r.check(shoff, shentsize, 'section header table');
     // Extended numbering: with >= 0xff00 sections the real counts live in section header 0.
     if (shnum === 0) shnum = is64 ? r.u64(shoff + 32) : r.u32(shoff + 20);
@@ -283,8 +301,10 @@ export function readElf(bytes: Uint8Array, options: ReadElfOptions = {}): ElfFil
       sections.push(s);
     }
     const strtab = sections[shstrndx];
-    if (shnum > 0 && !strtab) throw new ElfError('corrupt', `${fileName}: section name table index ${shstrndx} out of range`);
-    const names = strtab && strtab.type !== SHT_NOBITS ? new StringTable(bytes, strtab.offset, strtab.size) : undefined;
+    if (shnum > 0 && !strtab)
+      throw new ElfError('corrupt', `${fileName}: section name table index ${shstrndx} out of range`);
+    const names =
+      strtab && strtab.type !== SHT_NOBITS ? new StringTable(bytes, strtab.offset, strtab.size) : undefined;
     for (let i = 0; i < sections.length; i++) sections[i]!.name = names?.get(nameOffsets[i]!) ?? '';
   }
 
@@ -318,43 +338,52 @@ export function readElf(bytes: Uint8Array, options: ReadElfOptions = {}): ElfFil
 
 function readSymbols(r: Reader, sections: ElfSection[], table: ElfSection, machine: number): ElfSymbol[] {
   const entsize = table.entsize || (r.is64 ? 24 : 16);
-  if (entsize < (r.is64 ? 24 : 16)) throw new ElfError('corrupt', `symbol table ${table.name}: entry size ${entsize}`);
+  if (entsize < (r.is64 ? 24 : 16))
+    throw new ElfError('corrupt', `symbol table ${table.name}: entry size ${entsize}`);
   const strtab = sections[table.link];
-  if (!strtab) throw new ElfError('corrupt', `symbol table ${table.name} links to missing string table ${table.link}`);
+  if (!strtab)
+    throw new ElfError('corrupt', `symbol table ${table.name} links to missing string table ${table.link}`);
   const shndxSection = sections.find((s) => s.type === SHT_SYMTAB_SHNDX && s.link === table.index);
   const count = Math.floor(table.size / entsize);
   const names = new StringTable(r.bytes, strtab.offset, strtab.type === SHT_NOBITS ? 0 : strtab.size);
   const out: ElfSymbol[] = new Array(count);
+  // Hot loop (100k+ symbols in big binaries): direct DataView reads, no helper calls.
+  const view = r.view;
+  const le = r.le;
+  const is64 = r.is64;
+  const thumbCapable = machine === EM_ARM;
   for (let i = 0; i < count; i++) {
     const o = table.offset + i * entsize;
-    let nameOff: number;
+    const nameOff = view.getUint32(o, le);
     let value: number;
     let size: number;
     let info: number;
     let other: number;
     let shndx: number;
-    if (r.is64) {
-      nameOff = r.u32(o);
-      info = r.u8(o + 4);
-      other = r.u8(o + 5);
-      shndx = r.u16(o + 6);
-      value = r.u64(o + 8);
-      size = r.u64(o + 16);
+    if (is64) {
+      info = view.getUint8(o + 4);
+      other = view.getUint8(o + 5);
+      shndx = view.getUint16(o + 6, le);
+      value = le
+        ? view.getUint32(o + 8, true) + view.getUint32(o + 12, true) * 0x1_0000_0000
+        : view.getUint32(o + 12, false) + view.getUint32(o + 8, false) * 0x1_0000_0000;
+      size = le
+        ? view.getUint32(o + 16, true) + view.getUint32(o + 20, true) * 0x1_0000_0000
+        : view.getUint32(o + 20, false) + view.getUint32(o + 16, false) * 0x1_0000_0000;
     } else {
-      nameOff = r.u32(o);
-      value = r.u32(o + 4);
-      size = r.u32(o + 8);
-      info = r.u8(o + 12);
-      other = r.u8(o + 13);
-      shndx = r.u16(o + 14);
+      value = view.getUint32(o + 4, le);
+      size = view.getUint32(o + 8, le);
+      info = view.getUint8(o + 12);
+      other = view.getUint8(o + 13);
+      shndx = view.getUint16(o + 14, le);
     }
     if (shndx === SHN_XINDEX && shndxSection) {
       r.check(shndxSection.offset + i * 4, 4, 'extended section index');
-      shndx = r.u32(shndxSection.offset + i * 4);
+      shndx = view.getUint32(shndxSection.offset + i * 4, le);
     }
     const type = info & 0xf;
     let thumb = false;
-    if (machine === EM_ARM && type === STT_FUNC && (value & 1) === 1) {
+    if (thumbCapable && type === STT_FUNC && (value & 1) === 1) {
       value -= 1;
       thumb = true;
     }
@@ -380,9 +409,11 @@ function readRelocations(r: Reader, elf: ElfFile): ElfRelocationSection[] {
     const rela = s.type === SHT_RELA;
     const minSize = (r.is64 ? 8 : 4) * (rela ? 3 : 2);
     const entsize = s.entsize || minSize;
-    if (entsize < minSize) throw new ElfError('corrupt', `relocation section ${s.name}: entry size ${entsize}`);
+    if (entsize < minSize)
+      throw new ElfError('corrupt', `relocation section ${s.name}: entry size ${entsize}`);
     const linked = elf.sections[s.link];
-    const symbolTable = linked?.type === SHT_SYMTAB ? 'symtab' : linked?.type === SHT_DYNSYM ? 'dynsym' : 'none';
+    const symbolTable =
+      linked?.type === SHT_SYMTAB ? 'symtab' : linked?.type === SHT_DYNSYM ? 'dynsym' : 'none';
     const syms = symbolTable === 'symtab' ? elf.symbols : symbolTable === 'dynsym' ? elf.dynamicSymbols : [];
     const count = Math.floor(s.size / entsize);
     const relocations: ElfRelocation[] = new Array(count);
@@ -405,7 +436,13 @@ function readRelocations(r: Reader, elf: ElfFile): ElfRelocationSection[] {
         type = info & 0xff;
         if (rela) addend = r.view.getInt32(o + 8, r.le);
       }
-      relocations[i] = { offset, type, symbolIndex, symbol: symbolIndex ? syms[symbolIndex] : undefined, addend };
+      relocations[i] = {
+        offset,
+        type,
+        symbolIndex,
+        symbol: symbolIndex ? syms[symbolIndex] : undefined,
+        addend,
+      };
     }
     out.push({ section: s, target: s.info, symbolTable, relocations });
   }

@@ -90,7 +90,6 @@ const BLOCK = /^(bb\d+)(?: \(cleanup\))?: \{$/;
 const SPAN_COMMENT = / \/\/ (?:[a-z ]*scope \d+) at (.*)$/;
 
 export function readMir(text: string): MirReadResult {
-  const lines = text.split('\n');
   const result: MirReadResult = {
     coroutines: [],
     constructors: [],
@@ -98,49 +97,74 @@ export function readMir(text: string): MirReadResult {
     lineInfo: 'none',
     unparsed: { count: 0 },
   };
-  const polls: { header: ParsedHeader; start: number; end: number }[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = chomp(lines[i]!);
-    if (line === '' || line.startsWith('//')) {
-      i++;
-      continue;
-    }
+  const polls: { header: ParsedHeader; lineNo: number; body: string[] }[] = [];
+  // Walks top-level lines only; bodies are skipped with indexOf and split into lines only for poll fns,
+  // which keeps a whole dependency graph's MIR (tens of MB) from becoming millions of strings.
+  let pos = 0;
+  let lineNo = 1;
+  while (pos < text.length) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    const line = chomp(text.slice(pos, eol));
+    let next = eol + 1;
     const isFn = line.startsWith('fn ');
-    if (isFn || line.startsWith('const ') || line.startsWith('static ') || ALLOC_DUMP.test(line) || ANON_CONST.test(line)) {
-      const end = line.endsWith('{') ? closingLine(lines, i) : i;
-      if (end < 0) {
-        // A body that never closes: the text was cut off. Count it rather than guess where it ends.
-        countUnparsed(result, line);
-        break;
-      }
-      if (isFn) {
-        result.fnCount++;
-        const header = parseFnHeader(line);
-        if (!header) countUnparsed(result, line);
-        else if (header.pollOf) polls.push({ header, start: i, end });
-        else if (header.builds) {
-          const span = constructorSpan(lines, i, end);
-          if (span) result.constructors.push({ name: header.name, coroutineType: header.builds, span });
+    if (line === '' || line.startsWith('//')) {
+      // blank or the `// WARNING` header
+    } else if (
+      isFn ||
+      line.startsWith('const ') ||
+      line.startsWith('static ') ||
+      ALLOC_DUMP.test(line) ||
+      ANON_CONST.test(line)
+    ) {
+      if (line.endsWith('{')) {
+        const close = closingBrace(text, eol);
+        if (close < 0) {
+          // A body that never closes: the text was cut off. Count it rather than guess where it ends.
+          countUnparsed(result, line);
+          break;
         }
-      }
-      i = end + 1;
-      continue;
-    }
-    countUnparsed(result, line);
-    i++;
+        if (isFn) readFnItem(result, polls, line, lineNo, text, eol + 1, close);
+        const after = text.indexOf('\n', close);
+        next = after < 0 ? text.length : after + 1;
+      } else if (isFn) readFnItem(result, polls, line, lineNo, text, eol + 1, eol + 1);
+    } else countUnparsed(result, line);
+    lineNo += countNewlines(text, pos, next);
+    pos = next;
   }
   // Constructors may be printed after the poll bodies they build (async closures' by-move bodies are
   // printed last), so spans are joined once everything has been read.
   const spanOf = new Map(result.constructors.map((c) => [c.coroutineType, c.span]));
   for (const p of polls) {
-    const c = readPollBody(lines, p.header, p.start, p.end);
+    const c = readPollBody(p.body, p.header, p.lineNo);
     if (c.hasSpans) result.lineInfo = 'spans';
     const span = c.kind === 'async-fn' ? spanOf.get(c.coroutineType) : spanOfTypeName(c.coroutineType);
     const { hasSpans: _, ...coroutine } = c;
     result.coroutines.push(span ? { ...coroutine, span } : coroutine);
   }
   return result;
+}
+
+/** A `fn` item whose body is text[bodyStart, close) (close = the index of its closing `}`). */
+function readFnItem(
+  result: MirReadResult,
+  polls: { header: ParsedHeader; lineNo: number; body: string[] }[],
+  line: string,
+  lineNo: number,
+  text: string,
+  bodyStart: number,
+  close: number,
+): void {
+  result.fnCount++;
+  const header = parseFnHeader(line);
+  if (!header) countUnparsed(result, line);
+  else if (header.pollOf) {
+    const body = close > bodyStart ? text.slice(bodyStart, close - 1).split('\n') : [];
+    polls.push({ header, lineNo, body });
+  } else if (header.builds) {
+    const span = constructorSpan(text, bodyStart, close);
+    if (span) result.constructors.push({ name: header.name, coroutineType: header.builds, span });
+  }
 }
 
 function chomp(line: string): string {
@@ -152,13 +176,22 @@ function countUnparsed(result: MirReadResult, line: string): void {
   result.unparsed.example ??= line;
 }
 
-/** Index of the column-0 `}` that closes the item opened on line `start`, or -1. */
-function closingLine(lines: string[], start: number): number {
-  for (let j = start + 1; j < lines.length; j++) {
-    const l = lines[j]!;
-    if (l.charCodeAt(0) === 125 && (l.length === 1 || l === '}\r')) return j;
+/** Index of the `}` of the first line after `from` that is exactly `}` (the item's end), or -1. */
+function closingBrace(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    i = text.indexOf('\n}', i);
+    if (i < 0) return -1;
+    const after = text.charCodeAt(i + 2);
+    if (Number.isNaN(after) || after === 10 || after === 13) return i + 1;
+    i += 2;
   }
-  return -1;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 interface ParsedHeader {
@@ -212,23 +245,20 @@ function parseFnHeader(line: string): ParsedHeader | undefined {
   return { name };
 }
 
-/** The span of `_0 = {coroutine@SPAN (#0)} …` in a constructor's body. */
-function constructorSpan(lines: string[], start: number, end: number): RustcSpan | undefined {
-  for (let j = start + 1; j < end; j++) {
-    const l = lines[j]!;
-    const at = l.indexOf('_0 = {coroutine@');
-    if (at < 0) continue;
-    const group = balancedBraces(l, at + 5);
-    return group ? spanOfTypeName(group) : undefined;
-  }
-  return undefined;
+/** The span of `_0 = {coroutine@SPAN (#0)} …` in a constructor's body, text[from, to). */
+function constructorSpan(text: string, from: number, to: number): RustcSpan | undefined {
+  const at = text.indexOf('_0 = {coroutine@', from);
+  if (at < 0 || at >= to) return undefined;
+  const eol = text.indexOf('\n', at);
+  const group = balancedBraces(text.slice(at + 5, eol < 0 ? undefined : eol), 0);
+  return group ? spanOfTypeName(group) : undefined;
 }
 
+/** Measures a poll fn from its body lines (between the header and the closing `}`). */
 function readPollBody(
   lines: string[],
   header: ParsedHeader,
-  start: number,
-  end: number,
+  lineNo: number,
 ): Omit<MirCoroutine, 'span'> & { hasSpans: boolean } {
   let selfRef: string | undefined;
   let stateRead: string | undefined;
@@ -244,8 +274,8 @@ function readPollBody(
   let hasSpans = false;
   const panicPaths = { resumedAfterCompletion: false, resumedAfterPanic: false };
 
-  for (let j = start + 1; j < end; j++) {
-    const raw = chomp(lines[j]!);
+  for (const rawLine of lines) {
+    const raw = chomp(rawLine);
     const t = raw.trimStart();
     if (t.startsWith('//')) {
       commentLines++;
@@ -323,12 +353,12 @@ function readPollBody(
     name: header.name,
     kind: header.kind!,
     coroutineType: header.pollOf!,
-    mirLine: start + 1,
+    mirLine: lineNo,
     states,
     suspendPoints,
     basicBlocks,
     statements,
-    mirLines: end - start + 1 - commentLines,
+    mirLines: lines.length + 2 - commentLines,
     panicPaths,
     dropTerminators: drops,
     hasSpans,

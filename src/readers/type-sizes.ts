@@ -20,7 +20,7 @@ export interface TypeSizesReadResult {
   types: Map<string, TypeSize>;
   /** Number of `type:` records read. */
   records: number;
-  /** Lines that fit none of the shapes below: counted, with the first one. */
+  /** Lines that fit none of the known shapes: counted, with the first one. */
   unparsed: { count: number; example?: string };
 }
 
@@ -32,10 +32,13 @@ const FIELD =
   /^(field|upvar|local) `(.*?)`: (\d+) bytes(?:, offset: (\d+) bytes)?(?:, alignment: (\d+) bytes)?(?:, type: (.*))?$/;
 const PADDING = /^padding: (\d+) bytes$/;
 const END_PADDING = /^end padding: (\d+) bytes$/;
+// All the shapes above in one pattern (without captures), for the lines of types that are only skimmed.
+const SKIM =
+  /^(?:(?:field|upvar|local) `.*?`: \d+ bytes(?:, offset: \d+ bytes)?(?:, alignment: \d+ bytes)?(?:, type: .*)?|(?:end )?padding: \d+ bytes|variant `.*`: \d+ bytes|discriminant: \d+ bytes)$/;
 
 interface Open {
   layout: FutureLayout;
-  /** Whether this type is a coroutine; decided when its variants are seen. */
+  /** Whether this type may be a coroutine (name starts with `{`): read in full, confirmed by its states. */
   coroutine: boolean;
   state?: StateLayout;
   cursor: number;
@@ -95,7 +98,7 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
     }
     if (!open.coroutine) {
       // Skimmed type: still check the line has a known shape, so nothing unknown passes unnoticed.
-      if (!(FIELD.test(body) || PADDING.test(body) || VARIANT.test(body) || knownTypeLine(body))) bad(line);
+      if (!SKIM.test(body)) bad(line);
       continue;
     }
     if (!readLayoutLine(open, body, depth)) bad(line);
@@ -104,10 +107,6 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
   // A `{…}` type is a coroutine only if it has rustc's coroutine states (closures are `{closure@…}` structs).
   result.futures = result.futures.filter((f) => f.states.some((s) => s.name === 'Unresumed'));
   return result;
-}
-
-function knownTypeLine(body: string): boolean {
-  return DISCRIMINANT.test(body) || END_PADDING.test(body);
 }
 
 /** Applies one indented line to the open layout; false when the line has no known shape. */

@@ -10,6 +10,7 @@ export function analysisReportJson(report: AnalysisReport): string {
     build: report.build,
     crates: report.crates,
     items: report.items.map(itemJson),
+    warnings: report.warnings,
     unparsed: report.unparsed,
     scan: report.scan,
   };

@@ -15,7 +15,9 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
   const hasCode = items.some((i) => i.code !== undefined);
   const header = ['future', 'states', 'awaits', 'held max', 'MIR lines'];
   if (hasCode) header.push('code', 'panic sites');
-  header.push('findings', 'item', 'location');
+  // A dependency's items look like the user's own without their crate; name it when there are several.
+  const manyCrates = new Set(items.map((i) => i.crate)).size > 1;
+  header.push('findings', ...(manyCrates ? ['crate'] : []), 'item', 'location');
   const rows = items.map((i) => {
     const row = [
       formatBytes(i.futureBytes),
@@ -37,7 +39,8 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
     );
     return row;
   });
-  const align = header.map((_, k) => (k < header.length - 2 ? 'right' : 'left') as 'left' | 'right');
+  const leftFrom = header.indexOf('findings') + 1;
+  const align = header.map((_, k) => (k < leftFrom ? 'right' : 'left') as 'left' | 'right');
   const b = report.build;
   const lines = [
     c.dim(
@@ -73,6 +76,13 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
   out.push(
     `  future: ${formatBytes(item.futureBytes)}   states: ${item.states ?? '-'}   awaits: ${item.suspendPoints ?? item.awaits ?? '-'}   MIR: ${item.mirLines ?? '-'} lines, ${item.basicBlocks ?? '-'} blocks`,
   );
+  if (item.states === null && item.origin === 'scan') {
+    out.push(
+      c.dim(
+        '  rustc emitted no poll body for it: not compiled in this build (unused, generic and never instantiated, or cfg-d out)',
+      ),
+    );
+  }
   if (item.panicPaths) {
     const p = [
       item.panicPaths.resumedAfterCompletion ? '"resumed after completion"' : '',

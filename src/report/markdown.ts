@@ -24,7 +24,9 @@ export function escapeMarkdown(text: string): string {
 export function inlineMarkdown(text: string): string {
   return text
     .split('`')
-    .map((part, k) => (k % 2 === 1 && part.length > 0 ? `\`${part.replace(/\r?\n/g, ' ')}\`` : escapeMarkdown(part)))
+    .map((part, k) =>
+      k % 2 === 1 && part.length > 0 ? `\`${part.replace(/\r?\n/g, ' ')}\`` : escapeMarkdown(part),
+    )
     .join('');
 }
 
@@ -51,11 +53,23 @@ function perRule(report: AnalysisReport | ScanReport): string {
 
 function analysisTable(report: AnalysisReport, top: number): string[] {
   const items = [...report.items].sort((a, b) => (b.futureBytes ?? -1) - (a.futureBytes ?? -1)).slice(0, top);
-  const hasCode = items.some((i) => i.code !== undefined);
-  const head = ['future', 'states', 'held across await (max)', ...(hasCode ? ['code'] : []), 'item', 'location'];
+  // `code` is null (not absent) in JSON documents when no artifact was measured.
+  const hasCode = items.some((i) => i.code);
+  const head = [
+    'future',
+    'states',
+    'held across await (max)',
+    ...(hasCode ? ['code'] : []),
+    'item',
+    'location',
+  ];
   const lines = [row(head), row(head.map((_, k) => (k < head.length - 2 ? '---:' : '---')))];
   for (const i of items) {
-    const code = i.code ? (i.code.inlined && i.code.codeBytes === 0 ? 'inlined' : formatBytes(i.code.codeBytes)) : '-';
+    const code = i.code
+      ? i.code.inlined && i.code.codeBytes === 0
+        ? 'inlined'
+        : formatBytes(i.code.codeBytes)
+      : '-';
     lines.push(
       row([
         formatBytes(i.futureBytes),
@@ -78,7 +92,14 @@ function scanTable(report: ScanReport, top: number): string[] {
     .slice(0, top);
   const lines = [row(['awaits', 'findings', 'item', 'location']), row(['---:', '---:', '---', '---'])];
   for (const i of items) {
-    lines.push(row([String(i.awaits), String(findings.get(i.name) ?? 0), escapeMarkdown(i.name), location(i.file, i.line)]));
+    lines.push(
+      row([
+        String(i.awaits),
+        String(findings.get(i.name) ?? 0),
+        escapeMarkdown(i.name),
+        location(i.file, i.line),
+      ]),
+    );
   }
   return lines;
 }
@@ -101,25 +122,39 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
   } else {
     summary += ' (source scan; run `asyncbloat analyze` for sizes)';
   }
-  summary += findings.length ? `, ${findings.length} finding${findings.length === 1 ? '' : 's'} (${perRule(report)})` : ', no findings';
+  summary += findings.length
+    ? `, ${findings.length} finding${findings.length === 1 ? '' : 's'} (${perRule(report)})`
+    : ', no findings';
   parts.push(summary);
   if (isAnalysis) {
     const b = report.build;
-    parts.push(`<sub>profile ${escapeMarkdown(b.profile)}, ${escapeMarkdown(b.toolchain)}${b.bootstrap ? ' (RUSTC_BOOTSTRAP=1)' : ''}</sub>`);
+    parts.push(
+      `<sub>profile ${escapeMarkdown(b.profile)}, ${escapeMarkdown(b.toolchain)}${b.bootstrap ? ' (RUSTC_BOOTSTRAP=1)' : ''}</sub>`,
+    );
     for (const u of report.unparsed) {
-      parts.push(`> [!WARNING]\n> ${u.count} line(s) of ${escapeMarkdown(u.source)} could not be parsed; first: ${escapeMarkdown(JSON.stringify(u.example))}`);
+      parts.push(
+        `> [!WARNING]\n> ${u.count} line(s) of ${escapeMarkdown(u.source)} could not be parsed; first: ${escapeMarkdown(JSON.stringify(u.example))}`,
+      );
     }
   }
   if (report.items.length > 0) {
     const lines = isAnalysis ? analysisTable(report, top) : scanTable(report, top);
     const shown = Math.min(top, report.items.length);
     parts.push(
-      lines.join('\n') + (shown < report.items.length ? `\n\n_Top ${shown} of ${report.items.length} items._` : ''),
+      lines.join('\n') +
+        (shown < report.items.length ? `\n\n_Top ${shown} of ${report.items.length} items._` : ''),
     );
   }
   if (findings.length > 0) {
     parts.push(
-      ['**Findings**', '', ...findings.map((f) => `- ${f.severity === 'error' ? '❌' : '⚠️'} ${escapeMarkdown(`${f.file}:${f.line}`)} **${escapeMarkdown(f.rule)}**: ${inlineMarkdown(f.message)}`)].join('\n'),
+      [
+        '**Findings**',
+        '',
+        ...findings.map(
+          (f) =>
+            `- ${f.severity === 'error' ? '❌' : '⚠️'} ${escapeMarkdown(`${f.file}:${f.line}`)} **${escapeMarkdown(f.rule)}**: ${inlineMarkdown(f.message)}`,
+        ),
+      ].join('\n'),
     );
   }
   return `${parts.join('\n\n')}\n`;

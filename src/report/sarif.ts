@@ -3,19 +3,9 @@
 // which is what Finding columns are), with the rule's fix as a SARIF fix when there is one.
 import { createHash } from 'node:crypto';
 import type { Fix, Log, ReportingDescriptor, Result } from 'sarif';
-import type { Finding, RuleLevel } from '../model/finding.ts';
+import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, ScanReport } from '../model/report.ts';
-
-/** What a reporter needs to know about a rule; the shape of `meta` in src/rules/index.ts. */
-export interface RuleMeta {
-  id: string;
-  /** One sentence: what the rule flags. */
-  description: string;
-  /** Longer explanation (Markdown) with the why and the fix. */
-  docs?: string;
-  defaultLevel?: RuleLevel;
-  fixable?: boolean;
-}
+import type { RuleMeta } from '../rules/index.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/asyncbloat/asyncbloat';
@@ -54,21 +44,17 @@ function descriptor(id: string, meta: RuleMeta | undefined): ReportingDescriptor
       help: { text: `See ${helpUri}`, markdown: `See [the rule's documentation](${helpUri}).` },
     };
   }
-  const docs = meta.docs ?? meta.description;
-  const d: ReportingDescriptor = {
+  const docs = meta.docs || meta.description;
+  return {
     id,
     name: pascalName(id),
     shortDescription: { text: meta.description },
     fullDescription: { text: docs },
     help: { text: `${docs}\n\nMore: ${helpUri}`, markdown: `${docs}\n\n[More about \`${id}\`](${helpUri})` },
     helpUri,
-    properties: { fixable: meta.fixable ?? false, tags: ['performance', 'async'] },
+    defaultConfiguration: { level: meta.defaultLevel },
+    properties: { fixable: meta.fixable, tags: ['performance', 'async'] },
   };
-  if (meta.defaultLevel) {
-    d.defaultConfiguration =
-      meta.defaultLevel === 'off' ? { enabled: false, level: 'none' } : { level: meta.defaultLevel };
-  }
-  return d;
 }
 
 function fix(f: Finding): Fix[] | undefined {
@@ -79,9 +65,12 @@ function fix(f: Finding): Fix[] | undefined {
       description: { text: f.fix.caveat ? `${f.fix.description} (${f.fix.caveat})` : f.fix.description },
       artifactChanges: files.map((file) => ({
         artifactLocation: { uri: fileUri(file), uriBaseId: '%SRCROOT%' },
-        replacements: f.fix!.edits
-          .filter((e) => e.file === file)
-          .map((e) => ({ deletedRegion: { charOffset: e.start, charLength: e.end - e.start }, insertedContent: { text: e.text } })),
+        replacements: f
+          .fix!.edits.filter((e) => e.file === file)
+          .map((e) => ({
+            deletedRegion: { charOffset: e.start, charLength: e.end - e.start },
+            insertedContent: { text: e.text },
+          })),
       })),
     },
   ];
@@ -95,7 +84,10 @@ function fingerprint(f: Finding, seen: Map<string, number>): string {
   return `${createHash('sha256').update(key).digest('hex').slice(0, 32)}:${n}`;
 }
 
-export function sarifLog(report: AnalysisReport | ScanReport, opts: { rules?: readonly RuleMeta[] } = {}): Log {
+export function sarifLog(
+  report: AnalysisReport | ScanReport,
+  opts: { rules?: readonly RuleMeta[] } = {},
+): Log {
   const findings = reportFindings(report);
   const meta = new Map((opts.rules ?? []).map((r) => [r.id, r]));
   const ids = [...new Set([...meta.keys(), ...findings.map((f) => f.rule)])];
@@ -143,6 +135,9 @@ export function sarifLog(report: AnalysisReport | ScanReport, opts: { rules?: re
   };
 }
 
-export function renderSarif(report: AnalysisReport | ScanReport, opts: { rules?: readonly RuleMeta[] } = {}): string {
+export function renderSarif(
+  report: AnalysisReport | ScanReport,
+  opts: { rules?: readonly RuleMeta[] } = {},
+): string {
   return `${JSON.stringify(sarifLog(report, opts), null, 2)}\n`;
 }

@@ -2,7 +2,7 @@
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import { inventory } from '../readers/rust-source/inventory.ts';
-import type { Node, RustParser } from '../readers/rust-source/parser.ts';
+import type { RustParser } from '../readers/rust-source/parser.ts';
 import { LineIndex } from '../readers/rust-source/positions.ts';
 import { RULES } from '../rules/index.ts';
 import type { Rule, RuleContext } from '../rules/rule.ts';
@@ -69,5 +69,3 @@ export function analyzeFile(
     tree.delete();
   }
 }
-
-export type { Node };

@@ -1,9 +1,10 @@
 // `scan`: the async inventory and rule findings of a file, directory, crate or workspace, from source only.
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { UserError } from '../cli/errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
-import type { Finding } from '../model/finding.ts';
+import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';
 import { modulePathOf } from '../readers/rust-source/module-path.ts';
 import { RULES } from '../rules/index.ts';
@@ -18,6 +19,8 @@ export interface ScanOptions {
   rules?: readonly string[];
   /** Rules not to run (ids). */
   disable?: readonly string[];
+  /** Severity per rule id, overriding the rule's default level (`off` drops its findings). */
+  levels?: Readonly<Record<string, RuleLevel>>;
   /** Per-file result cache; default on. */
   cache?: boolean;
   /** Where the cache lives; default `$XDG_CACHE_HOME/asyncbloat/scan-cache` (or ~/.cache). */
@@ -29,7 +32,9 @@ export interface ScanOptions {
 /** Below this much text to parse, starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 512 * 1024;
 const READ_CONCURRENCY = 32;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Drops a leading byte-order mark, as rustc does: every offset and column counts from after it, like rustc's
+// spans. (src/fix relies on this when it maps edits back onto the file's bytes.)
+const utf8 = new TextDecoder('utf-8');
 
 export async function scan(path: string, options: ScanOptions = {}): Promise<ScanReport> {
   const enabled = selectRules(options);
@@ -53,13 +58,14 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       });
       return;
     }
-    const text = decode(bytes);
-    if (typeof text !== 'string') {
-      skipped.push({ file: f.rel, reason: text.reason });
+    const problem = notText(bytes);
+    if (problem) {
+      skipped.push({ file: f.rel, reason: problem });
       return;
     }
     readOk++;
-    if (!text.includes('async')) {
+    // Only files that can contain async code are decoded and parsed; cache hits are never decoded.
+    if (!bytes.includes('async')) {
       withoutAsync++;
       return;
     }
@@ -67,7 +73,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     const key = ScanCache.key(f.rel, modulePath, bytes);
     const hit = cache?.get(key);
     if (hit) results.set(f.rel, hit);
-    else misses.push({ rel: f.rel, text, modulePath, key });
+    else misses.push({ rel: f.rel, text: utf8.decode(bytes), modulePath, key });
   });
 
   const missBytes = misses.reduce((n, m) => n + m.text.length, 0);
@@ -92,7 +98,12 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   for (const rel of [...results.keys()].sort()) {
     const r = results.get(rel)!;
     items.push(...r.items);
-    findings.push(...r.findings.filter((f) => enabled.has(f.rule)));
+    for (const f of r.findings) {
+      if (!enabled.has(f.rule)) continue;
+      const level = options.levels?.[f.rule];
+      if (level === 'off') continue;
+      findings.push(level && level !== f.severity ? { ...f, severity: level } : f);
+    }
     if (r.parseErrors) filesWithParseErrors.push(rel);
   }
   skipped.sort((a, b) => a.file.localeCompare(b.file));
@@ -108,7 +119,11 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
 
 function selectRules(options: ScanOptions): Set<string> {
   const known = new Set(RULES.map((r) => r.meta.id));
-  for (const id of [...(options.rules ?? []), ...(options.disable ?? [])]) {
+  for (const id of [
+    ...(options.rules ?? []),
+    ...(options.disable ?? []),
+    ...Object.keys(options.levels ?? {}),
+  ]) {
     if (!known.has(id)) {
       throw new UserError(`unknown rule '${id}'`, `known rules: ${[...known].join(', ')}`);
     }
@@ -118,14 +133,11 @@ function selectRules(options: ScanOptions): Set<string> {
   return on;
 }
 
-/** Text of a source file, or why it is not one: binary (a NUL byte, as git decides) or not UTF-8. */
-function decode(bytes: Buffer): string | { reason: string } {
-  if (bytes.subarray(0, 8000).includes(0)) return { reason: 'binary file (contains NUL bytes)' };
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return { reason: 'not valid UTF-8' };
-  }
+/** Why a file is not source text, if it is not: binary (a NUL byte early on, as git decides) or not UTF-8. */
+function notText(bytes: Buffer): string | undefined {
+  if (bytes.subarray(0, 8000).includes(0)) return 'binary file (contains NUL bytes)';
+  if (!isUtf8(bytes)) return 'not valid UTF-8';
+  return undefined;
 }
 
 function moduleOf(f: SourceFile): string {

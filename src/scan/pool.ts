@@ -21,13 +21,29 @@ export interface Pool {
   close(): Promise<void>;
   /** Number of worker threads, 0 when parsing in-process. */
   readonly threads: number;
+  /** Jobs answered by a worker thread (the rest ran in-process after a worker failed). */
+  readonly doneInWorkers: number;
 }
 
-/** The worker entry next to this module: worker.ts from source, scan-worker.js next to the bundle. */
-function workerEntry(): URL | undefined {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './worker.ts' : './scan-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
+/**
+ * How to start one worker, or undefined when there is no entry to start. Bundled: scan-worker.js next to
+ * the bundle. From source (tsx): worker.ts, through a small bootstrap that registers tsx's loader inside
+ * the worker first, because loader hooks from `--import tsx` do not reach worker threads on Node 20.
+ */
+function workerFactory(): (() => Worker) | undefined {
+  if (!import.meta.url.endsWith('.ts')) {
+    const url = new URL('./scan-worker.js', import.meta.url);
+    return existsSync(fileURLToPath(url)) ? () => new Worker(url) : undefined;
+  }
+  let tsx: string;
+  try {
+    tsx = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return undefined;
+  }
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return () => new Worker(boot, { eval: true });
 }
 
 export function defaultThreads(): number {
@@ -37,6 +53,7 @@ export function defaultThreads(): number {
 export function inProcessPool(): Pool {
   return {
     threads: 0,
+    doneInWorkers: 0,
     async run(job) {
       const parser = await loadRustParser();
       return analyzeFile(parser, job.text, job.file, job.modulePath);
@@ -46,8 +63,8 @@ export function inProcessPool(): Pool {
 }
 
 export function createPool(threads: number): Pool {
-  const entry = workerEntry();
-  if (threads < 1 || !entry) return inProcessPool();
+  const start = workerFactory();
+  if (threads < 1 || !start) return inProcessPool();
   const fallback = inProcessPool();
   const pending = new Map<
     number,
@@ -58,6 +75,7 @@ export function createPool(threads: number): Pool {
   const workers: Worker[] = [];
   let nextId = 0;
   let broken = false;
+  let doneInWorkers = 0;
 
   const dispatch = () => {
     while (idle.length > 0 && queue.length > 0) {
@@ -80,7 +98,7 @@ export function createPool(threads: number): Pool {
   for (let i = 0; i < threads; i++) {
     let w: Worker;
     try {
-      w = new Worker(entry);
+      w = start();
     } catch {
       break;
     }
@@ -88,6 +106,7 @@ export function createPool(threads: number): Pool {
       const p = pending.get(reply.id);
       pending.delete(reply.id);
       if (p) {
+        doneInWorkers++;
         if ('error' in reply) p.reject(new Error(`parsing ${p.job.file} failed: ${reply.error}`));
         else p.resolve(reply.result);
       }
@@ -105,6 +124,9 @@ export function createPool(threads: number): Pool {
 
   return {
     threads: workers.length,
+    get doneInWorkers() {
+      return doneInWorkers;
+    },
     run(job) {
       if (broken) return fallback.run(job);
       return new Promise<FileResult>((resolve, reject) => {

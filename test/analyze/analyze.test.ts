@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { analyzeBuild } from '../../src/analyze/index.ts';
 import { type BuildArtifacts, buildForAnalysis } from '../../src/cargo/build.ts';
 import type { AnalysisReport } from '../../src/model/report.ts';
-import { checkAgainstCompiler, itemNamed as byName } from '../support/analysis-checks.ts';
+import { checkAgainstCompiler, checkCodeAgainstNm, itemNamed as byName } from '../support/analysis-checks.ts';
 import { has, need } from '../support/require.ts';
 
 const fixture = new URL('../fixtures/analyze/joined/', import.meta.url).pathname;
@@ -35,6 +35,18 @@ for (const toolchain of ['stable', 'nightly'] as const) {
     test("sizes and states equal rustc's own output", (t) => {
       if (!report) return t.skip('build failed');
       assert.ok(checkAgainstCompiler(report, build) >= 10, 'expected a layout for most items');
+    });
+
+    test('machine code per item equals nm -S of the binary', (t) => {
+      if (!report) return t.skip('build failed');
+      if (!need(t, 'rustfilt', has.rustfilt())) return;
+      assert.ok(checkCodeAgainstNm(report) >= 20, 'poll fns, drop glue and runtime parts of every item');
+      for (const item of report.items) {
+        assert.ok(item.code && !item.code.inlined, `${item.name} has its own poll fn in a debug build`);
+        assert.ok(item.panicSites && item.panicSites.resumed >= 1, `${item.name} has a resumed-after-completion site`);
+      }
+      const lib = report.crates.find((c) => c.name === 'joined');
+      assert.ok(lib?.asyncCodeBytes && lib.textBytes && lib.asyncCodeBytes < lib.textBytes);
     });
 
     test('generic instantiations are listed under their item', (t) => {

@@ -1,29 +1,40 @@
-// The diff and check commands through the CLI entry (source, via tsx): exit codes, messages and formats.
+// The diff and check commands through the CLI entry point (run()): exit codes, messages and formats.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { applyBaseline } from '../../src/budget/baseline.ts';
 import { UserError } from '../../src/cli/errors.ts';
+import { run } from '../../src/cli/program.ts';
 import type { AnalysisReport } from '../../src/model/report.ts';
 import { held, item, report } from './reports.ts';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-// The CLI runs in a temp dir, where a bare `--import tsx` would not resolve.
-const TSX = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+/**
+ * Runs the CLI in this process (spawning tsx per call costs seconds): cwd set to the temp dir, stdout and
+ * stderr captured, and process.exitCode restored so the command's exit code does not become the test's.
+ */
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { stdout, stderr } = process;
+  const saved = { out: stdout.write, err: stderr.write, cwd: process.cwd(), exitCode: process.exitCode };
+  stdout.write = ((s: string) => out.push(s) > 0) as typeof stdout.write;
+  stderr.write = ((s: string) => err.push(s) > 0) as typeof stderr.write;
+  process.chdir(dir);
+  process.exitCode = undefined;
+  try {
+    const code = await run('asyncbloat', [...args]);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    stdout.write = saved.out;
+    stderr.write = saved.err;
+    process.chdir(saved.cwd);
+    process.exitCode = saved.exitCode;
+  }
 }
 
 function write(name: string, content: string | AnalysisReport): string {
@@ -55,13 +66,13 @@ write('base.json', base);
 write('head.json', head);
 write('src/lib.rs', 'fn a() {}\n\nasync fn send() {}\n');
 
-test('diff: human, json and markdown', () => {
-  const human = cli('diff', 'base.json', 'head.json');
+test('diff: human, json and markdown', async () => {
+  const human = await cli('diff', 'base.json', 'head.json', '--color', 'never');
   assert.equal(human.code, 0, human.err);
   assert.match(human.out, /^asyncbloat diff: 1 future grew \(\+768 B\), 1 added, 1 removed\n/);
   assert.match(human.out, /~ +radio::send +app +272 B \u2192 1040 B \(\+768 B\)/);
   assert.match(human.out, /field \.buf in Suspend0, await at line 9: 256 B \u2192 1024 B \(\+768 B\)/);
-  const json = cli('diff', 'base.json', 'head.json', '--format', 'json');
+  const json = await cli('diff', 'base.json', 'head.json', '--format', 'json');
   assert.equal(json.code, 0, json.err);
   const doc = JSON.parse(json.out);
   assert.deepEqual(
@@ -72,7 +83,7 @@ test('diff: human, json and markdown', () => {
       ['radio::send', 'changed'],
     ],
   );
-  const md = cli('diff', 'base.json', 'head.json', '--format', 'markdown', '-o', 'diff.md');
+  const md = await cli('diff', 'base.json', 'head.json', '--format', 'markdown', '-o', 'diff.md');
   assert.equal(md.code, 0, md.err);
   assert.equal(md.out, '');
   const text = readFileSync(join(dir, 'diff.md'), 'utf8');
@@ -80,7 +91,7 @@ test('diff: human, json and markdown', () => {
   assert.match(text, /\| ~ \| `radio::send` \| 272 B \u2192 1040 B \(\+768 B\) \|/);
 });
 
-test('diff: unreadable, invalid or unknown-version input is exit 2 naming the file', () => {
+test('diff: unreadable, invalid or unknown-version input is exit 2 naming the file', async () => {
   write('broken.json', '{"schemaVersion": 1,');
   write('future.json', JSON.stringify({ ...head, schemaVersion: 99 }));
   write('notreport.json', '[1,2]');
@@ -91,17 +102,27 @@ test('diff: unreadable, invalid or unknown-version input is exit 2 naming the fi
     ['notreport.json', /^error: 'notreport\.json' is not an asyncbloat analysis report/],
   ];
   for (const [file, message] of cases) {
-    const r = cli('diff', 'base.json', file);
+    const r = await cli('diff', 'base.json', file);
     assert.equal(r.code, 2, file);
     assert.match(r.err, message);
     assert.match(r.err, /= help: /);
   }
-  assert.equal(cli('diff', 'base.json', 'head.json', '--format', 'xml').code, 2);
+  assert.equal((await cli('diff', 'base.json', 'head.json', '--format', 'xml')).code, 2);
 });
 
-test('check: exit 1 on a broken budget, 0 when budgets hold', () => {
+test('check: exit 1 on a broken budget, 0 when budgets hold', async () => {
   write('tight.toml', 'max-future-bytes = 512\nmax-growth = "64 B"\n');
-  const r = cli('check', '--report', 'head.json', '--baseline', 'base.json', '--config', 'tight.toml');
+  const r = await cli(
+    'check',
+    '--report',
+    'head.json',
+    '--baseline',
+    'base.json',
+    '--config',
+    'tight.toml',
+    '--color',
+    'never',
+  );
   assert.equal(r.code, 1, r.err);
   assert.match(
     r.out,
@@ -113,7 +134,7 @@ test('check: exit 1 on a broken budget, 0 when budgets hold', () => {
   );
   assert.match(r.out, /= grew: field \.buf in Suspend0, await at line 9: 256 B \u2192 1024 B \(\+768 B\)/);
   assert.match(r.out, /check failed: 2 budget violation\(s\): 1 future-size, 1 future-growth/);
-  const json = cli(
+  const json = await cli(
     'check',
     '--report',
     'head.json',
@@ -127,12 +148,12 @@ test('check: exit 1 on a broken budget, 0 when budgets hold', () => {
   assert.equal(json.code, 1);
   assert.equal(JSON.parse(json.out).passed, false);
   write('loose.toml', 'max-future-bytes = "4 KiB"\n');
-  const ok = cli('check', '--report', 'head.json', '--config', 'loose.toml', '--format', 'markdown');
+  const ok = await cli('check', '--report', 'head.json', '--config', 'loose.toml', '--format', 'markdown');
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /### asyncbloat check \u2705/);
 });
 
-test('check: each configuration error is exit 2 with its message', () => {
+test('check: each configuration error is exit 2 with its message', async () => {
   const cases: [string, RegExp][] = [
     ['max-future-bytes = "lots"\n', /'max-future-bytes' in bad\.toml:1: expected a byte size/],
     [
@@ -150,7 +171,7 @@ test('check: each configuration error is exit 2 with its message', () => {
   ];
   for (const [text, message] of cases) {
     write('bad.toml', text);
-    const r = cli('check', '--report', 'head.json', '--config', 'bad.toml');
+    const r = await cli('check', '--report', 'head.json', '--config', 'bad.toml');
     assert.equal(r.code, 2, text);
     assert.match(r.err, message);
     assert.equal(r.out, '');
@@ -160,7 +181,7 @@ test('check: each configuration error is exit 2 with its message', () => {
     'crate/Cargo.toml',
     '[package]\nname = "app"\n[package.metadata.asyncbloat]\nmax-future-bytes = -1\n',
   );
-  const r = cli('check', 'crate', '--report', 'head.json');
+  const r = await cli('check', 'crate', '--report', 'head.json');
   assert.equal(r.code, 2);
   assert.match(
     r.err,
@@ -168,17 +189,17 @@ test('check: each configuration error is exit 2 with its message', () => {
   );
 });
 
-test('check: suppression comments are read from the source; one without reason is exit 2', () => {
+test('check: suppression comments are read from the source; one without reason is exit 2', async () => {
   write('tight.toml', 'max-future-bytes = 512\n');
   write(
     'src/lib.rs',
     'fn a() {}\n// asyncbloat: allow(future-size) reason = "DMA buffer"\nasync fn send() {}\n',
   );
-  const ok = cli('check', '--report', 'head.json', '--config', 'tight.toml');
+  const ok = await cli('check', '--report', 'head.json', '--config', 'tight.toml', '--color', 'never');
   assert.equal(ok.code, 0, ok.out + ok.err);
   assert.match(ok.out, /suppressed \[future-size\] radio::send \(comment at src\/lib\.rs:2\): DMA buffer/);
   write('src/lib.rs', 'fn a() {}\n// asyncbloat: allow(future-size)\nasync fn send() {}\n');
-  const bad = cli('check', '--report', 'head.json', '--config', 'tight.toml');
+  const bad = await cli('check', '--report', 'head.json', '--config', 'tight.toml', '--color', 'never');
   assert.equal(bad.code, 2);
   assert.match(
     bad.err,
@@ -186,14 +207,14 @@ test('check: suppression comments are read from the source; one without reason i
   );
 });
 
-test('applyBaseline (for analyze --baseline) diffs a report against a file, or names the bad file', () => {
+test('applyBaseline (for analyze --baseline) diffs a report against a file, or names the bad file', async () => {
   const d = applyBaseline(head, join(dir, 'base.json'));
   assert.equal(d.summary, '1 future grew (+768 B), 1 added, 1 removed');
   assert.throws(
     () => applyBaseline(head, join(dir, 'nope.json')),
     (e: unknown) => e instanceof UserError && e.message.includes('nope.json'),
   );
-  const r = cli('check', 'no/such/dir', '--report', 'head.json');
+  const r = await cli('check', 'no/such/dir', '--report', 'head.json');
   assert.equal(r.code, 2);
   assert.match(r.err, /^error: 'no\/such\/dir' does not exist/);
 });

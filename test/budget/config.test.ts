@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { itemMatches, loadBudgetConfig, parseConfigText } from '../../src/budget/config.ts';
+import { parseConfigText } from '../../src/budget/config.ts';
+import { loadBudgetConfig } from '../../src/budget/config-load.ts';
+import { itemMatches } from '../../src/budget/item-glob.ts';
 import { UserError } from '../../src/cli/errors.ts';
 
 const CARGO = `[package]

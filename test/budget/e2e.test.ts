@@ -18,7 +18,7 @@ const repo = join(tmp, 'repo');
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function git(...args: string[]): string {
-  return execFileSync('git', ['-C', repo, ...args], {
+  return execFileSync('git', ['-C', repo, '-c', 'commit.gpgsign=false', ...args], {
     encoding: 'utf8',
     env: {
       ...process.env,
@@ -115,6 +115,20 @@ test('check --baseline trips the budgets on the grown future, naming the item, t
   );
   assert.match(r.out, /= grew: field \.?buf in Suspend0[^\n]*\(\+\d+ B\)/);
   assert.doesNotMatch(r.out, /radio::recv/);
+  // Without --report, check builds and analyses the crate itself and reaches the same verdict.
+  const own = cli(join(tmp, 'grown'), 'check', '--baseline', reports.base!, '--format', 'json');
+  assert.equal(own.code, 1, own.err);
+  assert.deepEqual(
+    JSON.parse(own.out).violations.map((v: { budget: string; item: string; actual: string }) => [
+      v.budget,
+      v.item,
+      v.actual,
+    ]),
+    [
+      ['future-size', 'radio::send', `${after} B`],
+      ['future-growth', 'radio::send', `+${after - before} B`],
+    ],
+  );
   const json = JSON.parse(cli(tmp, 'diff', reports.base!, reports.grown!, '--format', 'json').out);
   const status = Object.fromEntries(
     json.items.map((i: { name: string; status: string }) => [i.name, i.status]),

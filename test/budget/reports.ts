@@ -64,6 +64,7 @@ export function report(items: AnalyzedItem[], over: Partial<AnalysisReport> = {}
     tool: { name: 'asyncbloat', version: '0.1.0' },
     root: '/nonexistent/root',
     build: { profile: 'dev', toolchain: 'stable', bootstrap: true },
+    warnings: [],
     items,
     crates: [{ name: 'app', asyncItems: items.length, futureBytes: 0 }],
     unparsed: [],

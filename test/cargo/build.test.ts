@@ -7,6 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type BuildArtifacts, buildForAnalysis, type CrateOutputs } from '../../src/cargo/build.ts';
+import { unitEstimate } from '../../src/cargo/progress.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/crates/driver-lib/', import.meta.url));
 const targetRoot = mkdtempSync(join(tmpdir(), 'asyncbloat-driver-'));
@@ -17,11 +18,15 @@ const options = { manifestPath: fixture, env, log: (s: string) => log.push(s), p
 let first: BuildArtifacts;
 let second: BuildArtifacts;
 let featured: BuildArtifacts;
+let targeted: BuildArtifacts;
+const statusLog: string[] = [];
 
 before(async () => {
   first = await buildForAnalysis(options);
   second = await buildForAnalysis(options);
   featured = await buildForAnalysis({ ...options, package: ['driver-core'], features: ['extra'] });
+  await buildForAnalysis({ ...options, progress: true, log: (s: string) => statusLog.push(s) });
+  targeted = await buildForAnalysis({ ...options, package: ['driver-core'], target: first.toolchain.host });
 });
 after(() => rmSync(targetRoot, { recursive: true, force: true }));
 
@@ -47,7 +52,11 @@ function coroutineTypes(captured: string): string[] {
 describe('buildForAnalysis on a workspace', () => {
   test('returns the three member units (two libs, one bin) and nothing else', () => {
     const names = first.crates.map((c) => `${c.packageName}:${c.crateName}:${c.kind.join('+')}`).sort();
-    assert.deepEqual(names, ['driver-app:driver_app:bin', 'driver-app:driver_app:lib', 'driver-core:driver_core:lib']);
+    assert.deepEqual(names, [
+      'driver-app:driver_app:bin',
+      'driver-app:driver_app:lib',
+      'driver-core:driver_core:lib',
+    ]);
     assert.ok(first.crates.every((c) => c.member));
     assert.equal(first.profile, 'dev');
     assert.equal(first.targetDir, join(targetRoot, 'asyncbloat'));
@@ -90,9 +99,11 @@ describe('buildForAnalysis on a workspace', () => {
         const fn = /^\{async fn body of ([A-Za-z_][A-Za-z0-9_]*)\(\)\}$/.exec(t)?.[1];
         const block = /^\{async block@([^:]+):\d+:\d+: /.exec(t)?.[1];
         if (fn) assert.match(source, new RegExp(`async fn ${fn}\\(`), `${t} belongs to ${u.crateName}`);
-        else if (block) assert.ok(existsSync(join(first.workspaceRoot, block)), `${t} belongs to ${u.crateName}`);
+        else if (block)
+          assert.ok(existsSync(join(first.workspaceRoot, block)), `${t} belongs to ${u.crateName}`);
         else assert.fail(`unexpected coroutine type ${t}`);
-        if (block) assert.ok(!relative(dirname(u.srcPath), join(first.workspaceRoot, block)).startsWith('..'));
+        if (block)
+          assert.ok(!relative(dirname(u.srcPath), join(first.workspaceRoot, block)).startsWith('..'));
       }
     }
     // Attribution: driver-core's own async fns appear unqualified only in driver-core's capture.
@@ -126,6 +137,30 @@ describe('buildForAnalysis on a workspace', () => {
       assert.ok(readFileSync(u.typeSizes[0]!, 'utf8').includes('print-type-size type:'));
     }
     assert.deepEqual(second.warnings, []);
+  });
+
+  test('with progress on, a status line counts the units and is cleared at the end', () => {
+    const lines = statusLog.filter((s) => s.includes('Compiled'));
+    assert.equal(lines.length, 3, JSON.stringify(statusLog));
+    assert.ok(lines[2]!.startsWith('\r\x1b[2K'), 'redraws in place');
+    assert.match(lines[2]!, / {4}Compiled 3(\/\d+)? /);
+    assert.equal(statusLog.at(-1), '\r\x1b[2K');
+  });
+
+  test('--target builds under the triple and still gets MIR and type sizes', () => {
+    const host = first.toolchain.host;
+    assert.equal(targeted.target, host);
+    assert.deepEqual(targeted.warnings, []);
+    const core = unit(targeted, 'driver_core', 'lib');
+    assert.equal(core.host, false);
+    assert.ok(core.mir[0]!.startsWith(join(targetRoot, 'asyncbloat', host, 'debug', 'deps')), core.mir[0]);
+    assert.ok(readFileSync(core.typeSizes[0]!, 'utf8').includes('{async fn body of core_buffered()}'));
+    assert.ok(first.crates.every((c) => c.host === false));
+  });
+
+  test("the status line's total, estimated from cargo metadata, matches the units cargo built", async () => {
+    const estimate = await unitEstimate(fixture, env, ['--filter-platform', first.toolchain.host]);
+    assert.equal(estimate, first.crates.length);
   });
 
   test('--package and --features reach cargo', () => {

@@ -8,12 +8,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { wrapperCommand } from '../../src/cargo/build.ts';
-import { captureStem, codegenOption, jobserverFds, OUT_DIR_ENV } from '../../src/cargo/rustc-wrapper.ts';
+import {
+  captureStem,
+  codegenOption,
+  expandArgfiles,
+  jobserverFds,
+  OUT_DIR_ENV,
+} from '../../src/cargo/rustc-wrapper.ts';
+import { writeShim } from '../../src/cargo/shim.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'asyncbloat-wrapper-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const source = join(scratch, 'tiny.rs');
-writeFileSync(source, 'pub async fn tiny_leaf(x: u64) -> u64 { x }\npub async fn tiny_outer() -> u64 { tiny_leaf(2).await }\n');
+writeFileSync(
+  source,
+  'pub async fn tiny_leaf(x: u64) -> u64 { x }\npub async fn tiny_outer() -> u64 { tiny_leaf(2).await }\n',
+);
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}, viaWrapper = true) {
   const [cmd, ...pre] = viaWrapper ? [...wrapperCommand(), 'rustc'] : ['rustc'];
@@ -92,7 +102,48 @@ describe('rustc wrapper', () => {
     const wrapped = run(compile(join(scratch, 'out-blocked')), { [OUT_DIR_ENV]: blocker });
     assert.equal(wrapped.status, 0);
     assert.equal(wrapped.stdout, direct.stdout);
-    assert.match(wrapped.stderr, /warning: asyncbloat rustc wrapper: cannot store captured type sizes for tiny/);
+    assert.match(
+      wrapped.stderr,
+      /warning: asyncbloat rustc wrapper: cannot store captured type sizes for tiny/,
+    );
+  });
+
+  test('the shell shim cargo runs: queries and build scripts skip node, crates are captured', () => {
+    const shim = writeShim(join(scratch, 'shim'));
+    const viaShim = (args: string[], env: NodeJS.ProcessEnv) =>
+      spawnSync(shim, ['rustc', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, RUSTC_BOOTSTRAP: '1', ...env },
+      });
+    const cap = join(scratch, 'cap-shim');
+    const direct = run(['-vV'], {}, false);
+    const vv = viaShim(['-vV'], { [OUT_DIR_ENV]: cap });
+    assert.equal(vv.stdout, direct.stdout);
+
+    // A build script: type sizes dropped, nothing captured, exit code kept.
+    const bs = viaShim(compile(join(scratch, 'out-bs')), {
+      [OUT_DIR_ENV]: cap,
+      CARGO_CRATE_NAME: 'build_script_build',
+    });
+    assert.equal(bs.status, 0, bs.stderr);
+    assert.equal(bs.stdout, '');
+    assert.ok(!existsSync(join(cap, 'type-sizes')));
+    const failing = viaShim(['--definitely-not-a-flag', '--crate-name', 'x'], {
+      [OUT_DIR_ENV]: cap,
+      CARGO_CRATE_NAME: 'build_script_build',
+    });
+    assert.equal(failing.status, run(['--definitely-not-a-flag'], {}, false).status);
+
+    // A crate: captured through node.
+    const crate = viaShim(compile(join(scratch, 'out-crate')), {
+      [OUT_DIR_ENV]: cap,
+      CARGO_CRATE_NAME: 'tiny',
+    });
+    assert.equal(crate.status, 0, crate.stderr);
+    assert.equal(crate.stdout, '');
+    assert.ok(
+      readFileSync(join(cap, 'type-sizes', 'tiny-0123456789abcdef.txt'), 'utf8').includes('tiny_outer'),
+    );
   });
 
   test('argument helpers', () => {
@@ -102,7 +153,14 @@ describe('rustc wrapper', () => {
     assert.equal(captureStem(['--crate-name', 'a', '--print', 'cfg']), undefined);
     assert.equal(captureStem(['-vV']), undefined);
     assert.equal(codegenOption(['-C', 'metadata=1', '--codegen=metadata=2'], 'metadata'), '2');
-    assert.deepEqual(jobserverFds({ CARGO_MAKEFLAGS: '-j --jobserver-fds=3,5 --jobserver-auth=3,5' }), [3, 5]);
+    assert.deepEqual(
+      jobserverFds({ CARGO_MAKEFLAGS: '-j --jobserver-fds=3,5 --jobserver-auth=3,5' }),
+      [3, 5],
+    );
     assert.deepEqual(jobserverFds({ CARGO_MAKEFLAGS: '-j --jobserver-auth=fifo:/tmp/x' }), []);
+    const argfile = join(scratch, 'args.txt');
+    writeFileSync(argfile, '--crate-name\nfromfile\n-C\nextra-filename=-12\n');
+    assert.equal(captureStem(expandArgfiles(['--edition=2021', `@${argfile}`])), 'fromfile-12');
+    assert.deepEqual(expandArgfiles(['@/nonexistent/args']), ['@/nonexistent/args']);
   });
 });

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cfgMatches, userRustflags } from '../../src/cargo/rustflags.ts';
+import { cfgMatches, configuredTarget, userRustflags } from '../../src/cargo/rustflags.ts';
 import { UserError } from '../../src/cli/errors.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'asyncbloat-rustflags-'));
@@ -35,7 +35,12 @@ describe('userRustflags', () => {
     const r = await userRustflags({ ...base, env: encoded, dir: inner, cfgs });
     assert.deepEqual(r.flags, ['--cfg', 'a b']);
     assert.equal(r.source, 'CARGO_ENCODED_RUSTFLAGS');
-    const empty = await userRustflags({ ...base, env: { ...env, CARGO_ENCODED_RUSTFLAGS: '' }, dir: inner, cfgs });
+    const empty = await userRustflags({
+      ...base,
+      env: { ...env, CARGO_ENCODED_RUSTFLAGS: '' },
+      dir: inner,
+      cfgs,
+    });
     assert.deepEqual(empty.flags, []);
   });
 
@@ -51,15 +56,45 @@ describe('userRustflags', () => {
         'rustflags = ["--cfg", "from_triple"]',
         "[target.'cfg(all(unix, not(windows)))']",
         'rustflags = ["--cfg", "from_cfg"]',
-        "[target.'cfg(target_os = \"macos\")']",
+        '[target.\'cfg(target_os = "macos")\']',
         'rustflags = ["--cfg", "from_macos"]',
       ].join('\n'),
     );
     const r = await userRustflags({ ...base, env: { CARGO_HOME: join(root, 'none') }, dir, cfgs });
     assert.deepEqual([...r.flags].sort(), ['--cfg', '--cfg', 'from_cfg', 'from_triple']);
     // For another triple only the cfg table still matches.
-    const other = await userRustflags({ ...base, triple: 'aarch64-unknown-linux-gnu', env: { CARGO_HOME: join(root, 'none') }, dir, cfgs });
+    const other = await userRustflags({
+      ...base,
+      triple: 'aarch64-unknown-linux-gnu',
+      env: { CARGO_HOME: join(root, 'none') },
+      dir,
+      cfgs,
+    });
     assert.deepEqual(other.flags, ['--cfg', 'from_cfg']);
+  });
+
+  test('an embedded config: build.target decides which target rustflags apply', async () => {
+    const dir = join(root, 'firmware');
+    mkdirSync(join(dir, '.cargo'), { recursive: true });
+    writeFileSync(
+      join(dir, '.cargo', 'config.toml'),
+      [
+        '[build]',
+        'target = "thumbv7em-none-eabihf"',
+        '[target.thumbv7em-none-eabihf]',
+        'rustflags = ["-C", "link-arg=-Tlink.x"]',
+      ].join('\n'),
+    );
+    const env = { CARGO_HOME: join(root, 'none') };
+    const triple = configuredTarget(dir, env);
+    assert.equal(triple, 'thumbv7em-none-eabihf');
+    assert.equal(
+      configuredTarget(dir, { ...env, CARGO_BUILD_TARGET: 'riscv32imc-unknown-none-elf' }),
+      'riscv32imc-unknown-none-elf',
+    );
+    assert.equal(configuredTarget(inner, base.env), undefined);
+    const r = await userRustflags({ dir, env, triple: triple!, cfgs });
+    assert.deepEqual(r.flags, ['-C', 'link-arg=-Tlink.x']);
   });
 
   test('cfg expressions', () => {

@@ -62,8 +62,14 @@ describe('tokio app (Debian registry, offline)', () => {
     for (const name of ['tokio', 'futures_util', 'futures', 'mio', 'tokio_macros', 'tokio_app']) {
       assert.ok(byName.has(name), `${name} in ${[...byName.keys()].join(', ')}`);
     }
-    assert.ok(withDeps.crates.every((c) => c.fresh && c.typeSizesReused), 'nothing rebuilt, all captures reused');
-    assert.ok(withDeps.crates.every((c) => c.kind[0] !== 'custom-build'), 'build scripts are not returned');
+    assert.ok(
+      withDeps.crates.every((c) => c.fresh && c.typeSizesReused),
+      'nothing rebuilt, all captures reused',
+    );
+    assert.ok(
+      withDeps.crates.every((c) => c.kind[0] !== 'custom-build'),
+      'build scripts are not returned',
+    );
     const tokio = byName.get('tokio')!;
     assert.equal(tokio.member, false);
     assert.equal(tokio.packageName, 'tokio');

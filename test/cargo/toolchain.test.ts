@@ -30,7 +30,9 @@ describe('detectToolchain', () => {
 
   test('an explicit RUSTC is respected and never swapped for nightly', async (t) => {
     if (!need(t, 'rustup', commandWorks('rustup', ['--version']))) return;
-    const rustc = execFileSync('rustup', ['which', 'rustc', '--toolchain', 'stable'], { encoding: 'utf8' }).trim();
+    const rustc = execFileSync('rustup', ['which', 'rustc', '--toolchain', 'stable'], {
+      encoding: 'utf8',
+    }).trim();
     const tc = await detectToolchain({ env: { ...process.env, RUSTC: rustc }, preferNightly: true });
     assert.equal(tc.channel, 'stable');
     assert.equal(tc.bootstrap, true);
@@ -38,7 +40,13 @@ describe('detectToolchain', () => {
 
   test('parseRustcVersion rejects what is not rustc -vV output', () => {
     assert.throws(() => parseRustcVersion('cargo 1.95.0\n'), UserError);
-    const v = parseRustcVersion('rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n');
-    assert.deepEqual(v, { version: 'rustc 1.95.0 (59807616e 2026-04-14)', release: '1.95.0', host: 'x86_64-unknown-linux-gnu' });
+    const v = parseRustcVersion(
+      'rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n',
+    );
+    assert.deepEqual(v, {
+      version: 'rustc 1.95.0 (59807616e 2026-04-14)',
+      release: '1.95.0',
+      host: 'x86_64-unknown-linux-gnu',
+    });
   });
 });

@@ -23,7 +23,11 @@ function assertSameAsRustfilt(names: string[], what: string): void {
       const got = demangle(n, { keepHash });
       if (got !== expected[i]) mismatches.push(`${n}\n  ours:     ${got}\n  rustfilt: ${expected[i]}`);
     });
-    assert.equal(mismatches.length, 0, `${what} (keepHash=${keepHash}): ${mismatches.length} differ, first:\n${mismatches[0]}`);
+    assert.equal(
+      mismatches.length,
+      0,
+      `${what} (keepHash=${keepHash}): ${mismatches.length} differ, first:\n${mismatches[0]}`,
+    );
   }
 }
 
@@ -36,12 +40,23 @@ describe('demangle equals rustfilt', () => {
       const names = [...new Set([...symbolNames(b.bin), ...symbolNames(b.cdylib)])];
       const rust = names.filter(isRustSymbol);
       assert.ok(rust.length > 100, `${rust.length} Rust symbols`);
-      if (spec.v0 || spec.toolchain === 'nightly') assert.ok(names.some((n) => n.startsWith('_RNCNvCs')), 'v0 closure symbols');
-      else assert.ok(names.some((n) => n.startsWith('_ZN8asyncfix')), 'legacy user symbols');
+      if (spec.v0 || spec.toolchain === 'nightly')
+        assert.ok(
+          names.some((n) => n.startsWith('_RNCNvCs')),
+          'v0 closure symbols',
+        );
+      else
+        assert.ok(
+          names.some((n) => n.startsWith('_ZN8asyncfix')),
+          'legacy user symbols',
+        );
       assertSameAsRustfilt(names, spec.id);
       // Sanity that the corpus exercises what it should: punycode and closures came out readable.
       const out = names.map((n) => demangle(n));
-      assert.ok(out.some((n) => n.includes('asyncfix::送信::')), 'punycode / unicode escape decoded');
+      assert.ok(
+        out.some((n) => n.includes('asyncfix::送信::')),
+        'punycode / unicode escape decoded',
+      );
       assert.ok(out.some((n) => /asyncfix::two_awaits::\{(\{closure\}|closure#0)\}/.test(n)));
     });
   }
@@ -60,7 +75,16 @@ describe('demangle equals rustfilt', () => {
   });
 
   test('non-Rust symbols come back unchanged', () => {
-    for (const s of ['main', 'memcpy@GLIBC_2.14', '_ZNSt6vectorIiSaIiEE9push_backERKi', '__rust_alloc', '_Z3foov', 'R', '_R', '_ZN'])
+    for (const s of [
+      'main',
+      'memcpy@GLIBC_2.14',
+      '_ZNSt6vectorIiSaIiEE9push_backERKi',
+      '__rust_alloc',
+      '_Z3foov',
+      'R',
+      '_R',
+      '_ZN',
+    ])
       assert.equal(demangle(s), s);
   });
 });

@@ -2,7 +2,9 @@
 // types/binds/sections equal `readelf -sW`, relocations equal `readelf -rW`, archive members equal
 // `ar t`; ARM Thumb (ELF32 LE) and PowerPC (ELF32 BE) files; bad input gives ElfError, never a crash.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isArchive, readArchive } from '../../src/readers/ar-archive.ts';
 import {
@@ -18,12 +20,23 @@ import {
   textBytes,
 } from '../../src/readers/elf.ts';
 import { has, need } from '../support/require.ts';
-import { buildAsyncfix, buildPowerpcObject, buildThumb, MATRIX, nmSized, run, STRIPPED } from './support/fixtures.ts';
+import {
+  buildAsyncfix,
+  buildPowerpcObject,
+  buildThumb,
+  MATRIX,
+  nmSized,
+  run,
+  STRIPPED,
+} from './support/fixtures.ts';
 
 /** The (value, size, name) triples nm -S prints: defined, sized, not FILE/SECTION symbols. */
 function sizedTriples(elf: ElfFile): string[] {
   return elf.symbols
-    .filter((s) => s.name !== '' && s.size > 0 && s.shndx !== SHN_UNDEF && s.type !== STT_FILE && s.type !== STT_SECTION)
+    .filter(
+      (s) =>
+        s.name !== '' && s.size > 0 && s.shndx !== SHN_UNDEF && s.type !== STT_FILE && s.type !== STT_SECTION,
+    )
     .map((s) => `${s.value + (s.thumb ? 1 : 0)} ${s.size} ${s.name}`)
     .sort();
 }
@@ -67,7 +80,16 @@ function readelfSymbols(file: string, table: '.symtab' | '.dynsym'): ReadelfSym[
   return out;
 }
 
-const TYPES: Record<number, string> = { 0: 'NOTYPE', 1: 'OBJECT', 2: 'FUNC', 3: 'SECTION', 4: 'FILE', 5: 'COMMON', 6: 'TLS', 10: 'IFUNC' };
+const TYPES: Record<number, string> = {
+  0: 'NOTYPE',
+  1: 'OBJECT',
+  2: 'FUNC',
+  3: 'SECTION',
+  4: 'FILE',
+  5: 'COMMON',
+  6: 'TLS',
+  10: 'IFUNC',
+};
 const VIS = ['DEFAULT', 'INTERNAL', 'HIDDEN', 'PROTECTED'];
 
 function ndxText(shndx: number): string {
@@ -102,9 +124,16 @@ function assertMatchesReadelf(file: string, elf: ElfFile, table: '.symtab' | '.d
 function readelfRelocations(file: string): string[] {
   const out: string[] = [];
   for (const line of run('readelf', ['-rW', file]).split('\n')) {
-    const m = /^([0-9a-f]{8,16})\s+([0-9a-f]{8,16})\s+\S+(?:\s+([0-9a-f]+)\s+\S.*?)?(?:\s+([+-])\s*([0-9a-f]+)|\s+([0-9a-f]+))?\s*$/.exec(line);
+    const m =
+      /^([0-9a-f]{8,16})\s+([0-9a-f]{8,16})\s+\S+(?:\s+([0-9a-f]+)\s+\S.*?)?(?:\s+([+-])\s*([0-9a-f]+)|\s+([0-9a-f]+))?\s*$/.exec(
+        line,
+      );
     if (!m) continue;
-    const addend = m[4] ? (m[4] === '-' ? -1 : 1) * Number.parseInt(m[5]!, 16) : m[6] ? Number.parseInt(m[6], 16) : 0;
+    const addend = m[4]
+      ? (m[4] === '-' ? -1 : 1) * Number.parseInt(m[5]!, 16)
+      : m[6]
+        ? Number.parseInt(m[6], 16)
+        : 0;
     out.push(`${Number.parseInt(m[1]!, 16)} ${Number.parseInt(m[2]!, 16)} ${addend}`);
   }
   return out;
@@ -120,7 +149,8 @@ function ourRelocations(elf: ElfFile): string[] {
   return out;
 }
 
-const load = (file: string, allowStripped = false): ElfFile => readElf(readFileSync(file), { fileName: file, allowStripped });
+const load = (file: string, allowStripped = false): ElfFile =>
+  readElf(readFileSync(file), { fileName: file, allowStripped });
 
 describe('readElf on the fixture build matrix', () => {
   for (const spec of MATRIX) {
@@ -142,7 +172,9 @@ describe('readElf on the fixture build matrix', () => {
       const elf = load(file);
       assertMatchesReadelf(file, elf, '.symtab');
       assertMatchesReadelf(file, elf, '.dynsym');
-      const text = /\] \.text\s+PROGBITS\s+[0-9a-f]+ [0-9a-f]+ ([0-9a-f]+)/.exec(run('readelf', ['-SW', file]));
+      const text = /\] \.text\s+PROGBITS\s+[0-9a-f]+ [0-9a-f]+ ([0-9a-f]+)/.exec(
+        run('readelf', ['-SW', file]),
+      );
       assert.equal(textBytes(elf), Number.parseInt(text![1]!, 16));
       assert.equal(sectionByName(elf, '.text')!.size, textBytes(elf));
     }
@@ -171,7 +203,8 @@ describe('readElf on the fixture build matrix', () => {
     const nm = nmSized(b.staticlib);
     // nm -S over an archive prints each member's sized symbols under a `member:` header.
     const byMember = new Map<string, string[]>();
-    for (const s of nm) byMember.set(s.member, [...(byMember.get(s.member) ?? []), `${s.value} ${s.size} ${s.name}`]);
+    for (const s of nm)
+      byMember.set(s.member, [...(byMember.get(s.member) ?? []), `${s.value} ${s.size} ${s.name}`]);
     let checked = 0;
     for (const m of archive.members) {
       if (!m.name.endsWith('.o')) continue;
@@ -210,6 +243,36 @@ describe('32-bit and big-endian ELF', () => {
   });
 });
 
+describe('ar formats', () => {
+  for (const format of ['gnu', 'bsd'] as const) {
+    test(`${format} archive built by llvm-ar: long and short member names, bytes, symbol index`, () => {
+      const obj = readFileSync(buildPowerpcObject());
+      const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-ar-'));
+      try {
+        // Longer than 16 chars: GNU puts it in the `//` table, BSD inline as `#1/<len>`.
+        const names = ['a_member_with_a_long_name.o', 'b.o'];
+        for (const n of names) writeFileSync(join(dir, n), obj);
+        run('llvm-ar', [`--format=${format}`, 'rcs', join(dir, 'lib.a'), ...names.map((n) => join(dir, n))]);
+        const archive = readArchive(readFileSync(join(dir, 'lib.a')));
+        assert.deepEqual(
+          archive.members.map((m) => m.name),
+          run('llvm-ar', ['t', join(dir, 'lib.a')])
+            .split('\n')
+            .filter(Boolean),
+        );
+        assert.deepEqual(
+          archive.members.map((m) => m.name),
+          names,
+        );
+        for (const m of archive.members) assert.deepEqual(Buffer.from(m.bytes), obj);
+        assert.ok(archive.symbolIndex && archive.symbolIndex.length > 0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('bad input', () => {
   const expectElfError = (bytes: Uint8Array, kind: string, pattern: RegExp): ElfError => {
     let caught: unknown;
@@ -225,10 +288,22 @@ describe('bad input', () => {
   };
 
   test('Mach-O and PE are named as not supported yet', () => {
-    for (const magic of [[0xcf, 0xfa, 0xed, 0xfe], [0xfe, 0xed, 0xfa, 0xce], [0xca, 0xfe, 0xba, 0xbe]]) {
-      expectElfError(new Uint8Array([...magic, 7, 0, 0, 1, 0, 0, 0, 0]), 'unsupported-format', /Mach-O\/PE not supported yet/);
+    for (const magic of [
+      [0xcf, 0xfa, 0xed, 0xfe],
+      [0xfe, 0xed, 0xfa, 0xce],
+      [0xca, 0xfe, 0xba, 0xbe],
+    ]) {
+      expectElfError(
+        new Uint8Array([...magic, 7, 0, 0, 1, 0, 0, 0, 0]),
+        'unsupported-format',
+        /Mach-O\/PE not supported yet/,
+      );
     }
-    expectElfError(new TextEncoder().encode('MZ\x90\x00 This program cannot be run in DOS mode'), 'unsupported-format', /PE.*not supported yet/);
+    expectElfError(
+      new TextEncoder().encode('MZ\x90\x00 This program cannot be run in DOS mode'),
+      'unsupported-format',
+      /PE.*not supported yet/,
+    );
   });
 
   test('text, empty input and an archive given as ELF: not an ELF file', () => {
@@ -281,10 +356,16 @@ describe('bad input', () => {
 
   test('truncated and corrupt archives', () => {
     const bytes = readFileSync(buildAsyncfix(MATRIX[0]!).staticlib);
-    assert.throws(() => readArchive(bytes.subarray(0, 5000), 'lib.a'), (e) => e instanceof ElfError && /truncated/.test(e.message));
+    assert.throws(
+      () => readArchive(bytes.subarray(0, 5000), 'lib.a'),
+      (e) => e instanceof ElfError && /truncated/.test(e.message),
+    );
     const bad = bytes.slice(0, 200);
     bad[8 + 58] = 0x41;
-    assert.throws(() => readArchive(bad, 'lib.a'), (e) => e instanceof ElfError && /corrupt archive member header/.test(e.message));
+    assert.throws(
+      () => readArchive(bad, 'lib.a'),
+      (e) => e instanceof ElfError && /corrupt archive member header/.test(e.message),
+    );
     assert.throws(() => readArchive(new TextEncoder().encode('not an archive'), 'x'), ElfError);
   });
 });

@@ -4,13 +4,22 @@
 // `llvm-objdump -d` BL instructions for the ARM Thumb fixture. Bytes per site: the call plus an
 // immediately preceding `lea ...(%rip),%rdi`, measured from objdump's instruction bytes.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadCodeObjects } from '../../src/measure/code-objects.ts';
 import { attributeCode } from '../../src/measure/code-size.ts';
 import { countPanicSites, panicSitesOf } from '../../src/measure/panic-sites.ts';
 import { has, need } from '../support/require.ts';
-import { asyncfixMirCoroutines, buildAsyncfix, buildThumb, MATRIX, run } from './support/fixtures.ts';
+import {
+  asyncfixMirCoroutines,
+  buildAsyncfix,
+  buildThumb,
+  DYNAMIC_STD,
+  MATRIX,
+  run,
+} from './support/fixtures.ts';
 
 type Kind = 'resumed' | 'resumedPanic';
 
@@ -37,7 +46,8 @@ function tally(map: Map<string, Expected>, key: string, kind: Kind, bytes: numbe
   map.set(key, e);
 }
 
-const isLeaRdi = (mnemonic: string, operands: string): boolean => mnemonic === 'lea' && /\(%rip\),%rdi/.test(operands);
+const isLeaRdi = (mnemonic: string, operands: string): boolean =>
+  mnemonic === 'lea' && /\(%rip\),%rdi/.test(operands);
 
 /** Linked x86-64 file: expected sites keyed by function address (hex). */
 function expectedLinked(file: string): Map<string, Expected> {
@@ -55,7 +65,9 @@ function expectedLinked(file: string): Map<string, Expected> {
       if (kind) slots.set(Number.parseInt(rel[1]!, 16), kind);
       continue;
     }
-    const sym = /^([0-9a-f]+)\s+[0-9a-f]+\s+R_X86_64_(?:GLOB_DAT|JUMP_SLOT|64)\s+[0-9a-f]+\s+(\S+)/.exec(line);
+    const sym = /^([0-9a-f]+)\s+[0-9a-f]+\s+R_X86_64_(?:GLOB_DAT|JUMP_SLOT|64)\s+[0-9a-f]+\s+(\S+)/.exec(
+      line,
+    );
     const kind = sym ? kindOfName(sym[2]!) : undefined;
     if (kind) slots.set(Number.parseInt(sym![1]!, 16), kind);
   }
@@ -77,26 +89,50 @@ function expectedLinked(file: string): Map<string, Expected> {
     if (fn && (mnemonic === 'call' || mnemonic === 'jmp')) {
       let kind: Kind | undefined;
       const direct = /^([0-9a-f]+) <(.*)>/.exec(operands!);
-      if (direct) kind = panicAddr.get(Number.parseInt(direct[1]!, 16)) ?? (direct[2]!.endsWith('@plt') ? kindOfName(direct[2]!) : undefined);
-      const indirect = /^\*0x[0-9a-f]+\(%rip\)/.test(operands!) ? /# ([0-9a-f]+)/.exec(`${operands}${comment}`) : null;
+      if (direct)
+        kind =
+          panicAddr.get(Number.parseInt(direct[1]!, 16)) ??
+          (direct[2]!.endsWith('@plt') ? kindOfName(direct[2]!) : undefined);
+      const indirect = /^\*0x[0-9a-f]+\(%rip\)/.test(operands!)
+        ? /# ([0-9a-f]+)/.exec(`${operands}${comment}`)
+        : null;
       if (indirect) kind = slots.get(Number.parseInt(indirect[1]!, 16));
-      if (kind) tally(out, fn, kind, len + (prev && isLeaRdi(prev.mnemonic, prev.operands) && prev.len === 7 ? 7 : 0));
+      if (kind)
+        tally(
+          out,
+          fn,
+          kind,
+          len + (prev && isLeaRdi(prev.mnemonic, prev.operands) && prev.len === 7 ? 7 : 0),
+        );
     }
     prev = { mnemonic: mnemonic!, operands: operands!, len };
   }
   return out;
 }
 
-/** Archive of objects: expected sites keyed by `member symbol`, from relocations objdump prints inline. */
+/**
+ * Archive of objects: expected sites keyed by `member symbol`, from relocations objdump prints inline.
+ * Only members that reference the panic fns (`nm -u`) are disassembled: all of std would take minutes.
+ */
 function expectedRelocatable(file: string): Map<string, Expected> {
   const out = new Map<string, Expected>();
+  const referencing = new Set<string>();
+  for (const line of run('nm', ['--target=elf64-x86-64', '-A', '-u', file]).split('\n')) {
+    const m = /^[^:]+:([^:]+):\s+U (.*)$/.exec(line);
+    if (m && kindOfName(m[2]!)) referencing.add(m[1]!);
+  }
+  assert.ok(referencing.size > 0, 'members referencing the panic fns');
+  const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-panic-'));
+  run('ar', ['x', '--output', dir, file, ...referencing]);
   let member = '';
   let fn = '';
   let prev: { mnemonic: string; operands: string; len: number } | undefined;
-  for (const line of run('objdump', ['--target=elf64-x86-64', '-dr', '-w', file]).split('\n')) {
+  const listing = run('objdump', ['-dr', '-w', ...[...referencing].map((m) => join(dir, m))]);
+  rmSync(dir, { recursive: true, force: true });
+  for (const line of listing.split('\n')) {
     const mem = /^(\S+):\s+file format/.exec(line);
     if (mem) {
-      member = mem[1]!;
+      member = basename(mem[1]!);
       continue;
     }
     const h = HEADER.exec(line);
@@ -109,17 +145,27 @@ function expectedRelocatable(file: string): Map<string, Expected> {
     if (!m) continue;
     const [, , bytes, mnemonic, operands, rest] = m as unknown as string[];
     const len = bytes!.trim().split(' ').length;
-    for (const r of `${operands}${rest}`.matchAll(/R_X86_64_(GOTPCREL|GOTPCRELX|REX_GOTPCRELX|PLT32|PC32)\t(\S+)/g)) {
+    for (const r of `${operands}${rest}`.matchAll(
+      /R_X86_64_(GOTPCREL|GOTPCRELX|REX_GOTPCRELX|PLT32|PC32)\t(\S+)/g,
+    )) {
       const kind = kindOfName(r[2]!);
       if (kind && (mnemonic === 'call' || mnemonic === 'jmp'))
-        tally(out, `${member} ${fn}`, kind, len + (prev && isLeaRdi(prev.mnemonic, prev.operands) && prev.len === 7 ? 7 : 0));
+        tally(
+          out,
+          `${member} ${fn}`,
+          kind,
+          len + (prev && isLeaRdi(prev.mnemonic, prev.operands) && prev.len === 7 ? 7 : 0),
+        );
     }
     prev = { mnemonic: mnemonic!, operands: operands!, len };
   }
   return out;
 }
 
-function ours(file: string, key: (f: { address: number; object: string; symbol: string }) => string): Map<string, Expected> {
+function ours(
+  file: string,
+  key: (f: { address: number; object: string; symbol: string }) => string,
+): Map<string, Expected> {
   const { objects } = loadCodeObjects(readFileSync(file), file);
   const r = countPanicSites(objects);
   assert.deepEqual(r.unsupported, []);
@@ -135,7 +181,8 @@ function ours(file: string, key: (f: { address: number; object: string; symbol: 
   return out;
 }
 
-const sorted = (m: Map<string, Expected>): [string, Expected][] => [...m].sort((a, b) => a[0].localeCompare(b[0]));
+const sorted = (m: Map<string, Expected>): [string, Expected][] =>
+  [...m].sort((a, b) => a[0].localeCompare(b[0]));
 
 describe('panic call sites equal objdump + readelf', () => {
   for (const spec of MATRIX) {
@@ -145,11 +192,25 @@ describe('panic call sites equal objdump + readelf', () => {
       for (const file of [b.bin, b.cdylib]) {
         const expected = expectedLinked(file);
         const total = [...expected.values()].reduce((n, e) => n + e.resumed, 0);
-        assert.ok(total >= 5, `${file}: only ${total} resumed sites; fixture no longer exercises the panic paths`);
+        assert.ok(
+          total >= 5,
+          `${file}: only ${total} resumed sites; fixture no longer exercises the panic paths`,
+        );
         assert.deepEqual(sorted(ours(file, (f) => f.address.toString(16))), sorted(expected), file);
       }
     });
   }
+
+  test('std as a shared library: calls through GLOB_DAT slots of imported panic fns', () => {
+    const b = buildAsyncfix(DYNAMIC_STD);
+    const glob = run('readelf', ['-rW', b.bin])
+      .split('\n')
+      .filter((l) => /GLOB_DAT.*panic_const_async_fn_resumed/.test(l));
+    assert.ok(glob.length >= 1, 'the build imports the panic fns');
+    const expected = expectedLinked(b.bin);
+    assert.ok(expected.size >= 5);
+    assert.deepEqual(sorted(ours(b.bin, (f) => f.address.toString(16))), sorted(expected));
+  });
 
   test('staticlib objects: relocations against the panic fns (GOTPCREL) per function', () => {
     const b = buildAsyncfix(MATRIX[0]!);
@@ -169,9 +230,9 @@ describe('panic call sites equal objdump + readelf', () => {
         fn = kindOfName(h[2]!) ? '' : Number.parseInt(h[1]!, 16).toString(16);
         continue;
       }
-      const m = /^\s*[0-9a-f]+:\s+((?:[0-9a-f]{4} )+)\s*(bl|b\.w)\s+0x[0-9a-f]+ <(.+)>/.exec(line);
+      const m = /^\s*[0-9a-f]+:\s+((?:[0-9a-f]{2} )+)\s*(bl|b\.w)\s+0x[0-9a-f]+ <(.+)>/.exec(line);
       const kind = m ? kindOfName(m[3]!) : undefined;
-      if (fn && kind) tally(expected, fn, kind, m![1]!.trim().split(' ').length * 2);
+      if (fn && kind) tally(expected, fn, kind, m![1]!.trim().split(' ').length);
     }
     assert.ok(expected.size >= 2);
     assert.deepEqual(sorted(ours(file, (f) => f.address.toString(16))), sorted(expected));
@@ -188,7 +249,9 @@ describe('panic call sites equal objdump + readelf', () => {
     const twoAwaits = code.items.find((i) => i.coroutine.path === 'two_awaits::{closure#0}')!;
     const perItem = panicSitesOf(twoAwaits.code.parts, sites);
     const expected = expectedLinked(b.bin);
-    const addresses = sites.functions.filter((f) => f.demangled === 'asyncfix::two_awaits::{closure#0}').map((f) => f.address.toString(16));
+    const addresses = sites.functions
+      .filter((f) => f.demangled === 'asyncfix::two_awaits::{closure#0}')
+      .map((f) => f.address.toString(16));
     assert.ok(addresses.length >= 1);
     const sum = addresses.reduce(
       (t, a) => ({

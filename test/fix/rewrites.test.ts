@@ -33,9 +33,17 @@ test("the fixture's own tests pass before the fix", async () => {
 });
 
 test('each rewrite is applied where it keeps the program, and round 2 picks up what round 1 exposed', () => {
-  assert.deepEqual(applied('duplicate-arm-awaits'), ['crlf::crlf_pick', 'log_if', 'pair', 'pick']);
+  assert.deepEqual(applied('duplicate-arm-awaits'), [
+    'Svc::choose',
+    'crlf::crlf_pick',
+    'from_option',
+    'log_if',
+    'pair',
+    'pick',
+  ]);
   // pick, pair and crlf_pick only become single-await wrappers once their match is hoisted.
   assert.deepEqual(applied('single-await-wrapper'), [
+    'Svc::choose',
     'Svc::get_plus',
     'crlf::crlf_pick',
     'pair',
@@ -50,7 +58,7 @@ test('each rewrite is applied where it keeps the program, and round 2 picks up w
       .filter((a) => a.round === 2)
       .map((a) => a.item)
       .sort(),
-    ['crlf::crlf_pick', 'pair', 'pick'],
+    ['Svc::choose', 'crlf::crlf_pick', 'pair', 'pick'],
   );
   assert.equal(plan.rounds, 2);
   assert.deepEqual(plan.remaining, []);
@@ -111,6 +119,7 @@ test('a rescan finds nothing fixable; what is left says why it is not fixable', 
     .map((f) => `${f.rule} ${f.item}: ${f.help.slice(f.help.indexOf('not fixable:'))}`)
     .sort();
   assert.deepEqual(left, [
+    'duplicate-arm-awaits effects_first: not fixable: an argument before the differing one would be evaluated before the condition',
     'no-await early: not fixable: the body uses `?`',
     'single-await-wrapper holds_guard: not fixable: the argument `_g` would be dropped before the future completes',
     'single-await-wrapper local_receiver: not fixable: the future may borrow its receiver `s`, which would not outlive the new fn',

@@ -37,6 +37,15 @@ for (const { label, options } of CONFIGS) {
       assert.deepEqual(r.unparsed, { count: 0 });
       assert.equal(r.lineInfo, 'none');
       assert.equal(r.fnCount, (mir.match(/^fn /gm) ?? []).length);
+      // Every `async fn` of the source (unicode and raw identifiers included) has its poll body, named as
+      // the fn path plus `{closure#0}`.
+      const fns = [...SOURCE.matchAll(/async fn ((?:r#)?[\p{L}_][\p{L}\p{N}_]*)/gu)].map((m) => m[1]!);
+      assert.ok(fns.includes('送信') && fns.includes('r#match'));
+      for (const name of fns)
+        assert.ok(
+          r.coroutines.some((c) => c.kind === 'async-fn' && c.name.endsWith(`${name}::{closure#0}`)),
+          name,
+        );
     });
 
     test('states = suspend points + Unresumed/Returned (+ Panicked), suspend points = .awaits in the source', (t) => {
@@ -160,6 +169,24 @@ describe('readMir on variants', () => {
       });
 });
 
+test('-Zmir-include-spans changes nothing but the await lines (so a build can always ask for it)', () => {
+  for (const opt of [false, true]) {
+    const plain = readMir(
+      compileFixture({ file: FIXTURE, toolchain: 'stable', opt, printTypeSizes: false }).mir,
+    );
+    const spanned = readMir(
+      compileFixture({ file: FIXTURE, toolchain: 'stable', opt, mirSpans: true, printTypeSizes: false }).mir,
+    );
+    const strip = (r: typeof plain) =>
+      r.coroutines.map(({ mirLine: _, suspendPoints, ...c }) => ({
+        ...c,
+        suspendPoints: suspendPoints.map(({ line: _l, column: _c, ...s }) => s),
+      }));
+    assert.deepEqual(strip(spanned), strip(plain));
+    assert.deepEqual(spanned.constructors, plain.constructors);
+  }
+});
+
 /**
  * The by-ref and by-move bodies of an async closure are the same source twice, so their awaits are
  * counted twice in MIR; this returns the awaits to add for that duplication.
@@ -196,6 +223,16 @@ describe('readMir on bad and empty input', () => {
       r.coroutines.map((c) => [c.name, c.states, c.suspendPoints.length]),
       clean.coroutines.map((c) => [c.name, c.states, c.suspendPoints.length]),
     );
+  });
+
+  test('path-qualified spellings (`std::pin::Pin`, `std::task::Context`, as hyper prints) read the same', () => {
+    const { mir } = compileFixture({ file: FIXTURE, toolchain: 'stable' });
+    const qualified = mir
+      .replaceAll('(_1: Pin<&mut {async', '(_1: std::pin::Pin<&mut {async')
+      .replaceAll("_2: &mut Context<'_>) -> Poll<", "_2: &mut std::task::Context<'_>) -> std::task::Poll<");
+    assert.notEqual(qualified, mir);
+    const clean = readMir(mir);
+    assert.deepEqual(readMir(qualified).coroutines, clean.coroutines);
   });
 
   test('a body cut off before its closing brace is reported, not guessed', () => {

@@ -29,7 +29,10 @@ function write(name: string, html: string): string {
 describe('html report in chromium', () => {
   test('analysis report: renders, no errors, no network, treemap + table + detail', async (t) => {
     if (!need(t, 'chromium', has.chromium())) return;
-    const file = write('analysis.html', renderHtml(analysisReport(), { readSource: readSample, rules: RULES }));
+    const file = write(
+      'analysis.html',
+      renderHtml(analysisReport(), { readSource: readSample, rules: RULES }),
+    );
     const { ctx } = await getBrowser();
     const r = await openReport(ctx, file);
     const { page } = r;
@@ -39,7 +42,10 @@ describe('html report in chromium', () => {
     assert.equal(await page.locator('table.rules tbody tr').count(), 2);
     assert.match((await page.locator('table.rules').textContent()) ?? '', /A large local held across an/);
     // The unparsed MIR line is reported, not dropped.
-    assert.match((await page.locator('.notice').textContent()) ?? '', /2 line\(s\) of MIR could not be parsed/);
+    assert.match(
+      (await page.locator('.notice').textContent()) ?? '',
+      /2 line\(s\) of MIR could not be parsed/,
+    );
 
     // Treemap: one top-level cell per future nobody awaits (send/flush/fetch sit inside main's async block).
     const topCells = await page.locator('svg.treemap > g.cell').count();
@@ -53,7 +59,10 @@ describe('html report in chromium', () => {
     assert.equal((await names())[0], 'main::{async block}');
     await page.locator('th[data-key="name"] button').click();
     const byName = await names();
-    assert.deepEqual(byName, [...byName].sort((a, b) => a.localeCompare(b)));
+    assert.deepEqual(
+      byName,
+      [...byName].sort((a, b) => a.localeCompare(b)),
+    );
     assert.equal(await page.locator('th[data-key="name"]').getAttribute('aria-sort'), 'ascending');
     await page.locator('th[data-key="name"] button').click();
     assert.equal((await names())[0], 'tokio::select::{async block#3}');
@@ -78,30 +87,55 @@ describe('html report in chromium', () => {
     const detail = page.locator('article.detail');
     assert.equal(await detail.locator('h2').textContent(), 'radio::Radio::send');
     assert.deepEqual(await detail.locator('mark.await').allTextContents(), ['.await', '.await']);
-    assert.deepEqual(await detail.locator('pre.source .line.awaits').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-line'))), ['8', '10']);
-    const states = await detail.locator('svg.state-diagram g.state').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')));
+    assert.deepEqual(
+      await detail
+        .locator('pre.source .line.awaits')
+        .evaluateAll((ls) => ls.map((l) => l.getAttribute('data-line'))),
+      ['8', '10'],
+    );
+    const states = await detail
+      .locator('svg.state-diagram g.state')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')));
     assert.deepEqual(states, ['Unresumed', 'Suspend0', 'Suspend1', 'Returned', 'Panicked']);
     assert.ok((await detail.locator('svg.state-diagram path.edge').count()) >= 7, 'transitions are drawn');
     assert.equal(await detail.locator('svg.layout-bars g.bar-row').count(), 5);
-    assert.equal(await detail.locator('svg.layout-bars g.bar-row[data-state="Suspend0"] .seg.f-padding').count(), 1);
-    assert.match((await detail.locator('svg.layout-bars g.bar-row[data-state="Suspend0"] .waste').textContent()) ?? '', /7 B padding/);
-    assert.deepEqual(await detail.locator('pre.diff .del').allTextContents(), ['-        net::fetch(encoded).await?;\n']);
-    assert.deepEqual(await detail.locator('pre.diff .add').allTextContents(), ['+        Box::pin(net::fetch(encoded)).await?;\n']);
+    assert.equal(
+      await detail.locator('svg.layout-bars g.bar-row[data-state="Suspend0"] .seg.f-padding').count(),
+      1,
+    );
+    assert.match(
+      (await detail.locator('svg.layout-bars g.bar-row[data-state="Suspend0"] .waste').textContent()) ?? '',
+      /7 B padding/,
+    );
+    assert.deepEqual(await detail.locator('pre.diff .del').allTextContents(), [
+      '-        net::fetch(encoded).await?;\n',
+    ]);
+    assert.deepEqual(await detail.locator('pre.diff .add').allTextContents(), [
+      '+        Box::pin(net::fetch(encoded)).await?;\n',
+    ]);
     await detail.screenshot({ path: join('test-artifacts', 'report-detail.png') });
 
     // Treemap zoom: clicking the async block zooms into it (its awaitee becomes a top cell), the path zooms out.
     await page.locator('svg.treemap > g.cell[data-item="0"]').click();
     assert.equal(await page.locator('.crumbs .crumb.current').textContent(), 'main::{async block} (1,120 B)');
-    assert.ok(await page.locator('svg.treemap > g.cell[data-item="1"]').count(), 'radio::Radio::send is drawn inside');
+    assert.ok(
+      await page.locator('svg.treemap > g.cell[data-item="1"]').count(),
+      'radio::Radio::send is drawn inside',
+    );
     await page.locator('.crumbs button.crumb').first().click();
     assert.equal(await page.locator('svg.treemap > g.cell').count(), 16);
 
     mkdirSync('test-artifacts', { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
+    // Print media draws everything, also the findings that content-visibility skips while off-screen.
+    await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: join('test-artifacts', 'report.png'), fullPage: true });
 
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), []);
+    assert.deepEqual(
+      r.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')),
+      [],
+    );
     await r.close();
   });
 
@@ -118,11 +152,56 @@ describe('html report in chromium', () => {
     await page.locator('table.items tbody tr').first().click();
     const detail = page.locator('article.detail');
     assert.deepEqual(await detail.locator('mark.await').allTextContents(), ['.await', '.await']);
-    const states = await detail.locator('svg.state-diagram g.state').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')));
+    const states = await detail
+      .locator('svg.state-diagram g.state')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')));
     assert.deepEqual(states, ['Unresumed', 'Suspend0', 'Suspend1', 'Returned', 'Panicked']);
-    assert.match((await detail.locator('svg.state-diagram .caption').textContent()) ?? '', /expected states from the source/);
+    assert.match(
+      (await detail.locator('svg.state-diagram .caption').textContent()) ?? '',
+      /expected states from the source/,
+    );
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), []);
+    assert.deepEqual(
+      r.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')),
+      [],
+    );
+    await r.close();
+  });
+
+  test('large report: the treemap groups the smallest futures, the table pages its rows', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const report = analysisReport();
+    const template = report.items.find((i) => i.name === 'handlers::h3')!;
+    report.items = Array.from({ length: 400 }, (_, k) => ({
+      ...template,
+      name: `many::f${k}`,
+      futureBytes: 100 + k,
+    }));
+    const file = write('large.html', renderHtml(report, { readSource: readSample }));
+    const { ctx } = await getBrowser();
+    const r = await openReport(ctx, file);
+    const { page } = r;
+    // 149 largest boxes plus one box for the other 251, which zooms in to them.
+    assert.equal(await page.locator('svg.treemap > g.cell').count(), 150);
+    const group = page.locator('svg.treemap > g.cell:not([data-item])');
+    assert.match((await group.locator(':scope > title').textContent()) ?? '', /^251 smaller futures\n/);
+    await group.click();
+    assert.equal(
+      await page.locator('.crumbs .crumb.current').textContent(),
+      `251 smaller futures (${(251 * 100 + (250 * 251) / 2).toLocaleString('en-US')} B)`,
+    );
+    assert.equal(await page.locator('svg.treemap > g.cell').count(), 150);
+    assert.equal(
+      await page.locator('svg.treemap > g.cell[data-item="0"]').count(),
+      0,
+      'the smallest is one level further down',
+    );
+    // The table draws 200 rows until asked for all.
+    assert.equal(await page.locator('table.items tbody tr').count(), 200);
+    await page.locator('button.more-rows').click();
+    assert.equal(await page.locator('table.items tbody tr').count(), 400);
+    assert.equal(await page.locator('button.more-rows').isVisible(), false);
+    assert.deepEqual(r.problems, []);
     await r.close();
   });
 });

@@ -88,11 +88,26 @@ test('in chromium the hostile strings render as text and no script runs', async 
   await row.click();
   const detail = page.locator('article.detail');
   assert.equal(await detail.locator('h2').textContent(), NAME);
-  assert.equal(await detail.locator('pre.source').textContent(), `${SOURCE.trimEnd().split('\n').map((l, k) => `${k + 1}${l}\n`).join('')}`);
+  assert.equal(
+    await detail.locator('pre.source').textContent(),
+    `${SOURCE.trimEnd()
+      .split('\n')
+      .map((l, k) => `${k + 1}${l}\n`)
+      .join('')}`,
+  );
   assert.deepEqual(await detail.locator('mark.await').allTextContents(), ['.await', '.await']);
-  assert.match((await detail.locator('svg.layout-bars').textContent()) ?? '', /<\/style><script>window.__pwned = 3<\/script>/);
-  assert.match((await detail.locator('.finding .message code').first().textContent()) ?? '', /^<script>window.__pwned = 1<\/script>$/);
-  assert.match((await detail.locator('pre.diff').textContent()) ?? '', /\+<\/script><script>window.__pwned = 4<\/script><!--/);
+  assert.match(
+    (await detail.locator('svg.layout-bars').textContent()) ?? '',
+    /<\/style><script>window.__pwned = 3<\/script>/,
+  );
+  assert.match(
+    (await detail.locator('.finding .message code').first().textContent()) ?? '',
+    /^<script>window.__pwned = 1<\/script>$/,
+  );
+  assert.match(
+    (await detail.locator('pre.diff').textContent()) ?? '',
+    /\+<\/script><script>window.__pwned = 4<\/script><!--/,
+  );
   assert.equal(await page.locator('h1').textContent(), `asyncbloat — ${EVIL[3]}`);
   assert.ok((await page.locator('svg.treemap title').allTextContents()).some((s) => s.startsWith(NAME)));
   // Nothing ran and no element was created from the data.

@@ -34,14 +34,20 @@ describe('markdown', () => {
     assert.deepEqual(rows[3], ['1104 B', '5', '520 B', '2310 B', 'radio::Radio::send', 'src/radio.rs:6']);
     assert.equal(rows[4]![3], 'inlined');
     assert.match(md, /_Top 3 of 20 items\._/);
-    assert.match(md, /^- ⚠️ src\/radio\.rs:8 \*\*large-future\*\*: future of `radio::Radio::send` is 1,104 bytes \\\(limit 1,024\\\)$/m);
+    assert.match(
+      md,
+      /^- ⚠️ src\/radio\.rs:8 \*\*large-future\*\*: future of `radio::Radio::send` is 1,104 bytes \\\(limit 1,024\\\)$/m,
+    );
     assert.match(md, /^- ❌ src\/radio\.rs:7 \*\*held-across-await\*\*/m);
     assert.match(md, /> \[!WARNING\]\n> 2 line\(s\) of MIR could not be parsed/);
   });
 
   test('scan: no sizes, items with findings first', () => {
     const md = renderMarkdown(scanReport());
-    assert.match(md, /^\*\*asyncbloat\*\*: 1 async item \(source scan; run `asyncbloat analyze` for sizes\), 1 finding/);
+    assert.match(
+      md,
+      /^\*\*asyncbloat\*\*: 1 async item \(source scan; run `asyncbloat analyze` for sizes\), 1 finding/,
+    );
     assert.deepEqual(tableRows(md)[2], ['2', '1', 'radio::Radio::send', 'src/radio.rs:6']);
   });
 
@@ -51,7 +57,11 @@ describe('markdown', () => {
     report.items[0]!.futureBytes = 1e9;
     const md = renderMarkdown(report, { top: 1 });
     const row = tableRows(md)[2]!;
-    assert.equal(row.length, 5, 'the | in the name did not add a cell (no code column: the top item has none)');
+    assert.equal(
+      row.length,
+      5,
+      'the | in the name did not add a cell (no code column: the top item has none)',
+    );
     assert.equal(
       row[3],
       'a\\|b \\<img src=x\\> \\[link\\]\\(http://e\\) \\*em\\* \\`code\\` \\_u\\_ \\~s\\~ \\&amp; \\\\ \\#1 next',

@@ -29,7 +29,12 @@ describe('snippetFor', () => {
   });
 
   test('scan await sites are used as given; MIR await lines mark whole lines', () => {
-    const s = snippetFor(radio, { line: 6, column: 5, endLine: 11 }, [7], [{ line: 10, column: 21, byteStart: 0, inMacro: false }])!;
+    const s = snippetFor(
+      radio,
+      { line: 6, column: 5, endLine: 11 },
+      [7],
+      [{ line: 10, column: 21, byteStart: 0, inMacro: false }],
+    )!;
     assert.deepEqual(s.marks, [
       [7, 0, s.lines[1]!.length],
       [10, 20, 26],
@@ -92,7 +97,10 @@ test('jsonForScript escapes what could end or confuse a script element and round
 
 describe('pageData', () => {
   test('analysis: summary, awaitee links, findings per rule with descriptions', () => {
-    const d = pageData(analysisReport(), { readSource: readSample, ruleDescriptions: new Map(RULES.map((r) => [r.id, r.description])) });
+    const d = pageData(analysisReport(), {
+      readSource: readSample,
+      ruleDescriptions: new Map(RULES.map((r) => [r.id, r.description])),
+    });
     const items = analysisReport().items;
     assert.equal(d.kind, 'analysis');
     assert.equal(d.summary.asyncItems, items.length);

@@ -2,7 +2,7 @@
 // numbers (the real-compiler test is report-real.test.ts). Shapes follow rustc 1.95's -Zprint-type-sizes.
 import type { Finding } from '../../src/model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../src/model/report.ts';
-import type { RuleMeta } from '../../src/report/sarif.ts';
+import type { RuleMeta } from '../../src/rules/index.ts';
 
 export const SOURCES: Record<string, string> = {
   'src/radio.rs': [
@@ -50,6 +50,7 @@ export const RULES: RuleMeta[] = [
   {
     id: 'held-across-await',
     description: 'A large local held across an `.await`.',
+    docs: 'Locals alive at an `.await` are stored in the future for as long as it is suspended there.',
     defaultLevel: 'warning',
     fixable: false,
   },
@@ -135,7 +136,14 @@ export function analysisReport(): AnalysisReport {
     panicPaths: { resumedAfterCompletion: true, resumedAfterPanic: true },
     layouts: [
       layout('{async fn body of radio::Radio::send()}', 1104, [
-        { name: 'Unresumed', bytes: 24, fields: [{ name: '.self', kind: 'upvar', offset: 1, bytes: 8 }, { name: '.frame', kind: 'upvar', offset: 9, bytes: 16 }] },
+        {
+          name: 'Unresumed',
+          bytes: 24,
+          fields: [
+            { name: '.self', kind: 'upvar', offset: 1, bytes: 8 },
+            { name: '.frame', kind: 'upvar', offset: 9, bytes: 16 },
+          ],
+        },
         {
           name: 'Suspend0',
           bytes: 1103,
@@ -144,7 +152,13 @@ export function analysisReport(): AnalysisReport {
             { name: '.self', kind: 'upvar', offset: 1, bytes: 8 },
             { name: '.encoded', kind: 'local', offset: 9, bytes: 512 },
             { name: 'padding', kind: 'padding', offset: 521, bytes: 7 },
-            { name: '.__awaitee', kind: 'awaitee', offset: 528, bytes: 576, type: '{async fn body of net::fetch()}' },
+            {
+              name: '.__awaitee',
+              kind: 'awaitee',
+              offset: 528,
+              bytes: 576,
+              type: '{async fn body of net::fetch()}',
+            },
           ],
         },
         {
@@ -153,7 +167,13 @@ export function analysisReport(): AnalysisReport {
           awaitLine: 10,
           fields: [
             { name: '.self', kind: 'upvar', offset: 1, bytes: 8 },
-            { name: '.__awaitee', kind: 'awaitee', offset: 9, bytes: 192, type: '{async fn body of radio::Radio::flush()}' },
+            {
+              name: '.__awaitee',
+              kind: 'awaitee',
+              offset: 9,
+              bytes: 192,
+              type: '{async fn body of radio::Radio::flush()}',
+            },
           ],
         },
         { name: 'Returned', bytes: 8, fields: [{ name: '.self', kind: 'upvar', offset: 1, bytes: 8 }] },
@@ -166,7 +186,12 @@ export function analysisReport(): AnalysisReport {
     ],
     children: [
       { typeName: '{async fn body of net::fetch()}', bytes: 576, item: 'net::fetch', state: 'Suspend0' },
-      { typeName: '{async fn body of radio::Radio::flush()}', bytes: 192, item: 'radio::Radio::flush', state: 'Suspend1' },
+      {
+        typeName: '{async fn body of radio::Radio::flush()}',
+        bytes: 192,
+        item: 'radio::Radio::flush',
+        state: 'Suspend1',
+      },
     ],
     code: { codeBytes: 2310, inlined: false, parts: [] },
     panicSites: { resumed: 1, resumedPanic: 1, bytes: 48 },
@@ -185,14 +210,39 @@ export function analysisReport(): AnalysisReport {
     layouts: [
       layout('{async fn body of radio::Radio::flush()}', 192, [
         { name: 'Unresumed', bytes: 8, fields: [{ name: '.self', kind: 'upvar', offset: 1, bytes: 8 }] },
-        { name: 'Suspend0', bytes: 192, awaitLine: 15, fields: [{ name: '.self', kind: 'upvar', offset: 1, bytes: 8 }, { name: '.__awaitee', kind: 'awaitee', offset: 9, bytes: 128, type: '{async fn body of storage::flush()}' }] },
+        {
+          name: 'Suspend0',
+          bytes: 192,
+          awaitLine: 15,
+          fields: [
+            { name: '.self', kind: 'upvar', offset: 1, bytes: 8 },
+            {
+              name: '.__awaitee',
+              kind: 'awaitee',
+              offset: 9,
+              bytes: 128,
+              type: '{async fn body of storage::flush()}',
+            },
+          ],
+        },
         { name: 'Returned', bytes: 8, fields: [] },
       ]),
     ],
     children: [{ typeName: '{async fn body of storage::flush()}', bytes: 128, state: 'Suspend0' }],
     code: { codeBytes: 640, inlined: false, parts: [] },
   });
-  const fetch = item({ name: 'net::fetch', kind: 'async-fn', file: 'src/net.rs', line: 3, column: 1, awaits: 3, futureBytes: 576, states: 6, suspendPoints: 3, code: { codeBytes: 0, inlined: true, parts: [] } });
+  const fetch = item({
+    name: 'net::fetch',
+    kind: 'async-fn',
+    file: 'src/net.rs',
+    line: 3,
+    column: 1,
+    awaits: 3,
+    futureBytes: 576,
+    states: 6,
+    suspendPoints: 3,
+    code: { codeBytes: 0, inlined: true, parts: [] },
+  });
   const task = item({
     name: 'main::{async block}',
     kind: 'async-block',
@@ -203,21 +253,47 @@ export function analysisReport(): AnalysisReport {
     futureBytes: 1120,
     states: 4,
     suspendPoints: 1,
-    children: [{ typeName: '{async fn body of radio::Radio::send()}', bytes: 1104, item: 'radio::Radio::send', state: 'Suspend0' }],
+    children: [
+      {
+        typeName: '{async fn body of radio::Radio::send()}',
+        bytes: 1104,
+        item: 'radio::Radio::send',
+        state: 'Suspend0',
+      },
+    ],
   });
-  const macroItem = item({ name: 'tokio::select::{async block#3}', kind: 'async-block', origin: 'compiler', futureBytes: 64, states: 3, suspendPoints: 0 });
+  const macroItem = item({
+    name: 'tokio::select::{async block#3}',
+    kind: 'async-block',
+    origin: 'compiler',
+    futureBytes: 64,
+    states: 3,
+    suspendPoints: 0,
+  });
   // Generic and never instantiated: rustc printed no layout, so its size is unknown (null), not 0.
   const unsized = item({ name: 'config::load', file: 'src/config.rs', line: 1, column: 1, awaits: 1 });
   const many = Array.from({ length: 14 }, (_, k) =>
-    item({ name: `handlers::h${k}`, file: 'src/handlers.rs', line: 10 + k * 5, column: 1, awaits: 1 + (k % 3), futureBytes: 40 + k * 37, states: 3 + (k % 3), suspendPoints: k % 3 }),
+    item({
+      name: `handlers::h${k}`,
+      file: 'src/handlers.rs',
+      line: 10 + k * 5,
+      column: 1,
+      awaits: 1 + (k % 3),
+      futureBytes: 40 + k * 37,
+      states: 3 + (k % 3),
+      suspendPoints: k % 3,
+    }),
   );
   return {
     schemaVersion: 1,
     tool: { name: 'asyncbloat', version: '0.1.0' },
     root: '/home/dev/firmware',
     build: { profile: 'release', toolchain: 'rustc 1.95.0', bootstrap: true },
+    warnings: [],
     items: [task, send, flush, fetch, macroItem, unsized, ...many],
-    crates: [{ name: 'firmware', asyncItems: 20, futureBytes: 3056, asyncCodeBytes: 2950, textBytes: 48_000 }],
+    crates: [
+      { name: 'firmware', asyncItems: 20, futureBytes: 3056, asyncCodeBytes: 2950, textBytes: 48_000 },
+    ],
     unparsed: [{ source: 'MIR', count: 2, example: 'bb7: { <weird> }' }],
     scan: { filesScanned: 4, filesWithoutAsync: 1, filesWithParseErrors: [], skipped: [] },
   };
@@ -251,7 +327,12 @@ export function scanReport(): ScanReport {
       },
     ],
     findings: [structuredClone(LARGE_FUTURE)],
-    stats: { filesScanned: 2, filesWithoutAsync: 1, filesWithParseErrors: ['src/broken.rs'], skipped: [{ file: 'src/huge.rs', reason: 'larger than 2 MB' }] },
+    stats: {
+      filesScanned: 2,
+      filesWithoutAsync: 1,
+      filesWithParseErrors: ['src/broken.rs'],
+      skipped: [{ file: 'src/huge.rs', reason: 'larger than 2 MB' }],
+    },
   };
 }
 

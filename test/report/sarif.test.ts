@@ -1,52 +1,11 @@
 // SARIF output: shape checks, and validation with Microsoft's SARIF multitool (the SARIF 2.1.0 JSON schema
 // plus the SARIF and GitHub-ingestion rule sets) from the @microsoft/sarif-multitool devDependency.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Log } from 'sarif';
 import { renderSarif, ruleHelpUri, sarifLog } from '../../src/report/sarif.ts';
 import { need } from '../support/require.ts';
 import { analysisReport, LARGE_FUTURE, RULES, scanReport } from './sample-reports.ts';
-
-/**
- * Path of an executable copy of the multitool's self-contained .NET binary. Its package's only install script is
- * `chmod u+x` of that file, which .npmrc's ignore-scripts=true skips, so the test makes its own executable copy.
- */
-function multitool(): string | undefined {
-  let bin: string;
-  try {
-    const pkg = createRequire(import.meta.url).resolve('@microsoft/sarif-multitool-linux/package.json');
-    bin = join(dirname(pkg), 'Sarif.Multitool');
-  } catch {
-    return undefined;
-  }
-  if (!existsSync(bin)) return undefined;
-  const copy = join(tmpdir(), `asyncbloat-sarif-multitool-${statSync(bin).size}`);
-  if (!existsSync(copy) || statSync(copy).size !== statSync(bin).size) {
-    copyFileSync(bin, `${copy}.part`);
-    chmodSync(`${copy}.part`, 0o755);
-    execFileSync('mv', [`${copy}.part`, copy]);
-  }
-  return copy;
-}
-
-/** Runs `validate` and returns its results at error and warning level (notes are advice, e.g. "use AB1001 ids"). */
-function validate(tool: string, log: string): { ruleId: string; message: unknown }[] {
-  const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-sarif-'));
-  const input = join(dir, 'report.sarif');
-  const output = join(dir, 'validation.sarif');
-  writeFileSync(input, log);
-  execFileSync(tool, ['validate', input, '-o', output, '--level', 'Error;Warning', '--rule-kind', 'Sarif;Gh', '--quiet'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
-  });
-  const result = JSON.parse(readFileSync(output, 'utf8')) as Log;
-  return (result.runs[0]!.results ?? []).map((r) => ({ ruleId: r.ruleId!, message: r.message.arguments }));
-}
+import { multitool, validate } from './sarif-validator.ts';
 
 describe('sarif', () => {
   test('rules carry help text and README help URIs; results point at the findings', () => {
@@ -73,12 +32,21 @@ describe('sarif', () => {
       assert.equal(r.level, f.severity);
       const loc = r.locations![0]!.physicalLocation!;
       assert.deepEqual(loc.artifactLocation, { uri: f.file, uriBaseId: '%SRCROOT%' });
-      assert.deepEqual(loc.region, { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn });
+      assert.deepEqual(loc.region, {
+        startLine: f.line,
+        startColumn: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+      });
     });
     // The fix travels as a SARIF fix with the same UTF-16 offsets.
     const fix = run.results![0]!.fixes![0]!;
     assert.deepEqual(
-      fix.artifactChanges[0]!.replacements.map((r) => [r.deletedRegion.charOffset, r.deletedRegion.charLength, r.insertedContent!.text]),
+      fix.artifactChanges[0]!.replacements.map((r) => [
+        r.deletedRegion.charOffset,
+        r.deletedRegion.charLength,
+        r.insertedContent!.text,
+      ]),
       LARGE_FUTURE.fix!.edits.map((e) => [e.start, e.end - e.start, e.text]),
     );
   });
@@ -107,7 +75,8 @@ describe('sarif', () => {
 
   test('valid SARIF 2.1.0 for GitHub, with and without rule metadata (sarif-multitool)', (t) => {
     const tool = multitool();
-    if (!need(t, 'sarif-multitool (npm devDependency @microsoft/sarif-multitool)', tool !== undefined)) return;
+    if (!need(t, 'sarif-multitool (npm devDependency @microsoft/sarif-multitool)', tool !== undefined))
+      return;
     assert.deepEqual(validate(tool!, renderSarif(analysisReport(), { rules: RULES })), []);
     assert.deepEqual(validate(tool!, renderSarif(scanReport())), []);
     // The validator does reject what is wrong: a column 0 breaks the schema's minimum of 1.
@@ -119,4 +88,3 @@ describe('sarif', () => {
     );
   });
 });
-

@@ -87,6 +87,15 @@ describe('asyncbloat scan', () => {
     for (const i of doc.items) assert.match(i.file, /^src\/[a-z_]+\.rs$/);
   });
 
+  it('also writes the shared SARIF format', () => {
+    const r = cli([DEMO, '--format', 'sarif']);
+    assert.equal(r.code, 0, r.stderr);
+    const log = JSON.parse(r.stdout);
+    assert.equal(log.version, '2.1.0');
+    const json = JSON.parse(cli([DEMO, '--format', 'json']).stdout);
+    assert.equal(log.runs[0].results.length, json.findings.length);
+  });
+
   it('--rule keeps only the named rules, --no-rule drops them', () => {
     const only = JSON.parse(cli([DEMO, '--format', 'json', '--rule', 'no-await']).stdout);
     assert.ok(only.findings.length > 0);
@@ -96,6 +105,15 @@ describe('asyncbloat scan', () => {
     );
     assert.ok(without.findings.length > 0);
     assert.ok(without.findings.every((f: { rule: string }) => f.rule === 'duplicate-arm-awaits'));
+  });
+
+  it('--deny makes a rule an error: exit 1, error[..] headers', () => {
+    const r = cli([DEMO, '--deny', 'duplicate-arm-awaits', '--color', 'never']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^error\[duplicate-arm-awaits\]: /m);
+    assert.match(r.stdout, /^warning\[no-await\]: /m);
+    assert.match(r.stdout.trim().split('\n').at(-1)!, /^error: \d+ findings, 1 at error level \(/);
+    assert.equal(cli([DEMO, '--deny', 'duplicate-arm-awaits', '--no-rule', 'duplicate-arm-awaits']).code, 0);
   });
 
   it('-o writes the report to a file without colour', () => {

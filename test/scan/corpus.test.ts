@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scan } from '../../src/scan/index.ts';
+import { createPool } from '../../src/scan/pool.ts';
 import { has, need } from '../support/require.ts';
 
 const REGISTRY = '/usr/share/cargo/registry';
@@ -63,6 +64,24 @@ describe('Debian registry corpus', () => {
 });
 
 describe('worker threads', () => {
+  it('parse in worker threads when run from source', async () => {
+    const pool = createPool(2);
+    try {
+      assert.equal(pool.threads, 2);
+      const jobs = ['async fn a() { b().await }', 'async fn c() {}', 'fn d() {}'].map((text, i) =>
+        pool.run({ text, file: `f${i}.rs`, modulePath: 'm' }),
+      );
+      const results = await Promise.all(jobs);
+      assert.deepEqual(
+        results.map((r) => r.items.map((i) => i.name)),
+        [['m::a'], ['m::c'], []],
+      );
+      assert.equal(pool.doneInWorkers, 3);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('give the same report as parsing in-process', async (t) => {
     if (!need(t, 'Debian crate sources (librust-tokio-dev ...)', has.debianRegistry())) return;
     const dir = join(REGISTRY, 'tokio-1.24.2', 'src');

@@ -100,6 +100,11 @@ describe('walking a crate', () => {
     assert.ok(only.findings.every((f) => f.rule === 'no-await'));
     assert.ok(none.findings.every((f) => f.rule !== 'no-await'));
     assert.equal(only.findings.length + none.findings.length, all.findings.length);
+    const denied = await scan(root, { cache: false, levels: { 'no-await': 'error' } });
+    assert.ok(denied.findings.some((f) => f.rule === 'no-await'));
+    for (const f of denied.findings) assert.equal(f.severity, f.rule === 'no-await' ? 'error' : 'warning');
+    const off = await scan(root, { cache: false, levels: { 'no-await': 'off' } });
+    assert.deepEqual(off.findings, none.findings);
   });
 });
 

@@ -1,7 +1,9 @@
 // Checks of an AnalysisReport against the compiler's own text, shared by the analyze tests. The compiler
 // text is read with plain regexes here, independently of asyncbloat's readers.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { BuildArtifacts } from '../../src/cargo/build.ts';
 import type { AnalysisReport, AnalyzedItem } from '../../src/model/report.ts';
 
@@ -44,4 +46,35 @@ export function itemNamed(report: AnalysisReport, name: string, crate?: string):
   const hit = report.items.find((i) => i.name === name && (crate === undefined || i.crate === crate));
   assert.ok(hit, `no item ${name} in ${report.items.map((i) => i.name).join(', ')}`);
   return hit;
+}
+
+/**
+ * Every code part's bytes equal the sum of `nm -S` sizes of the symbols rustfilt demangles to its name, and
+ * its copy count equals how many there are. Returns the number of parts checked.
+ */
+export function checkCodeAgainstNm(report: AnalysisReport): number {
+  assert.ok(report.build.artifact, 'the report names its artifact');
+  const nm = execFileSync('nm', ['-S', '--defined-only', resolve(report.root, report.build.artifact)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const names = execFileSync('rustfilt', { input: nm, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const sizes = new Map<string, { bytes: number; copies: number }>();
+  for (const m of names.matchAll(/^[0-9a-f]+ ([0-9a-f]+) [tTwW] (.*)$/gm)) {
+    const s = sizes.get(m[2]!) ?? { bytes: 0, copies: 0 };
+    s.bytes += Number.parseInt(m[1]!, 16);
+    s.copies++;
+    sizes.set(m[2]!, s);
+  }
+  let parts = 0;
+  for (const item of report.items) {
+    for (const p of item.code?.parts ?? []) {
+      assert.deepEqual({ bytes: p.bytes, copies: p.copies }, sizes.get(p.symbol), `${item.name}: ${p.symbol}`);
+      parts++;
+    }
+    if (item.code) {
+      assert.equal(item.code.codeBytes, item.code.parts.reduce((n, p) => n + p.bytes, 0), `${item.name}: codeBytes`);
+    }
+  }
+  return parts;
 }

@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
 import { analyze } from '../../analyze/index.ts';
 import { SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
+import { applyBaseline } from '../../budget/baseline.ts';
 import { analysisReportJson } from '../../report/analysis-json.ts';
 import { renderAnalyzeTable, renderExplain } from '../../report/analyze-human.ts';
+import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
+import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
 import { type ColorChoice, colors, emit, parseColor, parseFormat } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
-const FORMATS = ['human', 'json'] as const;
+const FORMATS = ['human', 'json', ...SHARED_FORMATS] as const;
 
 interface AnalyzeCliOptions extends CargoFlagValues {
   format: (typeof FORMATS)[number];
@@ -17,6 +20,7 @@ interface AnalyzeCliOptions extends CargoFlagValues {
   top?: number;
   filter?: string;
   explain?: string;
+  baseline?: string;
   rule?: string[];
   color: ColorChoice;
 }
@@ -36,8 +40,19 @@ export function registerAnalyze(program: Command): void {
     .option('--top <n>', 'show only the first N items', parsePositive)
     .option('--filter <regex>', 'show only items whose name matches REGEX')
     .option('--explain <item>', 'show one item in depth: states, what is held across each await, children')
+    .option(
+      '--baseline <file>',
+      'instead of the table, show what changed against an earlier `--format json` report',
+    )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: AnalyzeCliOptions) => {
+      // Checked before the build, which may take minutes.
+      if (opts.baseline !== undefined && !isDiffFormat(opts.format)) {
+        throw new UserError(
+          `--baseline shows a diff, which has no '${opts.format}' format`,
+          `use one of: ${DIFF_FORMATS.join(', ')}`,
+        );
+      }
       const build = toBuildOptions(opts, path);
       const report = await analyze({
         ...build,
@@ -49,12 +64,16 @@ export function registerAnalyze(program: Command): void {
       }
       const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
       const c = colors(choice);
-      if (opts.explain !== undefined) {
+      if (opts.baseline !== undefined) {
+        emit(renderDiff(applyBaseline(report, opts.baseline), opts.format as DiffFormat, c), opts.output);
+      } else if (opts.explain !== undefined) {
         const item = findItem(report.items, opts.explain);
         emit(
           opts.format === 'json' ? `${JSON.stringify(item, null, 2)}\n` : renderExplain(item, c),
           opts.output,
         );
+      } else if (isSharedFormat(opts.format)) {
+        emit(renderShared(report, opts.format, { top: opts.top }), opts.output);
       } else {
         const items = select(report.items, { sort: opts.sort, top: opts.top, filter: opts.filter });
         emit(
@@ -66,6 +85,10 @@ export function registerAnalyze(program: Command): void {
         ? EXIT_FINDINGS
         : EXIT_OK;
     });
+}
+
+function isDiffFormat(f: string): f is DiffFormat {
+  return (DIFF_FORMATS as readonly string[]).includes(f);
 }
 
 function parsePositive(v: string): number {

@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
 import { diffReports } from '../../budget/diff.ts';
-import { renderDiffMarkdown } from '../../budget/diff-markdown.ts';
 import { readReportFile } from '../../budget/report-file.ts';
-import { renderDiffHuman } from '../../report/diff-human.ts';
+import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
 import { EXIT_OK } from '../errors.ts';
 import { colors, emit, parseColor, parseFormat } from '../output.ts';
 
-const FORMATS = ['human', 'json', 'markdown'] as const;
-
 interface DiffOptions {
-  format: (typeof FORMATS)[number];
+  format: DiffFormat;
   output?: string;
   color: 'auto' | 'always' | 'never';
 }
@@ -22,20 +19,14 @@ export function registerDiff(program: Command): void {
     )
     .argument('<base>', 'report of the base version (BASE.json)')
     .argument('<head>', 'report of the new version (HEAD.json)')
-    .option('--format <format>', 'human | json | markdown', (v) => parseFormat(v, FORMATS), 'human')
+    .option('--format <format>', 'human | json | markdown', (v) => parseFormat(v, DIFF_FORMATS), 'human')
     .option('-o, --output <file>', 'write the diff to FILE instead of stdout')
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action((baseFile: string, headFile: string, opts: DiffOptions) => {
       const diff = diffReports(readReportFile(baseFile), readReportFile(headFile));
       // A file is never coloured, whatever the terminal says.
       const c = colors(opts.output && opts.output !== '-' ? 'never' : opts.color);
-      const text =
-        opts.format === 'json'
-          ? JSON.stringify(diff, null, 2)
-          : opts.format === 'markdown'
-            ? renderDiffMarkdown(diff)
-            : renderDiffHuman(diff, c);
-      emit(text, opts.output);
+      emit(renderDiff(diff, opts.format, c), opts.output);
       process.exitCode = EXIT_OK;
     });
 }

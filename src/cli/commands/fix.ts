@@ -63,6 +63,13 @@ export function registerFix(program: Command): void {
             `(first: ${plan.remaining[0]!.file}:${plan.remaining[0]!.line} [${plan.remaining[0]!.rule}])\n`,
         );
       }
+      const skipped = plan.skippedInBrokenFiles;
+      if (skipped.count > 0) {
+        process.stderr.write(
+          `${c.yellow('warning')}: ${plural(skipped.count, 'fix')} not applied in files with syntax errors ` +
+            `(first: ${skipped.example})\n`,
+        );
+      }
       if (plan.changes.length === 0) {
         process.stderr.write('nothing to fix\n');
         return;

@@ -1,59 +1,54 @@
 import type { Command } from 'commander';
 import { renderDiagnostics, renderFileWarnings } from '../../report/diagnostics.ts';
+import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { scanReportJson } from '../../report/json.ts';
-import { RULES } from '../../rules/index.ts';
 import { scan } from '../../scan/index.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../errors.ts';
 import { type ColorChoice, colors, emit, parseColor, parseFormat } from '../output.ts';
+import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
-const FORMATS = ['human', 'json'] as const;
+const FORMATS = ['human', 'json', ...SHARED_FORMATS] as const;
 
 interface ScanCliOptions {
   format: (typeof FORMATS)[number];
   output?: string;
-  /** `+id` from --rule, `-id` from --no-rule, in command-line order (both land on one key; see below). */
+  /** `+id` from --rule, `-id` from --no-rule (see cli/rule-flags.ts). */
   rule?: string[];
   color: ColorChoice;
+  deny: string[];
   cache: boolean;
 }
 
-// commander files `--no-rule` under the same key as `--rule` (it reads `--no-` as negation), so both
-// parsers append to one list and mark which flag each id came from.
-const signed = (sign: '+' | '-') => (value: string, previous: unknown) => [
-  ...(Array.isArray(previous) ? previous : []),
-  `${sign}${value}`,
-];
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerScan(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description(
       'list every async fn, block and closure and report bloat patterns, from source (no compiler)',
     )
     .argument('[path]', 'a Rust file, a crate directory or a workspace root', '.')
-    .option('--format <format>', 'human | json', (v) => parseFormat(v, FORMATS), 'human')
+    .option('--format <format>', FORMATS.join(' | '), (v) => parseFormat(v, FORMATS), 'human')
     .option('-o, --output <file>', 'write the result to FILE instead of stdout')
-    .option('--rule <id>', 'run only this rule (repeatable)', signed('+'))
-    .option('--no-rule <id>', 'do not run this rule (repeatable)', signed('-'))
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
-    .option('--no-cache', 'do not read or write the per-file result cache')
-    .addHelpText(
-      'after',
-      `\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(22)} ${r.meta.description}`).join('\n')}`,
+    .option(
+      '-D, --deny <id>',
+      'report this rule at error level, so it fails the run (repeatable)',
+      collect,
+      [],
     )
-    .action(async (path: string, opts: ScanCliOptions) => {
-      const flags = opts.rule ?? [];
-      const only = flags.filter((f) => f.startsWith('+')).map((f) => f.slice(1));
-      const skip = flags.filter((f) => f.startsWith('-')).map((f) => f.slice(1));
-      const report = await scan(path, { rules: only, disable: skip, cache: opts.cache });
-      // Colour only goes to a terminal unless asked for explicitly.
-      const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
-      const c = colors(choice);
-      process.stderr.write(renderFileWarnings(report, colors(opts.color)));
-      emit(
-        opts.format === 'json' ? scanReportJson(report) : renderDiagnostics(report, { colors: c }),
-        opts.output,
-      );
-      process.exitCode = report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
-    });
+    .option('--no-cache', 'do not read or write the per-file result cache');
+  addRuleFlags(cmd).action(async (path: string, opts: ScanCliOptions) => {
+    const levels = Object.fromEntries(opts.deny.map((id) => [id, 'error' as const]));
+    const report = await scan(path, { ...ruleSelection(opts.rule), levels, cache: opts.cache });
+    // Colour only goes to a terminal unless asked for explicitly.
+    const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
+    process.stderr.write(renderFileWarnings(report, colors(opts.color)));
+    let text: string;
+    if (opts.format === 'json') text = scanReportJson(report);
+    else if (isSharedFormat(opts.format)) text = renderShared(report, opts.format);
+    else text = renderDiagnostics(report, { colors: colors(choice) });
+    emit(text, opts.output);
+    process.exitCode = report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  });
 }

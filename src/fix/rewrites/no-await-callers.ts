@@ -9,7 +9,7 @@ import { relative, sep } from 'node:path';
 import type { Finding } from '../../model/finding.ts';
 import type { ScanReport } from '../../model/report.ts';
 import type { TextEdit } from '../../model/source.ts';
-import { loadRustParser, type Node, type RustParser } from '../../readers/rust-source/parser.ts';
+import { loadRustParser, type Node, type Tree } from '../../readers/rust-source/parser.ts';
 import { LineIndex } from '../../readers/rust-source/positions.ts';
 import { listRustFiles } from '../../scan/walk.ts';
 import { decodeSource } from '../source-text.ts';
@@ -23,10 +23,12 @@ import {
   type RewriteResult,
 } from './common.ts';
 
-export interface CrateFile {
+/** One place a name occurs in the crate, as an identifier node of a parsed file. */
+export interface Occurrence {
   /** Relative to the scan root the findings use. */
   file: string;
   text: string;
+  node: Node;
 }
 
 function hasAncestor(n: Node, type: string): boolean {
@@ -53,47 +55,37 @@ function awaitedCallOf(name: Node): { call: Node; awaitExpr: Node } | undefined 
  * any use of its name is not a plain awaited call.
  */
 export function rewriteNoAwaitWithCallers(
-  parser: RustParser,
   fn: Node,
   fnFile: string,
   fnText: string,
-  crate: readonly CrateFile[],
+  occurrences: readonly Occurrence[],
 ): RewriteResult {
   if (placementOf(fn) !== 'free') return notFixable('only free fns have callers asyncbloat can find');
-  if (fn.children.some((c) => c.type === 'visibility_modifier'))
+  if (fn.children.some((c) => c.type === 'visibility_modifier')) {
     return notFixable('the fn is visible outside its module');
+  }
   const attr = activeAttribute(fn);
   if (attr) return notFixable(`the attribute \`#[${attr}]\` may depend on \`async\``);
   const nameNode = fn.childForFieldName('name');
   const name = nameNode?.text;
-  if (!name || name.startsWith('r#')) return notFixable('unsupported fn name');
+  if (!nameNode || !name || name.startsWith('r#')) return notFixable('unsupported fn name');
   const dropAsync = dropAsyncEdit(fn, fnFile, fnText);
   if (!dropAsync) return notFixable('unexpected fn syntax');
   const edits: TextEdit[] = [dropAsync];
-  const word = new RegExp(`\\b${name}\\b`);
-  for (const f of crate) {
-    if (!word.test(f.text)) continue;
-    const tree = parser.parse(f.text);
-    try {
-      for (const id of tree.rootNode.descendantsOfType('identifier')) {
-        if (id.text !== name) continue;
-        if (f.file === fnFile && id.startIndex === nameNode!.startIndex) continue;
-        const where = `${f.file}:${new LineIndex(f.text).at(id.startIndex).line}`;
-        if (hasAncestor(id, 'token_tree'))
-          return notFixable(`\`${name}\` is named inside a macro at ${where}`);
-        const site = awaitedCallOf(id);
-        if (!site) return notFixable(`\`${name}\` is used other than as \`${name}(..).await\` at ${where}`);
-        if (f.file === fnFile && site.call.startIndex >= fn.startIndex && site.call.endIndex <= fn.endIndex) {
-          return notFixable(`\`${name}\` calls itself`);
-        }
-        if (hasCommentIn(site.awaitExpr, site.call.endIndex, site.awaitExpr.endIndex)) {
-          return notFixable(`a comment inside \`.await\` at ${where} would be lost`);
-        }
-        edits.push({ file: f.file, start: site.call.endIndex, end: site.awaitExpr.endIndex, text: '' });
-      }
-    } finally {
-      tree.delete();
+  for (const o of occurrences) {
+    const id = o.node;
+    if (o.file === fnFile && id.startIndex === nameNode.startIndex) continue;
+    const where = `${o.file}:${new LineIndex(o.text).at(id.startIndex).line}`;
+    if (hasAncestor(id, 'token_tree')) return notFixable(`\`${name}\` is named inside a macro at ${where}`);
+    const site = awaitedCallOf(id);
+    if (!site) return notFixable(`\`${name}\` is used other than as \`${name}(..).await\` at ${where}`);
+    if (o.file === fnFile && site.call.startIndex >= fn.startIndex && site.call.endIndex <= fn.endIndex) {
+      return notFixable(`\`${name}\` calls itself`);
     }
+    if (hasCommentIn(site.awaitExpr, site.call.endIndex, site.awaitExpr.endIndex)) {
+      return notFixable(`a comment inside \`.await\` at ${where} would be lost`);
+    }
+    edits.push({ file: o.file, start: site.call.endIndex, end: site.awaitExpr.endIndex, text: '' });
   }
   const calls = edits.length - 1;
   return {
@@ -104,57 +96,76 @@ export function rewriteNoAwaitWithCallers(
   };
 }
 
-/** The innermost `async fn` item containing the finding's start. */
-function fnAt(root: Node, lines: LineIndex, finding: Finding): Node | undefined {
+/** The `async fn` whose finding this is: no-await reports an async fn at the fn's own first token. */
+function asyncFnAt(root: Node, lines: LineIndex, finding: Finding): Node | undefined {
   const at = lines.lineStart(finding.line) + finding.column - 1;
-  let best: Node | undefined;
-  for (const fn of root.descendantsOfType('function_item')) {
-    if (fn.startIndex <= at && at < fn.endIndex && (!best || fn.startIndex >= best.startIndex)) best = fn;
-  }
-  return best;
+  return root
+    .descendantsOfType('function_item')
+    .find(
+      (fn) =>
+        fn.startIndex === at &&
+        fn.namedChildren.some(
+          (c) => c.type === 'function_modifiers' && c.children.some((k) => k.type === 'async'),
+        ),
+    );
 }
 
 /**
  * Replaces the fix of each `no-await` finding on a private free fn by the caller-updating rewrite where
  * it applies. `crateDir` bounds the search for callers: all of the crate's files, not only the scanned ones,
- * so a caller outside a narrower scan path is still updated.
+ * so a caller outside a narrower scan path is still updated. Each file is parsed once.
  */
 export async function preferCallerUpdates(report: ScanReport, crateDir: string): Promise<ScanReport> {
-  const candidates = report.findings.filter((f) => f.rule === 'no-await');
+  const candidates = report.findings.filter((f) => f.rule === 'no-await' && f.item !== undefined);
   if (candidates.length === 0) return report;
+  // Only files that mention a candidate's name can hold one of its uses.
+  const names = new Set(candidates.map((f) => f.item!.split('::').at(-1)!));
+  const mentions = new RegExp(`\\b(${[...names].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\\b`);
   const parser = await loadRustParser();
   const walk = await listRustFiles(crateDir);
-  const crate: CrateFile[] = [];
-  for (const f of walk.files) {
-    try {
+  const files: { file: string; text: string; tree: Tree }[] = [];
+  try {
+    for (const f of walk.files) {
+      let text: string;
       // Files outside a narrower scan root get `../` paths; edits are rebased from the root later.
       const rel = relative(report.root, f.abs).split(sep).join('/');
-      crate.push({ file: rel, text: decodeSource(rel, await readFile(f.abs)).text });
-    } catch {
-      // Unreadable or non-UTF-8 files cannot hold a caller we could edit; scan reports them as skipped.
+      try {
+        text = decodeSource(rel, await readFile(f.abs)).text;
+      } catch {
+        // A file we cannot read could use any name: no caller update is provably complete.
+        return report;
+      }
+      if (mentions.test(text)) files.push({ file: rel, text, tree: parser.parse(text) });
     }
+    const occurrences = new Map<string, Occurrence[]>();
+    for (const f of files) {
+      for (const node of f.tree.rootNode.descendantsOfType('identifier')) {
+        if (!names.has(node.text)) continue;
+        const list = occurrences.get(node.text);
+        const o = { file: f.file, text: f.text, node };
+        if (list) list.push(o);
+        else occurrences.set(node.text, [o]);
+      }
+    }
+    // A file tree-sitter could only partly parse may hide a use of a name in its ERROR nodes.
+    const unsure = new Set(
+      [...names].filter((n) =>
+        files.some((f) => f.tree.rootNode.hasError && new RegExp(`\\b${n}\\b`).test(f.text)),
+      ),
+    );
+    const findings = report.findings.map((finding) => {
+      if (!candidates.includes(finding)) return finding;
+      const file = files.find((f) => f.file === finding.file);
+      const fn = file && asyncFnAt(file.tree.rootNode, new LineIndex(file.text), finding);
+      const name = fn?.childForFieldName('name')?.text;
+      if (!file || !fn || !name || unsure.has(name)) return finding;
+      const r = rewriteNoAwaitWithCallers(fn, file.file, file.text, occurrences.get(name) ?? []);
+      if (!('fix' in r)) return finding;
+      // The rule's own "not fixable" reason was about the other variant; this one applies.
+      return { ...finding, help: finding.help.split(NOT_FIXABLE)[0]!, fix: r.fix };
+    });
+    return { ...report, findings };
+  } finally {
+    for (const f of files) f.tree.delete();
   }
-  const findings: Finding[] = [];
-  for (const finding of report.findings) {
-    const file = candidates.includes(finding) ? crate.find((c) => c.file === finding.file) : undefined;
-    if (!file) {
-      findings.push(finding);
-      continue;
-    }
-    const tree = parser.parse(file.text);
-    try {
-      const fn = fnAt(tree.rootNode, new LineIndex(file.text), finding);
-      const isAsyncFn = fn?.namedChildren.some(
-        (c) => c.type === 'function_modifiers' && /\basync\b/.test(c.text),
-      );
-      const r =
-        fn && isAsyncFn ? rewriteNoAwaitWithCallers(parser, fn, file.file, file.text, crate) : undefined;
-      // The rule's own "not fixable" reason is about the other variant; this one applies.
-      const help = finding.help.split(NOT_FIXABLE)[0]!;
-      findings.push(r && 'fix' in r ? { ...finding, help, fix: r.fix } : finding);
-    } finally {
-      tree.delete();
-    }
-  }
-  return { ...report, findings };
 }

@@ -143,6 +143,10 @@ export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string):
   if (!args) return notFixable('unexpected call syntax');
   if (args.descendantsOfType('closure_expression').length > 0)
     return notFixable('a closure argument may borrow locals');
+  // A non-`move` async block borrows the locals it uses, which the new fn would return a reference to.
+  if (args.descendantsOfType('async_block').some((b) => !b.children.some((c) => c.type === 'move'))) {
+    return notFixable('an async block argument may borrow locals');
+  }
   const preamble = stmts.slice(0, -1);
   for (const r of [args, ...preamble].flatMap((n) => n.descendantsOfType('reference_expression'))) {
     if (!mayBorrow(rootName(r)))

@@ -1,7 +1,7 @@
 // Rust symbol demangling, both schemes. rustc 1.95 ships a v0-mangled std even when user crates are
 // legacy-mangled, so every binary mixes them. The output is meant to be identical to rustfilt's (the
 // test oracle), which is rustc-demangle's alternate form applied to every `_ZN...`/`_R...` run in a line.
-import { demangleLegacy, type Demangled } from './legacy.ts';
+import { type Demangled, demangleLegacy } from './legacy.ts';
 import { demangleV0 } from './v0.ts';
 
 export interface DemangleOptions {

@@ -27,9 +27,9 @@ function isRustHash(element: string): boolean {
 }
 
 /** Decodes `$u7b$`-style escapes; null when the code point is invalid, not lowercase hex, or a control. */
-function unicodeEscape(escape: string): string | null {
-  const digits = escape.slice(1);
-  if (!escape.startsWith('u') || digits.length === 0 || !/^[0-9a-f]+$/.test(digits)) return null;
+function unicodeEscape(code: string): string | null {
+  const digits = code.slice(1);
+  if (!code.startsWith('u') || digits.length === 0 || !/^[0-9a-f]+$/.test(digits)) return null;
   const cp = Number.parseInt(digits, 16);
   if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
   const ch = String.fromCodePoint(cp);
@@ -51,8 +51,8 @@ function unescapeElement(element: string): string {
     } else if (rest.startsWith('$')) {
       const end = rest.indexOf('$', 1);
       if (end < 0) break;
-      const escape = rest.slice(1, end);
-      const plain = ESCAPES[escape] ?? unicodeEscape(escape);
+      const code = rest.slice(1, end);
+      const plain = ESCAPES[code] ?? unicodeEscape(code);
       if (plain === null) break;
       out += plain;
       rest = rest.slice(end + 1);

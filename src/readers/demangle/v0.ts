@@ -85,6 +85,8 @@ class Printer {
   private boundLifetimes = 0;
   /** While true, parsing continues but nothing is printed (impl paths, the instantiating crate). */
   private skipping = false;
+  /** Set by integer62 when the value parsed was exactly u64::MAX (not representable as a number). */
+  private lastWasU64Max = false;
   out = '';
 
   constructor(
@@ -147,18 +149,25 @@ class Printer {
       if (d < 0) throw new Invalid();
       this.pos++;
       x = x * 62 + d;
-      if (x > Number.MAX_SAFE_INTEGER) {
+      // Past 2^53 the value is approximate (fine: only crate hashes get this big, and they are not
+      // printed from here); only near 2^64 is an exact check needed for rustc-demangle's overflow rule.
+      if (x > 1.8e19) {
         this.pos = start;
         const big = this.integer62Big(); // validates the u64 range like rustc-demangle
+        this.lastWasU64Max = big === U64_MAX;
         return Number(big);
       }
     }
     return x + 1;
   }
 
+  /** Values past 2^53 lose precision; they only occur in crate hashes, printed via integer62Big. */
   private optInteger62(tag: string): number {
     if (!this.eat(tag)) return 0;
-    return this.integer62() + 1;
+    this.lastWasU64Max = false;
+    const v = this.integer62();
+    if (this.lastWasU64Max) throw new Invalid(); // +1 would overflow u64, as rustc-demangle checks
+    return v + 1;
   }
 
   private disambiguator(): number {
@@ -185,7 +194,8 @@ class Printer {
     const text = this.sym.slice(start, this.pos);
     if (!isPunycode) return { ascii: text, punycode: '' };
     const sep = text.lastIndexOf('_');
-    const ident = sep < 0 ? { ascii: '', punycode: text } : { ascii: text.slice(0, sep), punycode: text.slice(sep + 1) };
+    const ident =
+      sep < 0 ? { ascii: '', punycode: text } : { ascii: text.slice(0, sep), punycode: text.slice(sep + 1) };
     if (ident.punycode === '') throw new Invalid();
     return ident;
   }
@@ -227,10 +237,16 @@ class Printer {
     const tag = this.next();
     switch (tag) {
       case 'C': {
-        const dis = this.eat('s') ? this.integer62Big() + 1n : 0n;
-        if (dis > U64_MAX) throw new Invalid();
-        this.printIdent(this.ident());
-        if (this.keepHash) this.print(`[${dis.toString(16)}]`);
+        // Crate hashes use all 64 bits; only pay for BigInt when printing them.
+        if (this.keepHash) {
+          const dis = this.eat('s') ? this.integer62Big() + 1n : 0n;
+          if (dis > U64_MAX) throw new Invalid();
+          this.printIdent(this.ident());
+          this.print(`[${dis.toString(16)}]`);
+        } else {
+          this.disambiguator();
+          this.printIdent(this.ident());
+        }
         break;
       }
       case 'N': {

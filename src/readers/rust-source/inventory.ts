@@ -21,22 +21,18 @@ export interface Inventory {
   strayAwaits: number;
 }
 
-const QUERY = `
-(function_item (function_modifiers "async")) @fn
-(async_block) @block
-(closure_expression "async") @closure
-(await_expression) @await
-(token_tree "await" @mawait)
-(token_tree "async" @masync)
-(macro_invocation (token_tree) @itemmacro)
-(macro_invocation macro: (_) @macroname)
-`;
-
 /**
  * Macros whose expansion awaits inside the calling async body (`tokio::select!` expands to
  * `poll_fn(..).await`): each call counts as one await site (inMacro) even with no `.await` token in it.
  */
-const AWAITING_MACROS = new Set(['select', 'select_biased', 'join', 'try_join', 'pending']);
+const AWAITING_MACROS = ['select', 'select_biased', 'join', 'try_join', 'pending'];
+
+/**
+ * Where to look: every `async` / `await` keyword and every call of an awaiting macro, found in the text
+ * and then classified by the syntax node at that offset (a comment, string or raw identifier is not a
+ * keyword node). Much cheaper than a tree-sitter query over every token tree of the file.
+ */
+const TOKEN = new RegExp(String.raw`\b(?:async|await)\b|\b(?:${AWAITING_MACROS.join('|')})\s*!`, 'g');
 
 interface Owner {
   item: AsyncItem;
@@ -50,7 +46,8 @@ export function inventory(
   modulePath: string,
 ): Inventory {
   const out: Inventory = { items: [], nodes: new Map(), extraTrees: [], strayAwaits: 0 };
-  collect(parser, tree.rootNode, lines, file, modulePath ? [modulePath] : [], out, new Map());
+  const whole = { start: 0, end: lines.text.length };
+  collect(parser, tree.rootNode, whole, lines, file, modulePath ? [modulePath] : [], out, new Map());
   out.items.sort((a, b) => a.byteStart - b.byteStart);
   return out;
 }
@@ -58,6 +55,7 @@ export function inventory(
 function collect(
   parser: RustParser,
   root: Node,
+  range: { start: number; end: number },
   lines: LineIndex,
   file: string,
   prefix: string[],
@@ -67,9 +65,6 @@ function collect(
   const owners = new Map<number, Owner>();
   /** Item-level macro bodies re-parsed as items: their tokens are handled by the nested pass. */
   const reparsed: Node[] = [];
-  const inReparsed = (n: Node) =>
-    reparsed.some((m) => n.startIndex >= m.startIndex && n.endIndex <= m.endIndex);
-
   const span = (start: number, end: number) => {
     const s = lines.at(start);
     const e = lines.at(end);
@@ -146,37 +141,59 @@ function collect(
     owner.item.awaits++;
   };
 
-  const query = parser.query(QUERY);
-  for (const { name, node } of query.captures(root)) {
-    switch (name) {
-      case 'fn': {
-        const body = node.childForFieldName('body');
-        if (body) addItem('async-fn', node, node.startIndex, node.endIndex, body.startIndex, node);
+  // Item-level macro calls such as tokio's `cfg_rt! { pub async fn .. }`: tree-sitter keeps their bodies as
+  // token trees, so parse each body again as items, at the same offsets (included ranges).
+  for (const body of itemMacroBodies(root)) {
+    if (!/\bfn\b/.test(lines.text.slice(body.startIndex, body.endIndex))) continue;
+    reparsed.push(body);
+    const inner = { start: body.startIndex + 1, end: body.endIndex - 1 };
+    const sub = parser.parse(lines.text, [{ startIndex: inner.start, endIndex: inner.end }]);
+    out.extraTrees.push(sub);
+    collect(parser, sub.rootNode, inner, lines, file, scopeOf(body.parent ?? body).path, out, counters);
+  }
+
+  const text = lines.text;
+  const re = new RegExp(TOKEN);
+  re.lastIndex = range.start;
+  for (let m = re.exec(text); m && m.index < range.end; m = re.exec(text)) {
+    const at = m.index;
+    if (reparsed.some((r) => at >= r.startIndex && at < r.endIndex)) continue;
+    const word = m[0].startsWith('as') ? 'async' : m[0].startsWith('aw') ? 'await' : 'macro';
+    const length = word === 'macro' ? m[0].replace(/\s*!$/, '').length : 5;
+    const node = root.descendantForIndex(at, at + length);
+    if (!node) continue;
+    if (word === 'macro') {
+      if (isMacroName(node)) addAwait(node, true);
+      continue;
+    }
+    if (node.type !== word || node.startIndex !== at) continue; // comment, string, raw identifier
+    const parent = node.parent;
+    if (!parent) continue;
+    if (word === 'await') {
+      if (parent.type === 'await_expression') addAwait(node, false);
+      else if (parent.type === 'token_tree' && node.previousSibling?.type === '.') addAwait(node, true);
+      continue;
+    }
+    switch (parent.type) {
+      case 'function_modifiers': {
+        const fn = parent.parent;
+        const body = fn?.type === 'function_item' ? fn.childForFieldName('body') : null;
+        if (fn && body) addItem('async-fn', fn, fn.startIndex, fn.endIndex, body.startIndex, fn);
         break;
       }
-      case 'block':
-        addItem('async-block', node, node.startIndex, node.endIndex, node.startIndex, node);
+      case 'async_block':
+        addItem('async-block', parent, parent.startIndex, parent.endIndex, parent.startIndex, parent);
         break;
-      case 'closure': {
-        const body = node.childForFieldName('body');
-        if (body) addItem('async-closure', node, node.startIndex, node.endIndex, body.startIndex, node);
-        break;
-      }
-      case 'await':
-        addAwait(node.childForFieldName('await') ?? lastChild(node), false);
-        break;
-      case 'mawait':
-        if (node.previousSibling?.type === '.' && !inReparsed(node)) addAwait(node, true);
-        break;
-      case 'macroname': {
-        const last = node.text.split('::').at(-1)?.trim();
-        if (last && AWAITING_MACROS.has(last) && !inReparsed(node)) addAwait(node, true);
+      case 'closure_expression': {
+        const body = parent.childForFieldName('body');
+        if (body)
+          addItem('async-closure', parent, parent.startIndex, parent.endIndex, body.startIndex, parent);
         break;
       }
-      case 'masync': {
+      case 'token_tree': {
         // `async {..}` / `async move {..}` written inside a macro call (`join!(async { .. })`) is still a
         // coroutine once the macro expands; its tokens are a brace token_tree.
-        if (inReparsed(node) || hasAncestor(node, 'macro_definition')) break;
+        if (hasAncestor(node, 'macro_definition')) break;
         let body = node.nextSibling;
         if (body?.text === 'move') body = body.nextSibling;
         if (body?.type === 'token_tree' && body.firstChild?.type === '{') {
@@ -184,29 +201,41 @@ function collect(
         }
         break;
       }
-      case 'itemmacro': {
-        // Item-level macros such as tokio's `cfg_rt! { pub async fn .. }`: tree-sitter keeps their bodies
-        // as token trees, so parse the body again as items, at the same offsets (included ranges).
-        const call = node.parent;
-        if (!call || node.parent?.lastChild?.id !== node.id) break;
-        const place = call.parent?.type;
-        if (place !== 'source_file' && place !== 'declaration_list') break;
-        if (!/\bfn\b/.test(node.text)) break;
-        if (inReparsed(node)) break;
-        reparsed.push(node);
-        const sub = parser.parse(lines.text, [
-          { startIndex: node.startIndex + 1, endIndex: node.endIndex - 1 },
-        ]);
-        out.extraTrees.push(sub);
-        collect(parser, sub.rootNode, lines, file, scopeOf(call).path, out, counters);
-        break;
-      }
     }
   }
 }
 
-function lastChild(n: Node): Node {
-  return n.child(n.childCount - 1) ?? n;
+/** Token trees of macro calls that stand where items do: in a file, `mod`, `impl` or `trait` body. */
+function itemMacroBodies(root: Node): Node[] {
+  const found: Node[] = [];
+  const visit = (container: Node) => {
+    for (const c of container.namedChildren) {
+      if (c.type === 'macro_invocation') {
+        const body = c.namedChildren.at(-1);
+        if (body?.type === 'token_tree') found.push(body);
+      } else if (c.type === 'mod_item' || c.type === 'impl_item' || c.type === 'trait_item') {
+        const body = c.childForFieldName('body');
+        if (body) visit(body);
+      }
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** True for the name of a real macro call (`select!`, `tokio::select!`), not for tokens inside one. */
+function isMacroName(node: Node): boolean {
+  if (node.type !== 'identifier') return false;
+  const parent = node.parent;
+  const call =
+    parent?.type === 'macro_invocation'
+      ? parent
+      : parent?.type === 'scoped_identifier'
+        ? parent.parent
+        : null;
+  if (call?.type !== 'macro_invocation') return false;
+  const name = call.childForFieldName('macro');
+  return name !== null && name.endIndex === node.endIndex;
 }
 
 function hasAncestor(n: Node, type: string): boolean {

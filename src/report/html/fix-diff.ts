@@ -5,7 +5,8 @@ import type { DiffLine } from './page-data.ts';
 /** Applies edits (UTF-16 offsets into the decoded text) from last to first so earlier offsets stay valid. */
 function apply(text: string, edits: TextEdit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  for (const e of [...edits].sort((a, b) => b.start - a.start))
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
 }
 
@@ -39,7 +40,8 @@ export function fixDiff(edits: TextEdit[], read: (file: string) => string | unde
     out.push({ op: ' ', text: `@@ ${file}:${line}` });
     for (const l of text.slice(from, to).split('\n')) out.push({ op: '-', text: l });
     const replaced = after.slice(from, to + grown);
-    if (replaced.length > 0 || !wholeLines) for (const l of replaced.split('\n')) out.push({ op: '+', text: l });
+    if (replaced.length > 0 || !wholeLines)
+      for (const l of replaced.split('\n')) out.push({ op: '+', text: l });
   }
   return out;
 }

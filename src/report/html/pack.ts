@@ -58,7 +58,12 @@ export function pack(value: unknown): Packed {
     if (v === undefined) return null;
     if (Array.isArray(v)) {
       const keys = sameKeys(v);
-      if (keys) return [TABLE, keys.map(str), ...v.map((o) => keys.map((k) => walk((o as Record<string, unknown>)[k])))];
+      if (keys)
+        return [
+          TABLE,
+          keys.map(str),
+          ...v.map((o) => keys.map((k) => walk((o as Record<string, unknown>)[k]))),
+        ];
       return v.map(walk);
     }
     if (isPlainObject(v)) {

@@ -10,7 +10,13 @@ import { type Snippet, snippetFor } from './snippet.ts';
 export type { Snippet } from './snippet.ts';
 
 /** Field of a state, as a tuple to keep 2,000-item pages small: [name, kind, offset, bytes, type]. */
-export type PageField = [name: string, kind: 'upvar' | 'local' | 'awaitee' | 'padding', offset: number, bytes: number, type: string];
+export type PageField = [
+  name: string,
+  kind: 'upvar' | 'local' | 'awaitee' | 'padding',
+  offset: number,
+  bytes: number,
+  type: string,
+];
 
 export interface PageState {
   name: string;
@@ -163,7 +169,11 @@ function largestLayout(layouts: FutureLayout[]): PageLayout | null {
   };
 }
 
-function pageFinding(f: Finding, item: number | null, read: (file: string) => string | undefined): PageFinding {
+function pageFinding(
+  f: Finding,
+  item: number | null,
+  read: (file: string) => string | undefined,
+): PageFinding {
   return {
     rule: f.rule,
     severity: f.severity,
@@ -245,7 +255,9 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
         state: c.state,
       })),
       snippet:
-        it.file && it.line ? snippetFor(read(it.file), { line: it.line, column: it.column ?? 1 }, awaitLines) : null,
+        it.file && it.line
+          ? snippetFor(read(it.file), { line: it.line, column: it.column ?? 1 }, awaitLines)
+          : null,
       findings: mine,
     };
   });

@@ -2,7 +2,7 @@
 // embedded as JSON). The page builds its DOM with textContent/setAttribute only, so names and source from
 // the crate cannot inject markup.
 import type { AnalysisReport, ScanReport } from '../../model/report.ts';
-import type { RuleMeta } from '../sarif.ts';
+import type { RuleMeta } from '../../rules/index.ts';
 import { clientScript } from './client-script.ts';
 import { pack } from './pack.ts';
 import { pageData } from './page-data.ts';
@@ -17,7 +17,13 @@ export interface HtmlOptions {
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
@@ -28,7 +34,10 @@ function escapeHtml(s: string): string {
  * `</script>` or `<!--` can end or confuse the element) and so do U+2028/U+2029.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The bundled client script, made safe to sit inside <script>: it must not contain `</script` or `<!--`. */

@@ -17,16 +17,23 @@ export interface Snippet {
 
 const AWAIT = /\.\s*await\b/g;
 
+/** Index of `needle` at or after `from`, or the end of the text. */
+function upTo(text: string, needle: string, from: number): number {
+  const i = text.indexOf(needle, from);
+  return i === -1 ? text.length : i;
+}
+
 /**
  * Index just past the `}` that closes the first `{` at or after `from`, skipping strings, char literals and
- * comments; -1 when it never closes. Used for analysed items, which carry a start but no end position.
+ * comments; -1 when it never closes. Used for analysed items, which carry a start but no end position. A
+ * heuristic, not a lexer: raw strings with `"` inside can throw it off; the snippet's line cap bounds the damage.
  */
 function closingBrace(text: string, from: number): number {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
     const c = text[i];
-    if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
-    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i + 2) === -1 ? text.length : text.indexOf('*/', i + 2) + 1;
+    if (c === '/' && text[i + 1] === '/') i = upTo(text, '\n', i);
+    else if (c === '/' && text[i + 1] === '*') i = upTo(text, '*/', i + 2) + 1;
     else if (c === '"') {
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
     } else if (c === "'" && (text[i + 2] === "'" || text[i + 1] === '\\')) {
@@ -39,10 +46,34 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
-function lineStarts(text: string): number[] {
+interface Lines {
+  text: string;
+  lines: string[];
+  /** Offset of each line's first character. */
+  starts: number[];
+}
+
+// Items come file by file, dozens per file: splitting the same text once instead of once per item.
+let last: Lines | undefined;
+
+function linesOf(text: string): Lines {
+  if (last?.text === text) return last;
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
+  last = { text, lines: text.split(/\r?\n/), starts };
+  return last;
+}
+
+/** 1-based line of a text offset (binary search over line starts). */
+function lineAt(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 /**
@@ -57,26 +88,27 @@ export function snippetFor(
   awaitSites?: AwaitSite[],
 ): Snippet | null {
   if (text === undefined) return null;
-  const all = text.split(/\r?\n/);
+  const { lines: all, starts } = linesOf(text);
   if (start.line < 1 || start.line > all.length) return null;
-  let last = start.endLine;
-  if (last === undefined) {
-    const starts = lineStarts(text);
-    const end = closingBrace(text, (starts[start.line - 1] ?? 0) + Math.max(0, start.column - 1));
+  let end = start.endLine;
+  if (end === undefined) {
+    const close = closingBrace(text, (starts[start.line - 1] ?? 0) + Math.max(0, start.column - 1));
     // Unbalanced (macro-heavy or cut source): show what follows, up to the line limit.
-    last = end === -1 ? all.length : starts.findLastIndex((s) => s < end) + 1;
+    end = close === -1 ? all.length : lineAt(starts, close - 1);
   }
-  last = Math.min(Math.max(last, start.line), all.length);
-  const truncated = last - start.line + 1 > MAX_SNIPPET_LINES;
-  if (truncated) last = start.line + MAX_SNIPPET_LINES - 1;
+  end = Math.min(Math.max(end, start.line), all.length);
+  const truncated = end - start.line + 1 > MAX_SNIPPET_LINES;
+  if (truncated) end = start.line + MAX_SNIPPET_LINES - 1;
+  const last = end;
   const lines = all.slice(start.line - 1, last);
   const inRange = (l: number) => l >= start.line && l <= last;
   const marks: [number, number, number][] = [];
   if (awaitSites) {
     for (const a of awaitSites.filter((a) => inRange(a.line))) {
       const s = lines[a.line - start.line]!;
-      AWAIT.lastIndex = Math.max(0, a.column - 1);
-      const m = AWAIT.exec(s) ?? (AWAIT.lastIndex = 0, AWAIT.exec(s));
+      // The `.await` at or after the site's column (the site may point at the awaited expression).
+      const found = [...s.matchAll(AWAIT)];
+      const m = found.find((x) => x.index >= a.column - 1) ?? found[0];
       marks.push(m ? [a.line, m.index, m.index + m[0].length] : [a.line, 0, s.length]);
     }
   } else {

@@ -18,6 +18,8 @@ export interface BuildSpec {
   v0: boolean;
   /** What the profile sets, for test names. */
   describe: string;
+  /** More RUSTFLAGS. */
+  rustflags?: string;
 }
 
 /**
@@ -25,13 +27,59 @@ export interface BuildSpec {
  * mangling, stable and nightly (drop_glue naming). Six builds of a small crate: ~20 s cold.
  */
 export const MATRIX: BuildSpec[] = [
-  { id: 'stable-release', toolchain: 'stable', profile: 'release', v0: false, describe: 'opt3 unwind cgu16 lto-off legacy' },
-  { id: 'stable-s-abort', toolchain: 'stable', profile: 'opt-s-abort', v0: false, describe: 'opt-s abort cgu1 thin legacy' },
-  { id: 'stable-z-fat', toolchain: 'stable', profile: 'opt-z-fat', v0: false, describe: 'opt-z unwind cgu16 fat legacy' },
-  { id: 'v0-release', toolchain: 'stable', profile: 'release', v0: true, describe: 'opt3 unwind cgu16 lto-off v0' },
-  { id: 'v0-s-abort', toolchain: 'stable', profile: 'opt-s-abort', v0: true, describe: 'opt-s abort cgu1 thin v0' },
-  { id: 'nightly-release', toolchain: 'nightly', profile: 'release', v0: false, describe: 'nightly opt3 (v0 default)' },
+  {
+    id: 'stable-release',
+    toolchain: 'stable',
+    profile: 'release',
+    v0: false,
+    describe: 'opt3 unwind cgu16 lto-off legacy',
+  },
+  {
+    id: 'stable-s-abort',
+    toolchain: 'stable',
+    profile: 'opt-s-abort',
+    v0: false,
+    describe: 'opt-s abort cgu1 thin legacy',
+  },
+  {
+    id: 'stable-z-fat',
+    toolchain: 'stable',
+    profile: 'opt-z-fat',
+    v0: false,
+    describe: 'opt-z unwind cgu16 fat legacy',
+  },
+  {
+    id: 'v0-release',
+    toolchain: 'stable',
+    profile: 'release',
+    v0: true,
+    describe: 'opt3 unwind cgu16 lto-off v0',
+  },
+  {
+    id: 'v0-s-abort',
+    toolchain: 'stable',
+    profile: 'opt-s-abort',
+    v0: true,
+    describe: 'opt-s abort cgu1 thin v0',
+  },
+  {
+    id: 'nightly-release',
+    toolchain: 'nightly',
+    profile: 'release',
+    v0: false,
+    describe: 'nightly opt3 (v0 default)',
+  },
 ];
+
+/** std linked as a shared library: the panic fns are imported, reached through GLOB_DAT GOT slots. */
+export const DYNAMIC_STD: BuildSpec = {
+  id: 'v0-dynamic',
+  toolchain: 'stable',
+  profile: 'release',
+  v0: true,
+  describe: 'opt3 prefer-dynamic v0',
+  rustflags: '-C prefer-dynamic',
+};
 
 export const STRIPPED: BuildSpec = {
   id: 'stable-stripped',
@@ -66,11 +114,19 @@ export function buildAsyncfix(spec: BuildSpec): Built {
   const targetDir = join(TARGET, spec.id);
   // CARGO_ENCODED_RUSTFLAGS, when set at all, would override RUSTFLAGS.
   const { CARGO_ENCODED_RUSTFLAGS: _ignored, ...env } = process.env;
-  execFileSync('cargo', [`+${spec.toolchain}`, 'build', '--quiet', '--profile', spec.profile, '--target-dir', targetDir], {
-    cwd: ASYNCFIX,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...env, CARGO_INCREMENTAL: '0', RUSTFLAGS: spec.v0 ? '-C symbol-mangling-version=v0' : '' },
-  });
+  execFileSync(
+    'cargo',
+    [`+${spec.toolchain}`, 'build', '--quiet', '--profile', spec.profile, '--target-dir', targetDir],
+    {
+      cwd: ASYNCFIX,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...env,
+        CARGO_INCREMENTAL: '0',
+        RUSTFLAGS: [spec.v0 ? '-C symbol-mangling-version=v0' : '', spec.rustflags ?? ''].join(' ').trim(),
+      },
+    },
+  );
   const dir = join(targetDir, spec.profile === 'dev' ? 'debug' : spec.profile);
   const b: Built = {
     spec,
@@ -87,8 +143,24 @@ export function asyncfixMirCoroutines(): string[] {
   const targetDir = join(TARGET, 'mir');
   execFileSync(
     'cargo',
-    ['+stable', 'rustc', '--quiet', '--lib', '--release', '--crate-type', 'rlib', '--target-dir', targetDir, '--', '--emit=mir'],
-    { cwd: ASYNCFIX, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CARGO_INCREMENTAL: '0', RUSTFLAGS: '' } },
+    [
+      '+stable',
+      'rustc',
+      '--quiet',
+      '--lib',
+      '--release',
+      '--crate-type',
+      'rlib',
+      '--target-dir',
+      targetDir,
+      '--',
+      '--emit=mir',
+    ],
+    {
+      cwd: ASYNCFIX,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, CARGO_INCREMENTAL: '0', RUSTFLAGS: '' },
+    },
   );
   const deps = join(targetDir, 'release', 'deps');
   const mir = run('sh', ['-c', `cat "${deps}"/asyncfix-*.mir`]);
@@ -101,18 +173,47 @@ export function asyncfixMirCoroutines(): string[] {
 const BOOTSTRAP = { RUSTC_BOOTSTRAP: '1' };
 
 const RUST_LLD = (): string =>
-  join(run('rustc', ['+stable', '--print', 'sysroot']).trim(), 'lib', 'rustlib', 'x86_64-unknown-linux-gnu', 'bin', 'rust-lld');
+  join(
+    run('rustc', ['+stable', '--print', 'sysroot']).trim(),
+    'lib',
+    'rustlib',
+    'x86_64-unknown-linux-gnu',
+    'bin',
+    'rust-lld',
+  );
 
 /** A 32-bit ARM Thumb executable linked by rust-lld from a `#![no_core]` crate (no thumb std needed). */
 export function buildThumb(): string {
   const out = join(TARGET, 'thumb', 'thumb.elf');
   if (existsSync(out)) return out;
   mkdirSync(dirname(out), { recursive: true });
-  run('rustc', [
-    '+stable', '--edition', '2021', '--target', 'thumbv7em-none-eabihf', '-C', 'panic=abort', '-C', 'opt-level=0',
-    '-C', 'symbol-mangling-version=v0', '--crate-type', 'bin', '-C', `linker=${RUST_LLD()}`,
-    '-C', 'link-arg=--entry=_start', join(CODE_FIXTURES, 'thumb', 'thumb.rs'), '-o', out,
-  ], undefined, BOOTSTRAP);
+  run(
+    'rustc',
+    [
+      '+stable',
+      '--edition',
+      '2021',
+      '--target',
+      'thumbv7em-none-eabihf',
+      '-C',
+      'panic=abort',
+      '-C',
+      'opt-level=0',
+      '-C',
+      'symbol-mangling-version=v0',
+      '--crate-type',
+      'bin',
+      '-C',
+      `linker=${RUST_LLD()}`,
+      '-C',
+      'link-arg=--entry=_start',
+      join(CODE_FIXTURES, 'thumb', 'thumb.rs'),
+      '-o',
+      out,
+    ],
+    undefined,
+    BOOTSTRAP,
+  );
   return out;
 }
 
@@ -121,10 +222,28 @@ export function buildPowerpcObject(): string {
   const out = join(TARGET, 'thumb', 'ppc.o');
   if (existsSync(out)) return out;
   mkdirSync(dirname(out), { recursive: true });
-  run('rustc', [
-    '+stable', '--edition', '2021', '--target', 'powerpc-unknown-linux-gnu', '-C', 'panic=abort', '-C', 'opt-level=0',
-    '--crate-type', 'lib', '--emit=obj', join(CODE_FIXTURES, 'thumb', 'thumb.rs'), '-o', out,
-  ], undefined, BOOTSTRAP);
+  run(
+    'rustc',
+    [
+      '+stable',
+      '--edition',
+      '2021',
+      '--target',
+      'powerpc-unknown-linux-gnu',
+      '-C',
+      'panic=abort',
+      '-C',
+      'opt-level=0',
+      '--crate-type',
+      'lib',
+      '--emit=obj',
+      join(CODE_FIXTURES, 'thumb', 'thumb.rs'),
+      '-o',
+      out,
+    ],
+    undefined,
+    BOOTSTRAP,
+  );
   return out;
 }
 
@@ -155,7 +274,14 @@ export function nmSized(file: string): NmSymbol[] {
       continue;
     }
     const m = /^([0-9a-f]+) ([0-9a-f]+) (\S) (.*)$/.exec(line);
-    if (m) out.push({ value: Number.parseInt(m[1]!, 16), size: Number.parseInt(m[2]!, 16), type: m[3]!, name: m[4]!, member });
+    if (m)
+      out.push({
+        value: Number.parseInt(m[1]!, 16),
+        size: Number.parseInt(m[2]!, 16),
+        type: m[3]!,
+        name: m[4]!,
+        member,
+      });
   }
   return out;
 }

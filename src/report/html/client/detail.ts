@@ -10,11 +10,18 @@ function sourceView(s: Snippet): HTMLElement {
   s.lines.forEach((text, k) => {
     const line = s.first + k;
     const marks = s.marks.filter((m) => m[0] === line);
-    const row = h('span', { class: marks.length ? 'line awaits' : 'line', 'data-line': line }, h('span', { class: 'ln' }, String(line)));
+    const row = h(
+      'span',
+      { class: marks.length ? 'line awaits' : 'line', 'data-line': line },
+      h('span', { class: 'ln' }, String(line)),
+    );
     let at = 0;
     for (const [, start, end] of marks) {
       if (start < at) continue;
-      row.append(text.slice(at, start), h('mark', { class: 'await', title: 'suspend point' }, text.slice(start, end)));
+      row.append(
+        text.slice(at, start),
+        h('mark', { class: 'await', title: 'suspend point' }, text.slice(start, end)),
+      );
       at = end;
     }
     row.append(text.slice(at), '\n');
@@ -26,19 +33,37 @@ function sourceView(s: Snippet): HTMLElement {
 
 export function findingView(f: PageFinding, data: PageData, onSelect?: (item: number) => void): HTMLElement {
   const where = `${f.file}:${f.line}:${f.column}`;
-  const head = h('div', { class: 'finding-head' }, h('span', { class: `sev ${f.severity}` }, f.severity), h('code', { class: 'rule' }, f.rule), h('span', { class: 'where' }, where));
+  const head = h(
+    'div',
+    { class: 'finding-head' },
+    h('span', { class: `sev ${f.severity}` }, f.severity),
+    h('code', { class: 'rule' }, f.rule),
+    h('span', { class: 'where' }, where),
+  );
   if (f.item !== null && onSelect) {
     const link = h('button', { type: 'button', class: 'link' }, data.items[f.item]!.name);
     const item = f.item;
     link.addEventListener('click', () => onSelect(item));
     head.append(link);
   }
-  const box = h('div', { class: `finding ${f.severity}`, 'data-rule': f.rule }, head, h('p', { class: 'message' }, ...richText(f.message)));
+  const box = h(
+    'div',
+    { class: `finding ${f.severity}`, 'data-rule': f.rule },
+    head,
+    h('p', { class: 'message' }, ...richText(f.message)),
+  );
   if (f.fix) {
     box.append(h('p', { class: 'fix' }, `Suggested change: ${f.fix.description}`));
     if (f.fix.caveat) box.append(h('p', { class: 'caveat' }, `Caveat: ${f.fix.caveat}`));
     const diff = h('pre', { class: 'diff' });
-    for (const d of f.fix.diff) diff.append(h('span', { class: d.op === '+' ? 'add' : d.op === '-' ? 'del' : 'ctx' }, `${d.op === ' ' ? '' : d.op}${d.text}\n`));
+    for (const d of f.fix.diff)
+      diff.append(
+        h(
+          'span',
+          { class: d.op === '+' ? 'add' : d.op === '-' ? 'del' : 'ctx' },
+          `${d.op === ' ' ? '' : d.op}${d.text}\n`,
+        ),
+      );
     box.append(diff);
   } else if (f.help) {
     box.append(h('p', { class: 'help' }, 'help: ', ...richText(f.help)));
@@ -49,17 +74,27 @@ export function findingView(f: PageFinding, data: PageData, onSelect?: (item: nu
 function metrics(it: PageItem): HTMLElement {
   const rows: [string, string][] = [
     ['kind', it.kind],
-    ['location', it.file ? `${it.file}:${it.line}:${it.column}` : '(macro-generated: not in the source scan)'],
+    [
+      'location',
+      it.file ? `${it.file}:${it.line}:${it.column}` : '(macro-generated: not in the source scan)',
+    ],
   ];
   if (it.crate) rows.push(['crate', it.crate]);
   if (it.futureBytes !== null) rows.push(['future size', bytes(it.futureBytes)]);
   if (it.states !== null) rows.push(['states', count(it.states)]);
   rows.push(['awaits', count(it.suspendPoints ?? it.awaits)]);
   if (it.heldMax !== null) rows.push(['held across an await (max)', bytes(it.heldMax)]);
-  if (it.codeBytes !== null) rows.push(['machine code', it.inlined && it.codeBytes === 0 ? 'inlined into its caller' : bytes(it.codeBytes)]);
+  if (it.codeBytes !== null)
+    rows.push([
+      'machine code',
+      it.inlined && it.codeBytes === 0 ? 'inlined into its caller' : bytes(it.codeBytes),
+    ]);
   if (it.panicBytes !== null) rows.push(['panic-path code', bytes(it.panicBytes)]);
   if (it.panicPaths) {
-    const p = [it.panicPaths.resumedAfterCompletion && 'resumed after completion', it.panicPaths.resumedAfterPanic && 'resumed after panic'].filter(Boolean);
+    const p = [
+      it.panicPaths.resumedAfterCompletion && 'resumed after completion',
+      it.panicPaths.resumedAfterPanic && 'resumed after panic',
+    ].filter(Boolean);
     rows.push(['panic paths', p.length ? p.join(', ') : 'none']);
   }
   for (const d of it.duplicatedArgs) rows.push([`argument stored twice`, `${d.name} (${bytes(d.bytes)})`]);
@@ -68,13 +103,25 @@ function metrics(it: PageItem): HTMLElement {
 
 export function detailView(data: PageData, index: number, onSelect: (item: number) => void): HTMLElement {
   const it = data.items[index]!;
-  const el = h('article', { class: 'detail', 'data-item': index }, h('h2', { class: 'item-name' }, it.name), metrics(it));
+  const el = h(
+    'article',
+    { class: 'detail', 'data-item': index },
+    h('h2', { class: 'item-name' }, it.name),
+    metrics(it),
+  );
   el.append(h('h3', {}, 'Source'));
-  el.append(it.snippet ? sourceView(it.snippet) : h('p', { class: 'muted' }, it.file ? `source of ${it.file} not available` : 'no source location'));
+  el.append(
+    it.snippet
+      ? sourceView(it.snippet)
+      : h('p', { class: 'muted' }, it.file ? `source of ${it.file} not available` : 'no source location'),
+  );
   const diagram = stateDiagram(it);
   el.append(h('h3', {}, 'State machine'));
-  el.append(diagram ? h('div', { class: 'scroll-x' }, diagram) : h('p', { class: 'muted' }, 'no state information'));
-  if (it.layout) el.append(h('h3', {}, 'Layout per state'), h('div', { class: 'scroll-x' }, layoutBars(it.layout)));
+  el.append(
+    diagram ? h('div', { class: 'scroll-x' }, diagram) : h('p', { class: 'muted' }, 'no state information'),
+  );
+  if (it.layout)
+    el.append(h('h3', {}, 'Layout per state'), h('div', { class: 'scroll-x' }, layoutBars(it.layout)));
   if (it.children.length > 0) {
     const list = h('ul', { class: 'awaitees' });
     for (const c of [...it.children].sort((a, b) => b.bytes - a.bytes)) {

@@ -49,5 +49,7 @@ export function fitText(text: string, px: number): string {
 
 /** Text with `code spans` (as rule messages write them) shown as <code>; everything stays a text node. */
 export function richText(text: string): Node[] {
-  return text.split('`').map((part, k) => (k % 2 === 1 ? h('code', {}, part) : document.createTextNode(part)));
+  return text
+    .split('`')
+    .map((part, k) => (k % 2 === 1 ? h('code', {}, part) : document.createTextNode(part)));
 }

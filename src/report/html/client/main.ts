@@ -3,37 +3,81 @@
 // <html> and the `asyncbloat-ready` performance mark (the benchmark and the browser tests wait for them).
 import { type Packed, unpack } from '../pack.ts';
 import type { PageData } from '../page-data.ts';
-import { findingView, detailView } from './detail.ts';
+import { detailView, findingView } from './detail.ts';
 import { bytes, h, richText } from './dom.ts';
 import { createTable } from './table.ts';
 import { createTreemap } from './treemap.ts';
 
 function card(label: string, value: string, note?: string): HTMLElement {
-  return h('div', { class: 'card' }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label), note ? h('div', { class: 'note' }, note) : null);
+  return h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'value' }, value),
+    h('div', { class: 'label' }, label),
+    note ? h('div', { class: 'note' }, note) : null,
+  );
 }
 
 function summary(data: PageData): HTMLElement {
   const s = data.summary;
-  const share = s.textBytes && s.asyncCodeBytes !== null ? `${((100 * s.asyncCodeBytes) / s.textBytes).toFixed(1)} %` : '–';
+  const share =
+    s.textBytes && s.asyncCodeBytes !== null
+      ? `${((100 * s.asyncCodeBytes) / s.textBytes).toFixed(1)} %`
+      : '–';
   const cards = h(
     'div',
     { class: 'cards' },
     card('async items', String(s.asyncItems)),
-    card('total future bytes', data.kind === 'scan' ? '–' : bytes(s.totalFutureBytes), data.kind === 'scan' ? 'run `asyncbloat analyze` for sizes' : 'sum over items; awaitees are also inside their awaiters'),
-    card('async share of .text', share, s.textBytes ? `${bytes(s.asyncCodeBytes)} of ${bytes(s.textBytes)}` : 'needs a linked artifact'),
+    card(
+      'total future bytes',
+      data.kind === 'scan' ? '–' : bytes(s.totalFutureBytes),
+      data.kind === 'scan'
+        ? 'run `asyncbloat analyze` for sizes'
+        : 'sum over items; awaitees are also inside their awaiters',
+    ),
+    card(
+      'async share of .text',
+      share,
+      s.textBytes ? `${bytes(s.asyncCodeBytes)} of ${bytes(s.textBytes)}` : 'needs a linked artifact',
+    ),
     card('panic-path bytes', bytes(s.panicPathBytes)),
     card('findings', String(data.findings.length)),
   );
-  const rules = h('table', { class: 'rules' }, h('thead', {}, h('tr', {}, h('th', {}, 'rule'), h('th', { class: 'num' }, 'findings'), h('th', {}, 'what it flags'))));
+  const rules = h(
+    'table',
+    { class: 'rules' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, 'rule'), h('th', { class: 'num' }, 'findings'), h('th', {}, 'what it flags')),
+    ),
+  );
   const body = h('tbody');
-  for (const r of s.findingsByRule) body.append(h('tr', { 'data-rule': r.rule }, h('td', {}, h('code', {}, r.rule)), h('td', { class: 'num' }, String(r.count)), h('td', {}, ...richText(r.description ?? ''))));
+  for (const r of s.findingsByRule)
+    body.append(
+      h(
+        'tr',
+        { 'data-rule': r.rule },
+        h('td', {}, h('code', {}, r.rule)),
+        h('td', { class: 'num' }, String(r.count)),
+        h('td', {}, ...richText(r.description ?? '')),
+      ),
+    );
   rules.append(body);
-  return h('section', { class: 'summary', id: 'summary' }, cards, s.findingsByRule.length ? rules : h('p', { class: 'muted' }, 'No findings.'));
+  return h(
+    'section',
+    { class: 'summary', id: 'summary' },
+    cards,
+    s.findingsByRule.length ? rules : h('p', { class: 'muted' }, 'No findings.'),
+  );
 }
 
 function main(): void {
-  const data = unpack(JSON.parse(document.getElementById('asyncbloat-data')!.textContent!) as Packed) as PageData;
-  performance.mark('asyncbloat-parsed');
+  performance.mark('asyncbloat-start');
+  const data = unpack(
+    JSON.parse(document.getElementById('asyncbloat-data')!.textContent!) as Packed,
+  ) as PageData;
+  performance.mark('asyncbloat-data');
   const app = document.getElementById('app')!;
   const detail = h('section', { class: 'detail-wrap', id: 'detail', hidden: '' });
 
@@ -44,24 +88,50 @@ function main(): void {
     if (scroll) detail.scrollIntoView({ block: 'start' });
   };
   const table = createTable(data, (k) => select(k));
-  performance.mark('asyncbloat-table-built');
 
   app.append(
-    h('header', {}, h('h1', {}, `asyncbloat — ${data.title}`), h('p', { class: 'muted' }, [data.root, data.build, `asyncbloat ${data.toolVersion}`].filter(Boolean).join(' · '))),
+    h(
+      'header',
+      {},
+      h('h1', {}, `asyncbloat — ${data.title}`),
+      h(
+        'p',
+        { class: 'muted' },
+        [data.root, data.build, `asyncbloat ${data.toolVersion}`].filter(Boolean).join(' · '),
+      ),
+    ),
   );
-  if (data.notices.length) app.append(h('section', { class: 'notices' }, ...data.notices.map((n) => h('p', { class: 'notice' }, `warning: ${n.text}`))));
+  if (data.notices.length)
+    app.append(
+      h(
+        'section',
+        { class: 'notices' },
+        ...data.notices.map((n) => h('p', { class: 'notice' }, `warning: ${n.text}`)),
+      ),
+    );
   app.append(summary(data));
   if (data.kind === 'analysis') {
-    const tm = createTreemap(data, (k) => select(k));
-    app.append(h('section', { id: 'treemap' }, h('h2', {}, 'Futures by size'), h('p', { class: 'muted' }, 'Area is future size; awaited futures are drawn inside their awaiter. Click a box to open it and zoom in; use the path above to zoom out.'), tm.element));
+    const tm = createTreemap(data, (k, zoomed) => select(k, !zoomed));
+    app.append(
+      h(
+        'section',
+        { id: 'treemap' },
+        h('h2', {}, 'Futures by size'),
+        h(
+          'p',
+          { class: 'muted' },
+          'Area is future size; awaited futures are drawn inside their awaiter. Click a box to open it and zoom in; use the path above to zoom out.',
+        ),
+        tm.element,
+      ),
+    );
     tm.render();
-    performance.mark('asyncbloat-treemap');
   }
   app.append(h('section', { id: 'items' }, h('h2', {}, 'Async items'), table.element), detail);
-  performance.mark('asyncbloat-table');
   const all = h('section', { id: 'findings' }, h('h2', {}, `Findings (${data.findings.length})`));
   for (const f of data.findings) all.append(findingView(f, data, (k) => select(k)));
   app.append(all);
+  performance.mark('asyncbloat-built');
   // Ready once the first frame with all of it has been painted (rAF runs before the paint, the timeout after).
   requestAnimationFrame(() =>
     setTimeout(() => {
@@ -74,6 +144,8 @@ function main(): void {
 try {
   main();
 } catch (e) {
-  document.body.append(h('pre', { class: 'fatal' }, `This report could not be displayed: ${(e as Error).message}`));
+  document.body.append(
+    h('pre', { class: 'fatal' }, `This report could not be displayed: ${(e as Error).message}`),
+  );
   throw e;
 }

@@ -26,8 +26,12 @@ function suspendIndex(name: string): number {
 export function stateNames(item: PageItem): { names: string[]; source: string } {
   if (item.layout && item.layout.states.length > 0) {
     const names = item.layout.states.map((s) => s.name);
-    const suspends = names.filter((n) => suspendIndex(n) >= 0).sort((a, b) => suspendIndex(a) - suspendIndex(b));
-    const others = names.filter((n) => suspendIndex(n) < 0 && !['Unresumed', 'Returned', 'Panicked'].includes(n));
+    const suspends = names
+      .filter((n) => suspendIndex(n) >= 0)
+      .sort((a, b) => suspendIndex(a) - suspendIndex(b));
+    const others = names.filter(
+      (n) => suspendIndex(n) < 0 && !['Unresumed', 'Returned', 'Panicked'].includes(n),
+    );
     const ordered = ['Unresumed', ...suspends, ...others, 'Returned'];
     if (names.includes('Panicked')) ordered.push('Panicked');
     return { names: ordered, source: 'states from rustc -Zprint-type-sizes' };
@@ -65,13 +69,23 @@ export function stateDiagram(item: PageItem): SVGSVGElement | null {
   chain.forEach((name, k) => {
     const row = Math.floor(k / PER_ROW);
     const col = k % PER_ROW;
-    nodes.set(name, { name, detail: detailOf(item, name), x: 10 + col * (W + GAP_X), y: 46 + row * (H + GAP_Y) });
+    nodes.set(name, {
+      name,
+      detail: detailOf(item, name),
+      x: 10 + col * (W + GAP_X),
+      y: 46 + row * (H + GAP_Y),
+    });
   });
   const rows = Math.ceil(chain.length / PER_ROW);
   const cols = Math.min(chain.length, PER_ROW);
   const width = 20 + cols * W + (cols - 1) * GAP_X;
   if (names.includes('Panicked')) {
-    nodes.set('Panicked', { name: 'Panicked', detail: 'poll panicked', x: (width - W) / 2, y: 46 + rows * (H + GAP_Y) });
+    nodes.set('Panicked', {
+      name: 'Panicked',
+      detail: 'poll panicked',
+      x: (width - W) / 2,
+      y: 46 + rows * (H + GAP_Y),
+    });
   }
   const height = 46 + (rows + (nodes.has('Panicked') ? 1 : 0)) * (H + GAP_Y) - GAP_Y + 10;
   const root = svg('svg', {
@@ -88,7 +102,15 @@ export function stateDiagram(item: PageItem): SVGSVGElement | null {
       {},
       svg(
         'marker',
-        { id: 'ab-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+        {
+          id: 'ab-arrow',
+          viewBox: '0 0 10 10',
+          refX: 9,
+          refY: 5,
+          markerWidth: 7,
+          markerHeight: 7,
+          orient: 'auto-start-reverse',
+        },
         svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }),
       ),
     ),
@@ -96,29 +118,60 @@ export function stateDiagram(item: PageItem): SVGSVGElement | null {
   );
   const edge = (d: string, cls: string, label?: string, lx?: number, ly?: number) => {
     root.append(svg('path', { d, class: `edge ${cls}`, 'marker-end': 'url(#ab-arrow)' }));
-    if (label && lx !== undefined && ly !== undefined) root.append(svg('text', { x: lx, y: ly, class: 'edge-label' }, label));
+    if (label && lx !== undefined && ly !== undefined)
+      root.append(svg('text', { x: lx, y: ly, class: 'edge-label' }, label));
   };
   for (let k = 0; k + 1 < chain.length; k++) {
     const a = nodes.get(chain[k]!)!;
     const b = nodes.get(chain[k + 1]!)!;
     const label = b.name === 'Returned' ? 'Ready' : 'poll';
     if (a.y === b.y) {
-      edge(`M${a.x + W},${a.y + H / 2} L${b.x - 2},${b.y + H / 2}`, 'next', label, a.x + W + 8, a.y + H / 2 - 5);
+      edge(
+        `M${a.x + W},${a.y + H / 2} L${b.x - 2},${b.y + H / 2}`,
+        'next',
+        label,
+        a.x + W + 8,
+        a.y + H / 2 - 5,
+      );
     } else {
       const midY = a.y + H + GAP_Y / 2;
-      edge(`M${a.x + W / 2},${a.y + H} L${a.x + W / 2},${midY} L${b.x + W / 2},${midY} L${b.x + W / 2},${b.y - 2}`, 'next', label, b.x + W / 2 + 6, midY - 4);
+      edge(
+        `M${a.x + W / 2},${a.y + H} L${a.x + W / 2},${midY} L${b.x + W / 2},${midY} L${b.x + W / 2},${b.y - 2}`,
+        'next',
+        label,
+        b.x + W / 2 + 6,
+        midY - 4,
+      );
     }
   }
   for (const n of nodes.values()) {
     if (!n.name.startsWith('Suspend')) continue;
     // Pending: the future returns to its caller and is polled again in the same state.
-    edge(`M${n.x + W * 0.35},${n.y} C${n.x + W * 0.35},${n.y - 22} ${n.x + W * 0.65},${n.y - 22} ${n.x + W * 0.65},${n.y - 2}`, 'loop', 'Pending', n.x + W * 0.5 - 20, n.y - 16);
+    edge(
+      `M${n.x + W * 0.35},${n.y} C${n.x + W * 0.35},${n.y - 22} ${n.x + W * 0.65},${n.y - 22} ${n.x + W * 0.65},${n.y - 2}`,
+      'loop',
+      'Pending',
+      n.x + W * 0.5 - 20,
+      n.y - 16,
+    );
   }
   const panicked = nodes.get('Panicked');
   if (panicked) {
-    for (const n of nodes.values()) {
-      if (n.name === 'Returned' || n.name === 'Panicked') continue;
-      edge(`M${n.x + W / 2},${n.y + H} L${panicked.x + W / 2},${panicked.y - 2}`, 'panic');
+    const sources = [...nodes.values()].filter((n) => n.name !== 'Returned' && n.name !== 'Panicked');
+    if (sources.length <= 4) {
+      for (const n of sources)
+        edge(`M${n.x + W / 2},${n.y + H} L${panicked.x + W / 2},${panicked.y - 2}`, 'panic');
+    } else {
+      // Many states: one edge from a line under the last row stands for "a panic in any poll".
+      const y = panicked.y - GAP_Y / 2;
+      root.append(svg('path', { d: `M10,${y} L${width - 10},${y}`, class: 'edge panic' }));
+      edge(
+        `M${panicked.x + W / 2},${y} L${panicked.x + W / 2},${panicked.y - 2}`,
+        'panic',
+        'a poll panics (any state)',
+        panicked.x + W / 2 + 6,
+        y + 16,
+      );
     }
   }
   for (const n of nodes.values()) {
@@ -128,8 +181,14 @@ export function stateDiagram(item: PageItem): SVGSVGElement | null {
         'g',
         { class: `state ${cls}`, transform: `translate(${n.x},${n.y})`, 'data-state': n.name },
         svg('rect', { width: W, height: H, rx: 8 }),
-        svg('text', { x: W / 2, y: n.detail ? 18 : 27, 'text-anchor': 'middle', class: 'state-name' }, n.name),
-        n.detail ? svg('text', { x: W / 2, y: 34, 'text-anchor': 'middle', class: 'state-detail' }, n.detail) : null,
+        svg(
+          'text',
+          { x: W / 2, y: n.detail ? 18 : 27, 'text-anchor': 'middle', class: 'state-name' },
+          n.name,
+        ),
+        n.detail
+          ? svg('text', { x: W / 2, y: 34, 'text-anchor': 'middle', class: 'state-detail' }, n.detail)
+          : null,
       ),
     );
   }

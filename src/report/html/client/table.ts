@@ -60,9 +60,19 @@ export function createTable(data: PageData, onSelect: (item: number) => void): T
   let descending = data.kind === 'analysis';
   let selected: number | null = null;
 
-  const filter = h('input', { type: 'search', placeholder: 'filter by name or file…', 'aria-label': 'filter items', class: 'filter' });
+  const filter = h('input', {
+    type: 'search',
+    placeholder: 'filter by name or file…',
+    'aria-label': 'filter items',
+    class: 'filter',
+  });
   const kinds = [...new Set(data.items.map((i) => i.kind))].sort();
-  const kind = h('select', { 'aria-label': 'filter by kind', class: 'kind-filter' }, h('option', { value: '' }, 'all kinds'), ...kinds.map((k) => h('option', { value: k }, k)));
+  const kind = h(
+    'select',
+    { 'aria-label': 'filter by kind', class: 'kind-filter' },
+    h('option', { value: '' }, 'all kinds'),
+    ...kinds.map((k) => h('option', { value: k }, k)),
+  );
   const shown = h('span', { class: 'shown' });
   // Rows beyond the first PAGE are drawn on request: 2,000 rows would cost a second of layout on open.
   let limit = PAGE;
@@ -74,10 +84,19 @@ export function createTable(data: PageData, onSelect: (item: number) => void): T
   const headRow = h('tr');
   const tbody = h('tbody');
   const table = h('table', { class: 'items' }, h('thead', {}, headRow), tbody);
-  const element = h('div', { class: 'table-wrap' }, h('div', { class: 'controls' }, filter, kind, shown), h('div', { class: 'scroll' }, table, more));
+  const element = h(
+    'div',
+    { class: 'table-wrap' },
+    h('div', { class: 'controls' }, filter, kind, shown),
+    h('div', { class: 'scroll' }, table, more),
+  );
 
   for (const c of cols) {
-    const th = h('th', { 'data-key': c.key, class: c.numeric ? 'num' : undefined, scope: 'col' }, h('button', { type: 'button' }, c.label));
+    const th = h(
+      'th',
+      { 'data-key': c.key, class: c.numeric ? 'num' : undefined, scope: 'col' },
+      h('button', { type: 'button' }, c.label),
+    );
     th.addEventListener('click', () => {
       if (sortKey === c.key) descending = !descending;
       else {
@@ -106,7 +125,8 @@ export function createTable(data: PageData, onSelect: (item: number) => void): T
       const va = col.value(data.items[a]!);
       const vb = col.value(data.items[b]!);
       if (va === null || vb === null) return va === vb ? a - b : va === null ? 1 : -1;
-      const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+      const c =
+        typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
       return c === 0 ? a - b : c * dir;
     });
   }
@@ -124,7 +144,8 @@ export function createTable(data: PageData, onSelect: (item: number) => void): T
     for (const i of list.slice(0, limit)) {
       const it = data.items[i]!;
       const tr = h('tr', { 'data-item': i, class: i === selected ? 'selected' : undefined, tabindex: 0 });
-      for (const c of cols) tr.append(h('td', { class: c.numeric ? 'num' : c.key === 'name' ? 'name' : undefined }, c.show(it)));
+      for (const c of cols)
+        tr.append(h('td', { class: c.numeric ? 'num' : c.key === 'name' ? 'name' : undefined }, c.show(it)));
       frag.append(tr);
     }
     tbody.replaceChildren(frag);

@@ -42,7 +42,10 @@ function grow(data: PageData, box: Box, depth: number, path: Set<number>): Box {
   if (depth === 0) return box;
   if (box.group) {
     const scale = box.area / box.bytes;
-    return { ...box, children: box.group.map((g) => grow(data, { ...g, area: g.bytes * scale }, depth - 1, path)) };
+    return {
+      ...box,
+      children: box.group.map((g) => grow(data, { ...g, area: g.bytes * scale }, depth - 1, path)),
+    };
   }
   if (box.item === null || path.has(box.item)) return box;
   const kids = awaitees(data, data.items[box.item]!);
@@ -55,7 +58,13 @@ function grow(data: PageData, box: Box, depth: number, path: Set<number>): Box {
   );
   const left = box.area - children.reduce((s, c) => s + c.area, 0);
   if (left > box.area * 1e-3) {
-    children.push({ label: 'own state', bytes: Math.round(box.bytes * (left / box.area)), area: left, item: null, rest: true });
+    children.push({
+      label: 'own state',
+      bytes: Math.round(box.bytes * (left / box.area)),
+      area: left,
+      item: null,
+      rest: true,
+    });
   }
   return { ...box, children };
 }
@@ -66,7 +75,10 @@ function grouped(boxes: Box[]): Box[] {
   if (sorted.length <= MAX_BOXES) return sorted;
   const rest = sorted.slice(MAX_BOXES - 1);
   const bytes = rest.reduce((s, b) => s + b.bytes, 0);
-  return [...sorted.slice(0, MAX_BOXES - 1), { label: `${rest.length} smaller futures`, bytes, area: bytes, item: null, group: grouped(rest) }];
+  return [
+    ...sorted.slice(0, MAX_BOXES - 1),
+    { label: `${rest.length} smaller futures`, bytes, area: bytes, item: null, group: grouped(rest) },
+  ];
 }
 
 /** Items no other item awaits are the top level; the rest appear inside their awaiters. */
@@ -74,13 +86,24 @@ function topLevel(data: PageData): Box {
   const awaited = new Set(data.items.flatMap((i) => i.children.map((c) => c.item)));
   const roots: Box[] = [];
   data.items.forEach((it, i) => {
-    if ((it.futureBytes ?? 0) > 0 && !awaited.has(i)) roots.push({ label: it.name, bytes: it.futureBytes!, area: it.futureBytes!, item: i });
+    if ((it.futureBytes ?? 0) > 0 && !awaited.has(i))
+      roots.push({ label: it.name, bytes: it.futureBytes!, area: it.futureBytes!, item: i });
   });
   const total = roots.reduce((s, r) => s + r.bytes, 0);
   return { label: 'all futures', bytes: total, area: total, item: null, group: grouped(roots) };
 }
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#e15759', '#9c755f', '#bab0ac'];
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#b07aa1',
+  '#76b7b2',
+  '#edc948',
+  '#e15759',
+  '#9c755f',
+  '#bab0ac',
+];
 
 export interface TreemapView {
   element: HTMLElement;
@@ -90,7 +113,11 @@ export interface TreemapView {
   focus(item: number | null): void;
 }
 
-export function createTreemap(data: PageData, onSelect: (item: number) => void): TreemapView {
+/** `onSelect(item, zoomed)`: zoomed is true when the click also zoomed the treemap in (the page stays put then). */
+export function createTreemap(
+  data: PageData,
+  onSelect: (item: number, zoomed: boolean) => void,
+): TreemapView {
   const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'treemap zoom' });
   const canvas = svg('svg', { class: 'treemap', role: 'img', 'aria-label': 'treemap of future sizes' });
   const element = h('div', { class: 'treemap-wrap' }, crumbs, canvas);
@@ -121,16 +148,13 @@ export function createTreemap(data: PageData, onSelect: (item: number) => void):
       canvas.append(svg('text', { x: 12, y: 24, class: 'empty' }, 'no future sizes to draw'));
       return;
     }
-    const root = treemap<Box>()
-      .size([width, height])
-      .paddingTop(0)
-      .paddingInner(2)
-      .round(true)(
-        hierarchy<Box>(tree, (d) => d.children)
-          .sum((d) => (d.children ? 0 : d.area))
-          .sort((a, b) => (b.value ?? 0) - (a.value ?? 0)),
-      );
-    for (const [k, node] of (root.children ?? []).entries()) canvas.append(cell(node, PALETTE[k % PALETTE.length]!));
+    const root = treemap<Box>().size([width, height]).paddingTop(0).paddingInner(2).round(true)(
+      hierarchy<Box>(tree, (d) => d.children)
+        .sum((d) => (d.children ? 0 : d.area))
+        .sort((a, b) => (b.value ?? 0) - (a.value ?? 0)),
+    );
+    for (const [k, node] of (root.children ?? []).entries())
+      canvas.append(cell(node, PALETTE[k % PALETTE.length]!));
   }
 
   function cell(node: HierarchyRectangularNode<Box>, color: string): SVGGElement {
@@ -157,13 +181,14 @@ export function createTreemap(data: PageData, onSelect: (item: number) => void):
         svg('rect', { width: kw, height: kh, fill: kid.data.rest ? '#ffffff22' : '#ffffff55' }),
         svg('title', {}, `${kid.data.label}\n${bytes(kid.data.bytes)}`),
       );
-      if (kh > 26) inner.append(svg('text', { x: 3, y: kh - 5, class: 'kid-label' }, fitText(kid.data.label, kw - 6)));
+      if (kh > 26)
+        inner.append(svg('text', { x: 3, y: kh - 5, class: 'kid-label' }, fitText(kid.data.label, kw - 6)));
       g.append(inner);
     }
     if (hgt > 14) g.append(svg('text', { x: 4, y: 13, class: 'label' }, fitText(b.label, w - 8)));
     if (hgt > 28) g.append(svg('text', { x: 4, y: 26, class: 'size' }, fitText(bytes(b.bytes), w - 8)));
     g.addEventListener('click', () => {
-      if (b.item !== null) onSelect(b.item);
+      if (b.item !== null) onSelect(b.item, zoomable);
       if (zoomable) {
         trail.push({ ...b, children: undefined });
         draw();

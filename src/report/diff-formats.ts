@@ -1,0 +1,15 @@
+// One place that turns a ReportDiff into text, for `asyncbloat diff` and `asyncbloat analyze --baseline`.
+
+import type { ReportDiff } from '../budget/diff.ts';
+import { renderDiffMarkdown } from '../budget/diff-markdown.ts';
+import type { Colors } from '../cli/output.ts';
+import { renderDiffHuman } from './diff-human.ts';
+
+export const DIFF_FORMATS = ['human', 'json', 'markdown'] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
+
+export function renderDiff(diff: ReportDiff, format: DiffFormat, c: Colors): string {
+  if (format === 'json') return JSON.stringify(diff, null, 2);
+  if (format === 'markdown') return renderDiffMarkdown(diff);
+  return renderDiffHuman(diff, c);
+}

@@ -1,0 +1,41 @@
+// The document formats shared by `scan` and `analyze`: besides each command's own human and JSON output,
+// SARIF for code scanning, Markdown for pull-request comments and one self-contained HTML file.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { AnalysisReport, ScanReport } from '../model/report.ts';
+import { RULES } from '../rules/index.ts';
+import { renderHtml } from './html/render.ts';
+import { renderMarkdown } from './markdown.ts';
+import { renderSarif } from './sarif.ts';
+
+export const SHARED_FORMATS = ['sarif', 'markdown', 'html'] as const;
+export type SharedFormat = (typeof SHARED_FORMATS)[number];
+
+export function isSharedFormat(f: string): f is SharedFormat {
+  return (SHARED_FORMATS as readonly string[]).includes(f);
+}
+
+export function renderShared(
+  report: AnalysisReport | ScanReport,
+  format: SharedFormat,
+  opts: { top?: number } = {},
+): string {
+  const rules = RULES.map((r) => r.meta);
+  switch (format) {
+    case 'sarif':
+      return renderSarif(report, { rules });
+    case 'markdown':
+      return renderMarkdown(report, { top: opts.top });
+    case 'html':
+      return renderHtml(report, { rules, readSource: (file) => readSource(report.root, file) });
+  }
+}
+
+/** A source file for the report's snippets; a file that is gone or unreadable just has no snippet. */
+function readSource(root: string, file: string): string | undefined {
+  try {
+    return readFileSync(isAbsolute(file) ? file : resolve(root, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+}

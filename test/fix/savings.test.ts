@@ -1,0 +1,63 @@
+// `savings` on the example crate: its numbers must be what two separate `analyze` runs — of the crate as it
+// is and of a copy fixed with `fix --write` — give, item by item; and the crate itself is not written.
+import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { analyze } from '../../src/analyze/index.ts';
+import { measureSavings } from '../../src/fix/measure-savings.ts';
+import { planFixes, writePlan } from '../../src/fix/plan.ts';
+import { compareReports, SAVINGS_METRICS } from '../../src/fix/savings.ts';
+import { scanNoCache, snapshot, TempDirs } from './support.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/firmware-demo/', import.meta.url));
+const temp = new TempDirs();
+after(() => temp.removeAll());
+
+function copyExample(): string {
+  const dir = join(temp.make(), 'firmware-demo');
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (s) => !/[/\\]target$/.test(s) });
+  return dir;
+}
+
+const quiet = { log: () => {}, progress: false };
+
+test('savings on the example crate matches separate analyze runs of both versions', async () => {
+  const crate = copyExample();
+  const untouched = snapshot(crate);
+  const run = await measureSavings({ build: { manifestPath: crate, ...quiet }, scan: scanNoCache });
+  assert.ok(run.fixes.length > 0, 'the example crate has fixable patterns');
+  // The user's sources are only read (the build adds target/ and nothing else).
+  const now = snapshot(crate);
+  for (const [file, bytes] of untouched) assert.equal(now.get(file)?.equals(bytes), true, file);
+
+  const fixedCopy = copyExample();
+  const plan = await planFixes({ path: fixedCopy, scan: scanNoCache });
+  await writePlan(plan, { allowDirty: true, allowNoVcs: true, verify: false });
+  const before = await analyze({ manifestPath: copyExample(), ...quiet });
+  const afterReport = await analyze({ manifestPath: fixedCopy, ...quiet });
+  const separate = compareReports(before, afterReport, plan.applied);
+
+  const rows = (s: typeof separate) =>
+    s.items.map((i) => [i.name, i.status, ...SAVINGS_METRICS.map((m) => i[m].delta)]).sort();
+  assert.deepEqual(rows(run.savings), rows(separate));
+  assert.deepEqual(run.savings.totals, separate.totals);
+  assert.deepEqual(
+    run.savings.fixes.map((f) => `${f.rule} ${f.item}`),
+    plan.applied.map((f) => `${f.rule} ${f.item}`),
+  );
+  // A second run reuses the target dir of the first; the fixed build must not pass for the unfixed one.
+  const again = await measureSavings({ build: { manifestPath: crate, ...quiet }, scan: scanNoCache });
+  assert.deepEqual(rows(again.savings), rows(run.savings));
+  // And `analyze` of the crate afterwards still sees the crate as it is.
+  const analyzedAfter = await analyze({ manifestPath: crate, ...quiet });
+  assert.deepEqual(
+    analyzedAfter.items.map((i) => [i.name, i.futureBytes, i.states]).sort(),
+    before.items.map((i) => [i.name, i.futureBytes, i.states]).sort(),
+  );
+  // Items the fixes rewrote into plain code are reported as removed coroutines, counting 0 after.
+  const removed = run.savings.items.filter((i) => i.status === 'removed');
+  assert.ok(removed.length > 0);
+  for (const i of removed) assert.equal(i.futureBytes.head, 0);
+});
