@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { analyzeBuild } from '../../src/analyze/index.ts';
 import { type BuildArtifacts, buildForAnalysis } from '../../src/cargo/build.ts';
 import type { AnalysisReport } from '../../src/model/report.ts';
-import { checkAgainstCompiler, checkCodeAgainstNm, itemNamed as byName } from '../support/analysis-checks.ts';
+import { itemNamed as byName, checkAgainstCompiler, checkCodeAgainstNm } from '../support/analysis-checks.ts';
 import { has, need } from '../support/require.ts';
 
 const fixture = new URL('../fixtures/analyze/joined/', import.meta.url).pathname;
@@ -18,7 +18,11 @@ for (const toolchain of ['stable', 'nightly'] as const) {
 
     test('builds and joins every async body', async (t) => {
       if (toolchain === 'nightly' && !need(t, 'a nightly toolchain', has.nightly())) return;
-      build = await buildForAnalysis({ manifestPath: fixture, preferNightly: toolchain === 'nightly', progress: false });
+      build = await buildForAnalysis({
+        manifestPath: fixture,
+        preferNightly: toolchain === 'nightly',
+        progress: false,
+      });
       report = await analyzeBuild(build);
       assert.equal(report.build.profile, 'dev');
       assert.equal(report.build.bootstrap, toolchain === 'stable');
@@ -43,7 +47,10 @@ for (const toolchain of ['stable', 'nightly'] as const) {
       assert.ok(checkCodeAgainstNm(report) >= 20, 'poll fns, drop glue and runtime parts of every item');
       for (const item of report.items) {
         assert.ok(item.code && !item.code.inlined, `${item.name} has its own poll fn in a debug build`);
-        assert.ok(item.panicSites && item.panicSites.resumed >= 1, `${item.name} has a resumed-after-completion site`);
+        assert.ok(
+          item.panicSites && item.panicSites.resumed >= 1,
+          `${item.name} has a resumed-after-completion site`,
+        );
       }
       const lib = report.crates.find((c) => c.name === 'joined');
       assert.ok(lib?.asyncCodeBytes && lib.textBytes && lib.asyncCodeBytes < lib.textBytes);
@@ -62,12 +69,20 @@ for (const toolchain of ['stable', 'nightly'] as const) {
       if (!report) return t.skip('build failed');
       const big = byName(report, 'with_big_local');
       const held = big.heldAcrossAwait.find((h) => h.state === 'Suspend0');
-      assert.ok(held?.fields.some((f) => f.name === 'buf' && f.bytes === 1024), JSON.stringify(held));
+      assert.ok(
+        held?.fields.some((f) => f.name === 'buf' && f.bytes === 1024),
+        JSON.stringify(held),
+      );
       const twice = byName(report, 'arg_after_await');
       assert.deepEqual(twice.duplicatedArgs, [{ name: 'data', bytes: 64 }]);
       const top = byName(report, 'top');
       const children = top.children.map((c) => c.item).filter(Boolean);
-      for (const child of ['with_big_local', 'arg_after_await', '<Doubler as Service>::call', 'block::{async block#0}']) {
+      for (const child of [
+        'with_big_local',
+        'arg_after_await',
+        '<Doubler as Service>::call',
+        'block::{async block#0}',
+      ]) {
         assert.ok(children.includes(child), `top's children ${children.join(', ')} lack ${child}`);
       }
     });

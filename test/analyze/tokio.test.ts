@@ -41,7 +41,10 @@ describe('analyze the tokio app', () => {
     assert.ok(withMir.length >= 50, `only ${withMir.length} tokio futures`);
     // tokio's generic futures are laid out where they are instantiated: in the app's crate.
     const send = report.items.find((i) => i.crate === 'tokio' && i.name.endsWith('Sender::send'));
-    assert.ok(send && send.futureBytes !== null, 'tokio::sync::mpsc::Sender::send has its layout from the app');
+    assert.ok(
+      send && send.futureBytes !== null,
+      'tokio::sync::mpsc::Sender::send has its layout from the app',
+    );
     checkAgainstCompiler(report, build);
   });
 });

@@ -33,7 +33,8 @@ export function checkAgainstCompiler(report: AnalysisReport, build: BuildArtifac
       assert.equal(l.bytes, sizes.get(l.typeName), `${item.name}: ${l.typeName}`);
       layouts++;
     }
-    if (item.layouts.length > 0) assert.equal(item.futureBytes, Math.max(...item.layouts.map((l) => l.bytes)));
+    if (item.layouts.length > 0)
+      assert.equal(item.futureBytes, Math.max(...item.layouts.map((l) => l.bytes)));
     if (item.states !== null) {
       const fixed = 2 + (item.panicPaths?.resumedAfterPanic ? 1 : 0);
       assert.equal(item.states, item.suspendPoints! + fixed, `${item.name}: states`);
@@ -69,11 +70,19 @@ export function checkCodeAgainstNm(report: AnalysisReport): number {
   let parts = 0;
   for (const item of report.items) {
     for (const p of item.code?.parts ?? []) {
-      assert.deepEqual({ bytes: p.bytes, copies: p.copies }, sizes.get(p.symbol), `${item.name}: ${p.symbol}`);
+      assert.deepEqual(
+        { bytes: p.bytes, copies: p.copies },
+        sizes.get(p.symbol),
+        `${item.name}: ${p.symbol}`,
+      );
       parts++;
     }
     if (item.code) {
-      assert.equal(item.code.codeBytes, item.code.parts.reduce((n, p) => n + p.bytes, 0), `${item.name}: codeBytes`);
+      assert.equal(
+        item.code.codeBytes,
+        item.code.parts.reduce((n, p) => n + p.bytes, 0),
+        `${item.name}: codeBytes`,
+      );
     }
   }
   return parts;
