@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import pc from 'picocolors';
 
@@ -29,8 +29,14 @@ export function emit(text: string, outFile?: string): void {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return;
   }
-  const tmp = join(dirname(outFile), `.${basename(outFile)}.${process.pid}.tmp`);
   try {
+    // A device, FIFO or other special file (`/dev/null`, `/dev/stdout`) is written to, never replaced.
+    const existing = statSync(outFile, { throwIfNoEntry: false });
+    if (existing && !existing.isFile()) {
+      writeFileSync(outFile, text);
+      return;
+    }
+    const tmp = join(dirname(outFile), `.${basename(outFile)}.${process.pid}.tmp`);
     writeFileSync(tmp, text);
     renameSync(tmp, outFile);
   } catch (e) {
