@@ -3,8 +3,9 @@
 // filed per crate by our RUSTC_WRAPPER, and v0 symbol names for the machine-code work.
 //
 // Choices worth knowing:
-// * Dedicated target dir `<workspace target dir>/asyncbloat/`: our flags differ from the user's, so
-//   sharing their target dir would rebuild (and invalidate) their cache every time.
+// * Dedicated target dir `<workspace target dir>/asyncbloat/{members,all-crates}/`: our flags differ from
+//   the user's, so sharing their target dir would rebuild (and invalidate) their cache every time. Only
+//   `--deps` builds capture every crate's type sizes (see shim.ts for why), so it has its own dir.
 // * CARGO_INCREMENTAL=0: an incremental rustc prints no type sizes for work it took from its cache.
 // * Fresh crates print nothing either. The wrapper's capture for a crate is named after cargo's unit hash
 //   (`<crate>-<hash>`, the stem of its .rlib/.mir), which changes whenever anything about the unit does; so
@@ -34,7 +35,7 @@ import { workspaceMetadata } from './metadata.ts';
 import { StatusLine, unitEstimate } from './progress.ts';
 import { OUT_DIR_ENV } from './rustc-wrapper.ts';
 import { configuredTarget, rustcCfgs, userRustflags } from './rustflags.ts';
-import { writeShim } from './shim.ts';
+import { CAPTURE_DIRS_ENV, CAPTURE_ENV, writeShim } from './shim.ts';
 import { detectToolchain, type Toolchain } from './toolchain.ts';
 
 /** The flags asyncbloat adds to every rustc invocation. */
@@ -176,6 +177,12 @@ function resolveManifest(manifestPath: string | undefined, cwd: string): string 
 /** cargo's own progress lines on stderr; the status line replaces them. */
 const CARGO_STATUS =
   /^\s*(Compiling|Fresh|Finished|Locking|Blocking|Checking|Building|Updating|Adding|Downloading|Downloaded|Packaging|Dirty)\s/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: cargo colours its status words with ANSI escapes.
+const ANSI_SGR = /\x1b\[[0-9;]*m/g;
+
+export function isCargoStatusLine(line: string): boolean {
+  return CARGO_STATUS.test(line.replace(ANSI_SGR, ''));
+}
 
 export async function buildForAnalysis(options: BuildOptions = {}): Promise<BuildArtifacts> {
   const baseEnv = options.env ?? process.env;
@@ -189,7 +196,9 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   const toolchain = await detectToolchain({ env: baseEnv, cwd, preferNightly: options.preferNightly });
   const toolEnv = { ...baseEnv, ...toolchain.env };
   const meta = await workspaceMetadata({ cwd, env: toolEnv, manifestPath, offline: options.offline });
-  const targetDir = join(meta.targetDirectory, 'asyncbloat');
+  // Two dirs: one where only the members' type sizes are captured (the default, cheap) and one where all
+  // crates' are (`deps`). Sharing one would leave fresh dependencies without captures after a default run.
+  const targetDir = join(meta.targetDirectory, 'asyncbloat', options.deps ? 'all-crates' : 'members');
   const captureDir = join(targetDir, 'captures');
   const shim = writeShim(targetDir);
 
@@ -207,6 +216,8 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
     CARGO_ENCODED_RUSTFLAGS: [...user.flags, ...ANALYSIS_RUSTFLAGS].join('\x1f'),
     RUSTC_WRAPPER: shim,
     [OUT_DIR_ENV]: captureDir,
+    [CAPTURE_ENV]: options.deps ? 'all' : '',
+    [CAPTURE_DIRS_ENV]: meta.members.map((m) => dirname(m.manifestPath)).join(':'),
     CARGO_TERM_PROGRESS_WHEN: 'never',
   };
   // Both would bypass the capture: RUSTFLAGS is folded into CARGO_ENCODED_RUSTFLAGS above, and a workspace
@@ -272,7 +283,7 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   const stderrDone = (async () => {
     for await (const line of createInterface({ input: child.stderr, crlfDelay: Infinity })) {
       stderrLines.push(line);
-      if (CARGO_STATUS.test(line)) continue;
+      if (isCargoStatusLine(line)) continue;
       status.clear();
       log(`${line}\n`);
     }

@@ -1,7 +1,7 @@
 // The cargo-style flags shared by every command that builds the user's crate (analyze, savings, check):
 // same names and meanings as `cargo build`, mapped onto the build driver's options.
 import type { Command } from 'commander';
-import type { BuildOptions } from '../cargo/build.ts';
+import { type BuildOptions, profileName } from '../cargo/build.ts';
 import { UserError } from './errors.ts';
 
 /** What commander hands the action for these flags (camel-cased option names). */
@@ -62,12 +62,7 @@ export function toBuildOptions(values: CargoFlagValues, path?: string): BuildOpt
       'pass only one of them',
     );
   }
-  if (values.release && values.profile && values.profile !== 'release') {
-    throw new UserError(
-      `conflicting usage of --profile=${values.profile} and --release`,
-      'use only one of them; --release is the same as --profile release',
-    );
-  }
+  profileName(values); // rejects --release with another --profile before any build starts
   const options: BuildOptions = {};
   const manifestPath = values.manifestPath ?? path;
   if (manifestPath) options.manifestPath = manifestPath;

@@ -92,7 +92,7 @@ function analyserStamp(): string {
   let newest = statSync(here).mtimeMs;
   if (here.endsWith('.ts')) {
     const src = dirname(dirname(here));
-    for (const dir of ['scan', 'rules', 'readers/rust-source']) {
+    for (const dir of ['scan', 'rules', 'readers/rust-source', 'fix/rewrites']) {
       for (const f of readdirSync(join(src, dir)))
         newest = Math.max(newest, statSync(join(src, dir, f)).mtimeMs);
     }

@@ -3,6 +3,7 @@
 // -Zprint-type-sizes line for that type (found with a plain regex here, not with our reader), each state
 // count against the MIR body's suspend points, and each await count against the source.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { analyzeBuild } from '../../src/analyze/index.ts';
 import { type BuildArtifacts, buildForAnalysis } from '../../src/cargo/build.ts';
@@ -73,6 +74,11 @@ for (const toolchain of ['stable', 'nightly'] as const) {
         held?.fields.some((f) => f.name === 'buf' && f.bytes === 1024),
         JSON.stringify(held),
       );
+      // The await's line comes from MIR spans; the truth is the `.await` after the fn header in the source.
+      const lines = readFileSync(`${fixture}src/lib.rs`, 'utf8').split('\n');
+      const header = lines.findIndex((l) => l.includes('async fn with_big_local'));
+      const awaitLine = lines.findIndex((l, k) => k > header && l.includes('.await')) + 1;
+      assert.equal(held?.line, awaitLine);
       const twice = byName(report, 'arg_after_await');
       assert.deepEqual(twice.duplicatedArgs, [{ name: 'data', bytes: 64 }]);
       const top = byName(report, 'top');

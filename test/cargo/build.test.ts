@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BuildArtifacts, buildForAnalysis, type CrateOutputs } from '../../src/cargo/build.ts';
+import {
+  type BuildArtifacts,
+  buildForAnalysis,
+  type CrateOutputs,
+  isCargoStatusLine,
+} from '../../src/cargo/build.ts';
 import { unitEstimate } from '../../src/cargo/progress.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/crates/driver-lib/', import.meta.url));
@@ -59,7 +64,7 @@ describe('buildForAnalysis on a workspace', () => {
     ]);
     assert.ok(first.crates.every((c) => c.member));
     assert.equal(first.profile, 'dev');
-    assert.equal(first.targetDir, join(targetRoot, 'asyncbloat'));
+    assert.equal(first.targetDir, join(targetRoot, 'asyncbloat', 'members'));
     assert.deepEqual(first.warnings, []);
     assert.match(first.toolchain.version, /^rustc \d+\.\d+/);
   });
@@ -73,7 +78,7 @@ describe('buildForAnalysis on a workspace', () => {
     for (const [crate, kind, poll] of expected) {
       const u = unit(first, crate, kind);
       assert.equal(u.mir.length, 1);
-      assert.ok(u.mir[0]!.startsWith(join(targetRoot, 'asyncbloat', 'debug', 'deps')), u.mir[0]);
+      assert.ok(u.mir[0]!.startsWith(join(first.targetDir, 'debug', 'deps')), u.mir[0]);
       const mir = readFileSync(u.mir[0]!, 'utf8');
       assert.ok(mir.includes(`fn ${poll}(_1: `), `${poll} in ${u.mir[0]}`);
     }
@@ -153,9 +158,19 @@ describe('buildForAnalysis on a workspace', () => {
     assert.deepEqual(targeted.warnings, []);
     const core = unit(targeted, 'driver_core', 'lib');
     assert.equal(core.host, false);
-    assert.ok(core.mir[0]!.startsWith(join(targetRoot, 'asyncbloat', host, 'debug', 'deps')), core.mir[0]);
+    assert.ok(core.mir[0]!.startsWith(join(targeted.targetDir, host, 'debug', 'deps')), core.mir[0]);
     assert.ok(readFileSync(core.typeSizes[0]!, 'utf8').includes('{async fn body of core_buffered()}'));
     assert.ok(first.crates.every((c) => c.host === false));
+  });
+
+  test("cargo's progress lines are recognised with and without colours; diagnostics are not", () => {
+    assert.ok(isCargoStatusLine('   Compiling driver-core v0.1.0 (/x/core)'));
+    assert.ok(isCargoStatusLine('\x1b[1m\x1b[92m   Compiling\x1b[0m driver-core v0.1.0 (/x/core)'));
+    assert.ok(
+      isCargoStatusLine('\x1b[1m\x1b[92m    Finished\x1b[0m `dev` profile [unoptimized] target(s) in 0.68s'),
+    );
+    assert.ok(!isCargoStatusLine('error[E0308]: mismatched types'));
+    assert.ok(!isCargoStatusLine('\x1b[1m\x1b[33mwarning\x1b[0m: unused variable: `x`'));
   });
 
   test("the status line's total, estimated from cargo metadata, matches the units cargo built", async () => {

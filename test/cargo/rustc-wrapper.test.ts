@@ -15,7 +15,7 @@ import {
   jobserverFds,
   OUT_DIR_ENV,
 } from '../../src/cargo/rustc-wrapper.ts';
-import { writeShim } from '../../src/cargo/shim.ts';
+import { CAPTURE_DIRS_ENV, CAPTURE_ENV, writeShim } from '../../src/cargo/shim.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'asyncbloat-wrapper-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -108,42 +108,48 @@ describe('rustc wrapper', () => {
     );
   });
 
-  test('the shell shim cargo runs: queries and build scripts skip node, crates are captured', () => {
+  test('the shell shim cargo runs: node only for crates whose capture will be read', () => {
     const shim = writeShim(join(scratch, 'shim'));
+    const cap = join(scratch, 'cap-shim');
+    const member = join(scratch, 'member-crate');
     const viaShim = (args: string[], env: NodeJS.ProcessEnv) =>
       spawnSync(shim, ['rustc', ...args], {
         encoding: 'utf8',
-        env: { ...process.env, RUSTC_BOOTSTRAP: '1', ...env },
+        env: {
+          ...process.env,
+          RUSTC_BOOTSTRAP: '1',
+          [OUT_DIR_ENV]: cap,
+          [CAPTURE_DIRS_ENV]: `/x:${member}`,
+          ...env,
+        },
       });
-    const cap = join(scratch, 'cap-shim');
-    const direct = run(['-vV'], {}, false);
-    const vv = viaShim(['-vV'], { [OUT_DIR_ENV]: cap });
-    assert.equal(vv.stdout, direct.stdout);
+    const captured = join(cap, 'type-sizes', 'tiny-0123456789abcdef.txt');
+    assert.equal(viaShim(['-vV'], {}).stdout, run(['-vV'], {}, false).stdout);
 
-    // A build script: type sizes dropped, nothing captured, exit code kept.
-    const bs = viaShim(compile(join(scratch, 'out-bs')), {
-      [OUT_DIR_ENV]: cap,
-      CARGO_CRATE_NAME: 'build_script_build',
-    });
-    assert.equal(bs.status, 0, bs.stderr);
-    assert.equal(bs.stdout, '');
-    assert.ok(!existsSync(join(cap, 'type-sizes')));
-    const failing = viaShim(['--definitely-not-a-flag', '--crate-name', 'x'], {
-      [OUT_DIR_ENV]: cap,
-      CARGO_CRATE_NAME: 'build_script_build',
-    });
+    // A dependency (manifest dir not listed) and a build script: type sizes dropped, nothing captured.
+    for (const env of [
+      { CARGO_CRATE_NAME: 'tiny', CARGO_MANIFEST_DIR: join(scratch, 'registry-crate') },
+      { CARGO_CRATE_NAME: 'build_script_build', CARGO_MANIFEST_DIR: member, [CAPTURE_ENV]: 'all' },
+    ]) {
+      const r = viaShim(compile(join(scratch, 'out-skip')), env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.ok(!existsSync(captured));
+    }
+    const failing = viaShim(['--definitely-not-a-flag', '--crate-name', 'x'], { CARGO_CRATE_NAME: 'x' });
     assert.equal(failing.status, run(['--definitely-not-a-flag'], {}, false).status);
 
-    // A crate: captured through node.
-    const crate = viaShim(compile(join(scratch, 'out-crate')), {
-      [OUT_DIR_ENV]: cap,
-      CARGO_CRATE_NAME: 'tiny',
-    });
-    assert.equal(crate.status, 0, crate.stderr);
-    assert.equal(crate.stdout, '');
-    assert.ok(
-      readFileSync(join(cap, 'type-sizes', 'tiny-0123456789abcdef.txt'), 'utf8').includes('tiny_outer'),
-    );
+    // A member, and any crate with ASYNCBLOAT_CAPTURE=all: captured through node.
+    for (const env of [
+      { CARGO_CRATE_NAME: 'tiny', CARGO_MANIFEST_DIR: member },
+      { CARGO_CRATE_NAME: 'tiny', CARGO_MANIFEST_DIR: join(scratch, 'registry-crate'), [CAPTURE_ENV]: 'all' },
+    ]) {
+      rmSync(captured, { force: true });
+      const r = viaShim(compile(join(scratch, 'out-crate')), env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.ok(readFileSync(captured, 'utf8').includes('tiny_outer'));
+    }
   });
 
   test('argument helpers', () => {

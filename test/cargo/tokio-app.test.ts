@@ -1,6 +1,6 @@
 // The real-world fixture: a tokio + futures app built offline from Debian's crate sources. One build
-// without --deps (only the app is returned) and one with --deps on the same target dir (all fresh, so the
-// captures of the first build are reused and tokio's own outputs are returned).
+// without --deps (only the app is returned and captured) and one with --deps (every crate is returned,
+// tokio's own MIR and type sizes included).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -56,16 +56,19 @@ describe('tokio app (Debian registry, offline)', () => {
     execFileSync(exe.path, { stdio: 'ignore', timeout: 20_000 });
   });
 
-  test('with --deps, tokio and futures are returned too, their captures reused from the first build', (t) => {
+  test('with --deps, tokio and futures are returned too, each with its MIR and type sizes', (t) => {
     if (!need(t, 'Debian crate sources (librust-tokio-dev librust-futures-dev)', present)) return;
     const byName = new Map(withDeps.crates.map((c) => [c.crateName, c]));
     for (const name of ['tokio', 'futures_util', 'futures', 'mio', 'tokio_macros', 'tokio_app']) {
       assert.ok(byName.has(name), `${name} in ${[...byName.keys()].join(', ')}`);
     }
-    assert.ok(
-      withDeps.crates.every((c) => c.fresh && c.typeSizesReused),
-      'nothing rebuilt, all captures reused',
-    );
+    for (const c of withDeps.crates) {
+      assert.equal(c.mir.length, 1, `${c.crateName} MIR`);
+      assert.equal(c.typeSizes.length, 1, `${c.crateName} type sizes`);
+    }
+    assert.deepEqual(withDeps.warnings, []);
+    // --deps captures every crate, so it builds in its own dir; the default build captured only the app.
+    assert.notEqual(withDeps.targetDir, appOnly.targetDir);
     assert.ok(
       withDeps.crates.every((c) => c.kind[0] !== 'custom-build'),
       'build scripts are not returned',

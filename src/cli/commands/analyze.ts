@@ -62,6 +62,7 @@ export function registerAnalyze(program: Command): void {
       if (report.build.bootstrap) {
         process.stderr.write('note: using -Z flags on a stable compiler through RUSTC_BOOTSTRAP=1\n');
       }
+      for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
       const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
       const c = colors(choice);
       if (opts.baseline !== undefined) {
