@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { AnalysisReport, AnalyzedItem, LayoutField, StateLayout } from '../src/model/report.ts';
 import { renderHtml } from '../src/report/html/render.ts';
+import { launch } from '../test/report/browser.ts';
 
 const ITEMS = 2000;
 const FILES = 60;
@@ -190,23 +190,9 @@ interface Load {
 
 /** Median (by `ready`) of `runs` loads of `file` in one Chromium. */
 async function loadTimes(file: string, runs: number): Promise<Load> {
-  const profile = mkdtempSync(join(tmpdir(), 'asyncbloat-bench-pw-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launch();
   try {
-    const page = await ctx.newPage();
+    const page = await browser.ctx.newPage();
     const loads: Load[] = [];
     for (let k = 0; k < runs; k++) {
       await page.goto(pathToFileURL(file).href);
@@ -220,8 +206,7 @@ async function loadTimes(file: string, runs: number): Promise<Load> {
     }
     return loads.sort((a, b) => a.ready - b.ready)[Math.floor(runs / 2)]!;
   } finally {
-    await ctx.close();
-    rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
 }
 

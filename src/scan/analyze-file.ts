@@ -40,16 +40,8 @@ export function analyzeFile(
           return node;
         },
         report: (r) => {
-          const s = lines.at(r.start ?? r.node.startIndex);
-          const e = lines.at(r.end ?? r.node.endIndex);
           const finding: Finding = {
-            file,
-            line: s.line,
-            column: s.column,
-            endLine: e.line,
-            endColumn: e.column,
-            byteStart: s.byte,
-            byteEnd: e.byte,
+            ...lines.span(file, r.start ?? r.node.startIndex, r.end ?? r.node.endIndex),
             rule: rule.meta.id,
             severity: rule.meta.defaultLevel,
             message: r.message,

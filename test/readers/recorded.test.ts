@@ -6,9 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { readMir } from '../../src/readers/mir.ts';
-import { readTypeSizes } from '../../src/readers/type-sizes.ts';
 import { awaitsInBody, offsetOf } from './fixture-source.ts';
-import { pollHeaders, typeHeaders, variantsOf } from './rustc-text.ts';
+import { checkTypeSizesReader, pollHeaders, variantsOf } from './rustc-text.ts';
 
 const RECORDED = 'test/fixtures/recorded';
 const versions = readdirSync(RECORDED).filter((d) => d.startsWith('rustc-'));
@@ -73,24 +72,7 @@ for (const version of versions) {
     for (const file of files.filter((f) => f.endsWith('.type-sizes.txt'))) {
       test(`${file}: every record, every future at rustc's size, consistent offsets`, () => {
         const text = readFileSync(join(dir, file), 'utf8');
-        const r = readTypeSizes(text);
-        const all = typeHeaders(text);
-        assert.deepEqual(r.unparsed, { count: 0 });
-        assert.equal(r.records, all.length);
-        assert.deepEqual(
-          r.futures.map((f) => [f.typeName, f.bytes]),
-          all.filter((h) => h.name.startsWith('{async ')).map((h) => [h.name, h.bytes]),
-        );
-        for (const f of r.futures)
-          for (const s of f.states) {
-            const sorted = [...s.fields].sort((a, b) => a.offset - b.offset);
-            sorted.forEach((x, i) => {
-              assert.ok(x.offset + x.bytes <= f.bytes, `${f.typeName} ${s.name}`);
-              const next = sorted[i + 1];
-              if (next && x.bytes > 0)
-                assert.ok(x.offset + x.bytes <= next.offset, `${f.typeName} ${s.name}`);
-            });
-          }
+        checkTypeSizesReader(text);
       });
     }
   });

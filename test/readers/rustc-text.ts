@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { readTypeSizes } from '../../src/readers/type-sizes.ts';
 // Plain-regex views of rustc's text outputs, independent of the readers under test: tests compare the
 // readers' results with these.
 
@@ -32,4 +34,28 @@ export function typeBlock(pts: string, typeName: string): string {
 /** Variant names of one type's record. */
 export function variantsOf(pts: string, typeName: string): string[] {
   return [...typeBlock(pts, typeName).matchAll(/^print-type-size {5}variant `(\w+)`/gm)].map((m) => m[1]!);
+}
+
+/**
+ * readTypeSizes on rustc's text: nothing unparsed, every record read, every future at the size of its
+ * `type:` header (read by the plain regex above), and no field overlapping another or the type's end.
+ */
+export function checkTypeSizesReader(text: string): void {
+  const r = readTypeSizes(text);
+  const all = typeHeaders(text);
+  assert.deepEqual(r.unparsed, { count: 0 });
+  assert.equal(r.records, all.length);
+  assert.deepEqual(
+    r.futures.map((f) => [f.typeName, f.bytes]),
+    all.filter((h) => h.name.startsWith('{async ')).map((h) => [h.name, h.bytes]),
+  );
+  for (const f of r.futures)
+    for (const s of f.states) {
+      const sorted = [...s.fields].sort((a, b) => a.offset - b.offset);
+      sorted.forEach((x, i) => {
+        assert.ok(x.offset + x.bytes <= f.bytes, `${f.typeName} ${s.name}`);
+        const next = sorted[i + 1];
+        if (next && x.bytes > 0) assert.ok(x.offset + x.bytes <= next.offset, `${f.typeName} ${s.name}`);
+      });
+    }
 }

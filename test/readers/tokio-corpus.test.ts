@@ -8,7 +8,7 @@ import { readMir } from '../../src/readers/mir.ts';
 import { readTypeSizes } from '../../src/readers/type-sizes.ts';
 import { has, need } from '../support/require.ts';
 import { type CompileOutput, compileFixture } from '../support/rustc.ts';
-import { pollHeaders, typeHeaders, variantsOf } from './rustc-text.ts';
+import { checkTypeSizesReader, pollHeaders, variantsOf } from './rustc-text.ts';
 
 describe('tokio + futures app built from Debian sources', () => {
   let out: CompileOutput | undefined;
@@ -40,23 +40,7 @@ describe('tokio + futures app built from Debian sources', () => {
   test('the whole graph’s type sizes: every record, every future at rustc’s size', (t) => {
     if (!need(t, 'Debian crate registry (librust-tokio-dev)', has.debianRegistry())) return;
     const text = out!.typeSizes;
-    const r = readTypeSizes(text);
-    const all = typeHeaders(text);
-    assert.deepEqual(r.unparsed, { count: 0 });
-    assert.equal(r.records, all.length);
-    assert.deepEqual(
-      r.futures.map((f) => [f.typeName, f.bytes]),
-      all.filter((h) => h.name.startsWith('{async ')).map((h) => [h.name, h.bytes]),
-    );
-    for (const f of r.futures)
-      for (const s of f.states) {
-        const sorted = [...s.fields].sort((a, b) => a.offset - b.offset);
-        sorted.forEach((x, i) => {
-          assert.ok(x.offset + x.bytes <= f.bytes, `${f.typeName} ${s.name}`);
-          const next = sorted[i + 1];
-          if (next && x.bytes > 0) assert.ok(x.offset + x.bytes <= next.offset, `${f.typeName} ${s.name}`);
-        });
-      }
+    checkTypeSizesReader(text);
   });
 
   test('MIR suspend states match the layouts; every awaited async body resolves across crates', (t) => {

@@ -65,19 +65,7 @@ function collect(
   const owners = new Map<number, Owner>();
   /** Item-level macro bodies re-parsed as items: their tokens are handled by the nested pass. */
   const reparsed: Node[] = [];
-  const span = (start: number, end: number) => {
-    const s = lines.at(start);
-    const e = lines.at(end);
-    return {
-      file,
-      line: s.line,
-      column: s.column,
-      endLine: e.line,
-      endColumn: e.column,
-      byteStart: s.byte,
-      byteEnd: e.byte,
-    };
-  };
+  const span = (start: number, end: number) => lines.span(file, start, end);
 
   const scopeOf = (node: Node): { path: string[]; owner?: Owner } => {
     const segs: string[] = [];

@@ -1,6 +1,8 @@
 // tree-sitter (through web-tree-sitter) reports offsets in UTF-16 code units, the unit of JS strings and
 // SARIF. rustc speaks UTF-8 byte offsets and 1-based char (code point) columns. This table converts both ways.
 
+import type { SourceSpan } from '../../model/source.ts';
+
 export interface Position {
   /** 1-based line. */
   line: number;
@@ -43,6 +45,21 @@ export class LineIndex {
       column: index - start + 1,
       charColumn: countCodePoints(before) + 1,
       byte: this.byteStarts[l]! + utf8Length(before),
+    };
+  }
+
+  /** The SourceSpan of [start, end) (UTF-16 indices) in `file`. */
+  span(file: string, start: number, end: number): SourceSpan {
+    const s = this.at(start);
+    const e = this.at(end);
+    return {
+      file,
+      line: s.line,
+      column: s.column,
+      endLine: e.line,
+      endColumn: e.column,
+      byteStart: s.byte,
+      byteEnd: e.byte,
     };
   }
 
