@@ -32,7 +32,10 @@ export function chooseArtifact(build: BuildArtifacts, options: AnalyzeOptions): 
   return (
     named('bin', options.bin) ??
     named('example', options.example) ??
-    (options.lib ? linked.find((a) => a.kind === 'cdylib' || a.kind === 'staticlib') : undefined) ??
+    // A cdylib is linked (one copy of each fn, dead code gone), so it says more than a staticlib's objects.
+    (options.lib
+      ? (linked.find((a) => a.kind === 'cdylib') ?? linked.find((a) => a.kind === 'staticlib'))
+      : undefined) ??
     linked.find((a) => a.kind === 'bin') ??
     linked.find((a) => a.kind === 'cdylib') ??
     linked.find((a) => a.kind === 'staticlib') ??

@@ -51,7 +51,7 @@ export function findUnit(msg: ArtifactMessage, crate: string): { outDir: string;
       if (!existsSync(dir)) continue;
       for (const name of readdirSync(dir)) {
         if (extname(name) !== ext) continue;
-        const stem = unitStem(name, crate);
+        const stem = unitStem(name, crate) ?? unhashedStem(name, crate);
         if (stem && statSync(join(dir, name)).ino === ino) return { outDir: dir, stem };
       }
     }
@@ -66,6 +66,16 @@ export function unitStem(fileName: string, crate: string): string | undefined {
     if (stem.startsWith(`${crate}-`) && HASHED.test(stem) && stem.length === crate.length + 17) return stem;
   }
   return undefined;
+}
+
+/**
+ * A lib whose crate types include `cdylib` or `staticlib` gets no `-C extra-filename` from cargo (the C
+ * library's name must be stable), so its rlib, .mir and capture are plain `libfoo.rlib`, `foo.mir`,
+ * `foo.txt`. Only trusted when the file is the very one cargo reported (checked by inode above).
+ */
+export function unhashedStem(fileName: string, crate: string): string | undefined {
+  const noExt = fileName.slice(0, fileName.length - extname(fileName).length);
+  return noExt === crate || noExt === `lib${crate}` ? crate : undefined;
 }
 
 export function finalArtifacts(msg: ArtifactMessage, crate: string): FinalArtifact[] {

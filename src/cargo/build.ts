@@ -19,7 +19,9 @@
 //   `deps`); build scripts are built but not returned. Captures accumulate per unit hash like cargo's own
 //   deps/ dir and go away with the target dir.
 // * The RUSTC_WRAPPER is a shell script (shim.ts), so this runs on Unix-like systems only.
+
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -71,6 +73,8 @@ export interface BuildOptions extends CargoSelection {
   progress?: boolean;
   /** Where cargo's warnings and errors go (default: process.stderr). */
   log?: (text: string) => void;
+  /** rustc flags for a variant build (`-Zasync-panic=false`); it gets a target dir of its own. */
+  extraRustflags?: string[];
 }
 
 export interface CrateOutputs {
@@ -198,7 +202,16 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   const meta = await workspaceMetadata({ cwd, env: toolEnv, manifestPath, offline: options.offline });
   // Two dirs: one where only the members' type sizes are captured (the default, cheap) and one where all
   // crates' are (`deps`). Sharing one would leave fresh dependencies without captures after a default run.
-  const targetDir = join(meta.targetDirectory, 'asyncbloat', options.deps ? 'all-crates' : 'members');
+  // A variant build with extra flags must not evict the normal one's outputs: it gets its own dir.
+  const extra = options.extraRustflags ?? [];
+  const variant = extra.length
+    ? `-${createHash('sha1').update(extra.join('\x1f')).digest('hex').slice(0, 10)}`
+    : '';
+  const targetDir = join(
+    meta.targetDirectory,
+    'asyncbloat',
+    (options.deps ? 'all-crates' : 'members') + variant,
+  );
   const captureDir = join(targetDir, 'captures');
   const shim = writeShim(targetDir);
 
@@ -213,7 +226,7 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   const env: NodeJS.ProcessEnv = {
     ...toolEnv,
     CARGO_INCREMENTAL: '0',
-    CARGO_ENCODED_RUSTFLAGS: [...user.flags, ...ANALYSIS_RUSTFLAGS].join('\x1f'),
+    CARGO_ENCODED_RUSTFLAGS: [...user.flags, ...ANALYSIS_RUSTFLAGS, ...extra].join('\x1f'),
     RUSTC_WRAPPER: shim,
     [OUT_DIR_ENV]: captureDir,
     [CAPTURE_ENV]: options.deps ? 'all' : '',

@@ -51,6 +51,15 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string):
   });
 }
 
+/** Runs a program to completion; never throws (a missing program gives `spawnError`). */
+export function runCommand(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunResult> {
+  return run(cmd, args, env);
+}
+
 /** Parses `rustc -vV` output into its `key: value` lines plus the first line. */
 export function parseRustcVersion(text: string): { version: string; release: string; host: string } {
   const lines = text.split('\n');

@@ -1,4 +1,6 @@
 // Terminal output of `asyncbloat analyze`: one table row per async item, and `--explain ITEM` in depth.
+
+import type { FlagDelta } from '../analyze/flag-delta.ts';
 import type { Colors } from '../cli/output.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import { formatBytes, textTable } from './text-table.ts';
@@ -137,5 +139,22 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
   }
   for (const f of item.findings)
     out.push(`  ${c.yellow(`${f.severity}[${f.rule}]`)}: ${f.message}\n    = help: ${f.help}`);
+  return out.join('\n');
+}
+
+/** The measured effect of a flag (`-Zasync-panic=false`) next to the panic-site estimate. */
+export function renderFlagDelta(d: FlagDelta): string {
+  const out = [`measured with ${d.flags.join(' ')}:`];
+  if (d.textBytes) {
+    const saved = d.textBytes.before - d.textBytes.after;
+    out.push(
+      `  .text ${formatBytes(d.textBytes.before)} -> ${formatBytes(d.textBytes.after)}: ${formatBytes(saved)} saved`,
+    );
+  }
+  out.push(`  estimate from panic call sites: ${formatBytes(d.estimatedPanicBytes)}`);
+  for (const i of d.items) {
+    if (i.codeBefore === null || i.codeAfter === null || i.codeBefore === i.codeAfter) continue;
+    out.push(`  ${formatBytes(i.codeBefore - i.codeAfter).padStart(9)}  ${i.name}`);
+  }
   return out.join('\n');
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { ASYNC_PANIC_FLAG, measureFlagDelta, requireAsyncPanicFlag } from '../../analyze/flag-delta.ts';
 import { analyze } from '../../analyze/index.ts';
 import { SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
 import { applyBaseline } from '../../budget/baseline.ts';
 import { analysisReportJson } from '../../report/analysis-json.ts';
-import { renderAnalyzeTable, renderExplain } from '../../report/analyze-human.ts';
+import { renderAnalyzeTable, renderExplain, renderFlagDelta } from '../../report/analyze-human.ts';
 import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
@@ -21,6 +22,7 @@ interface AnalyzeCliOptions extends CargoFlagValues {
   filter?: string;
   explain?: string;
   baseline?: string;
+  measureAsyncPanic?: boolean;
   rule?: string[];
   color: ColorChoice;
 }
@@ -44,6 +46,10 @@ export function registerAnalyze(program: Command): void {
       '--baseline <file>',
       'instead of the table, show what changed against an earlier `--format json` report',
     )
+    .option(
+      '--measure-async-panic',
+      'build a second time with -Zasync-panic=false (nightly) and show the measured saving next to the estimate',
+    )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: AnalyzeCliOptions) => {
       // Checked before the build, which may take minutes.
@@ -53,18 +59,24 @@ export function registerAnalyze(program: Command): void {
           `use one of: ${DIFF_FORMATS.join(', ')}`,
         );
       }
-      const build = toBuildOptions(opts, path);
-      const report = await analyze({
-        ...build,
-        preferNightly: opts.nightly,
+      // `-Zasync-panic` exists only on (some) nightlies: both builds then use the nightly.
+      if (opts.measureAsyncPanic) await requireAsyncPanicFlag();
+      const analyzeOptions = {
+        ...toBuildOptions(opts, path),
+        preferNightly: opts.nightly || opts.measureAsyncPanic,
         scan: ruleSelection(opts.rule),
-      });
+      };
+      const report = await analyze(analyzeOptions);
       if (report.build.bootstrap) {
         process.stderr.write('note: using -Z flags on a stable compiler through RUSTC_BOOTSTRAP=1\n');
       }
       for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
       const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
       const c = colors(choice);
+      if (opts.measureAsyncPanic) {
+        const delta = await measureFlagDelta(analyzeOptions, report, [ASYNC_PANIC_FLAG]);
+        process.stderr.write(`${renderFlagDelta(delta)}\n`);
+      }
       if (opts.baseline !== undefined) {
         emit(renderDiff(applyBaseline(report, opts.baseline), opts.format as DiffFormat, c), opts.output);
       } else if (opts.explain !== undefined) {
