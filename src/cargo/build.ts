@@ -204,9 +204,10 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   // crates' are (`deps`). Sharing one would leave fresh dependencies without captures after a default run.
   // A variant build with extra flags must not evict the normal one's outputs: it gets its own dir.
   const extra = options.extraRustflags ?? [];
-  const variant = extra.length
-    ? `-${createHash('sha1').update(extra.join('\x1f')).digest('hex').slice(0, 10)}`
-    : '';
+  // So does a build with the rustup nightly: switching toolchains would otherwise rebuild everything.
+  const variant =
+    (toolchain.channel === 'nightly' && options.preferNightly ? '-nightly' : '') +
+    (extra.length ? `-${createHash('sha1').update(extra.join('\x1f')).digest('hex').slice(0, 10)}` : '');
   const targetDir = join(
     meta.targetDirectory,
     'asyncbloat',
