@@ -1,8 +1,9 @@
 // Rewrite for `no-await` (the variant that keeps the signature callers see): `async fn f(..) -> T { body }`
-// becomes `fn f(..) -> impl Future<Output = T> { ready({ body }) }`. No coroutine is generated; the body
+// becomes `fn f(..) -> impl Future<Output = T> { stmts; ready(tail) }`. No coroutine is generated; the body
 // runs when `f` is called instead of at the first poll (stated in the diff header). The returned
 // `Ready<T>` holds only the output, so no argument lifetime needs capturing. The variant that drops `async`
 // altogether and updates the callers needs the whole crate: see no-await-callers.ts.
+import type { TextEdit } from '../../model/source.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import {
   activeAttribute,
@@ -15,6 +16,30 @@ import {
   READY_PATH,
   type RewriteResult,
 } from './common.ts';
+
+/**
+ * Wraps the tail expression in `ready(..)`, as a person would write it; the statements before it run
+ * eagerly either way. A body without a tail expression (returning `()` through a `;`) is wrapped whole.
+ */
+function readyEdits(body: Node, file: string): TextEdit[] {
+  const children = body.namedChildren.filter((c): c is Node => c !== null && !c.type.endsWith('comment'));
+  const last = children.at(-1);
+  const isTail =
+    last !== undefined &&
+    !last.type.endsWith('_declaration') &&
+    !last.type.endsWith('_item') &&
+    !(last.type === 'expression_statement' && last.text.trimEnd().endsWith(';'));
+  if (isTail) {
+    return [
+      { file, start: last.startIndex, end: last.startIndex, text: `${READY_PATH}(` },
+      { file, start: last.endIndex, end: last.endIndex, text: ')' },
+    ];
+  }
+  return [
+    { file, start: body.startIndex, end: body.startIndex, text: `{ ${READY_PATH}(` },
+    { file, start: body.endIndex, end: body.endIndex, text: ') }' },
+  ];
+}
 
 export function rewriteNoAwaitReady(fn: Node, file: string, text: string): RewriteResult {
   if (fn.type !== 'function_item') return notFixable('only `async fn`s are rewritten');
@@ -32,12 +57,7 @@ export function rewriteNoAwaitReady(fn: Node, file: string, text: string): Rewri
     fix: {
       description: 'return a ready future instead of a coroutine',
       caveat: LAZINESS_CAVEAT,
-      edits: [
-        dropAsync,
-        ...ret,
-        { file, start: body.startIndex, end: body.startIndex, text: `{ ${READY_PATH}(` },
-        { file, start: body.endIndex, end: body.endIndex, text: ') }' },
-      ],
+      edits: [dropAsync, ...ret, ...readyEdits(body, file)],
     },
   };
 }
