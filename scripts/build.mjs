@@ -1,7 +1,7 @@
 // Bundles the CLI, the library entry and the rustc wrapper with esbuild, copies the two tree-sitter
 // wasm files next to them (web-tree-sitter loads them at run time) and emits .d.ts files with tsc.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -43,6 +43,9 @@ await esbuild.build({
   outdir: out,
   banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
 });
+
+// The two bins are run directly (npm link, PATH) as well as through npm's shims.
+for (const bin of ['cli.js', 'cargo-asyncbloat.js']) chmodSync(join(out, bin), 0o755);
 
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(out, 'web-tree-sitter.wasm'));
 copyFileSync(
