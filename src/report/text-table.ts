@@ -3,8 +3,20 @@ import { stripVTControlCharacters } from 'node:util';
 export type Align = 'left' | 'right';
 
 /** A plain terminal table: columns padded to the widest cell, ANSI colour codes ignored when measuring. */
+// East Asian wide and fullwidth characters (and emoji) take two terminal columns: item names may be
+// written in them (`async fn 送信`).
+const WIDE =
+  /[\u{1100}-\u{115F}\u{2E80}-\u{A4CF}\u{AC00}-\u{D7A3}\u{F900}-\u{FAFF}\u{FE30}-\u{FE4F}\u{FF00}-\u{FF60}\u{FFE0}-\u{FFE6}\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]/u;
+
+/** Terminal columns of a string: ANSI codes take none, wide characters two. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of stripVTControlCharacters(s)) w += WIDE.test(ch) ? 2 : 1;
+  return w;
+}
+
 export function textTable(header: string[], rows: string[][], align: Align[]): string {
-  const width = (s: string) => [...stripVTControlCharacters(s)].length;
+  const width = displayWidth;
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const pad = (cell: string, i: number) => {
     const fill = ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(cell)));
