@@ -15,7 +15,7 @@ export function registerDiff(program: Command): void {
   program
     .command('diff')
     .description(
-      'Compare two `analyze --format json` reports: what grew, shrank, appeared or vanished, per async item',
+      'compare two `analyze --format json` reports: what grew, shrank, appeared or vanished, per async item',
     )
     .argument('<base>', 'report of the base version (BASE.json)')
     .argument('<head>', 'report of the new version (HEAD.json)')
