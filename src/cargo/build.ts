@@ -75,6 +75,8 @@ export interface BuildOptions extends CargoSelection {
   log?: (text: string) => void;
   /** rustc flags for a variant build (`-Zasync-panic=false`); it gets a target dir of its own. */
   extraRustflags?: string[];
+  /** The toolchain, already detected in this build's directory with this env (`savings` shares one). */
+  toolchain?: Toolchain | Promise<Toolchain>;
 }
 
 export interface CrateOutputs {
@@ -197,7 +199,8 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   const log = options.log ?? ((s: string) => process.stderr.write(s));
   const progress = options.progress ?? process.stderr.isTTY === true;
 
-  const toolchain = await detectToolchain({ env: baseEnv, cwd, preferNightly: options.preferNightly });
+  const toolchain = await (options.toolchain ??
+    detectToolchain({ env: baseEnv, cwd, preferNightly: options.preferNightly }));
   const toolEnv = { ...baseEnv, ...toolchain.env };
   const meta = await workspaceMetadata({ cwd, env: toolEnv, manifestPath, offline: options.offline });
   // Two dirs: one where only the members' type sizes are captured (the default, cheap) and one where all

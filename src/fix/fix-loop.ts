@@ -7,7 +7,8 @@ import { relative, resolve } from 'node:path';
 import type { Finding } from '../model/finding.ts';
 import type { ScanReport } from '../model/report.ts';
 import type { TextEdit } from '../model/source.ts';
-import { applyEdits, editsByFile, pickCompatible } from './apply-edits.ts';
+import { applyEdits, pickCompatible, sortAndCheck } from './apply-edits.ts';
+import { type FixRegion, moveRegions } from './fix-regions.ts';
 import { decodeSource, encodeSource } from './source-text.ts';
 
 export type ScanFn = (path: string) => Promise<ScanReport>;
@@ -34,6 +35,8 @@ export interface FixLoopOptions {
   /** Only fix findings of these rules (default: every fixable finding). */
   rules?: readonly string[];
   maxRounds?: number;
+  /** Only fixes this accepts are applied (verification drops fixes that broke compilation this way). */
+  accept?: (fix: FixIdentity) => boolean;
   /** Adjusts each round's report before fixes are taken from it (e.g. fixes that need the whole crate). */
   refine?: (report: ScanReport) => Promise<ScanReport>;
 }
@@ -47,6 +50,15 @@ export interface FixLoopResult {
   skippedInBrokenFiles: { count: number; example: string };
   /** Files changed, relative to `dir`, with their bytes before the first round. */
   originals: Map<string, Buffer>;
+  /** The lines of the final text each applied fix wrote (`fix` indexes `applied`). */
+  regions: FixRegion[];
+}
+
+/** What identifies a fix across runs of the loop: its rule, file and item (or line, for an unnamed one). */
+export type FixIdentity = Pick<AppliedFix, 'rule' | 'file' | 'line' | 'item'>;
+
+export function fixKey(f: FixIdentity): string {
+  return `${f.rule}|${f.file}|${f.item ?? `line ${f.line}`}`;
 }
 
 type Fixable = Finding & { fix: NonNullable<Finding['fix']> };
@@ -68,6 +80,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
   let rounds = 0;
   const skippedInBrokenFiles = { count: 0, example: '' };
   const skippedSeen = new Set<string>();
+  let regions: FixRegion[] = [];
   for (;;) {
     const scanned = await options.scan(resolve(dir, options.scanPath ?? '.'));
     const report = options.refine ? await options.refine(scanned) : scanned;
@@ -84,29 +97,53 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
         skippedInBrokenFiles.example ||= `${f.file}:${f.line} [${f.rule}]`;
       }
     }
+    const loopFile = (f: Finding) => relative(dir, resolve(report.root, f.file)).split('\\').join('/');
     const fixable = candidates
       .filter((f) => !broken.has(f.file))
+      .filter(
+        (f) =>
+          !options.accept ||
+          options.accept({
+            rule: f.rule,
+            file: loopFile(f),
+            line: f.line,
+            ...(f.item === undefined ? {} : { item: f.item }),
+          }),
+      )
       .map((f) => ({ finding: f, edits: rebase(f.fix.edits, report.root, dir) }));
     remaining = fixable.map((f) => f.finding);
     if (fixable.length === 0 || rounds >= maxRounds) break;
     rounds++;
     const { kept } = pickCompatible(fixable);
     let changed = false;
-    for (const [file, edits] of editsByFile(kept.flatMap((k) => k.edits))) {
+    // Each edit with the index its fix will have in `applied`, grouped by file.
+    const owned = new Map<string, { edit: TextEdit; owner: number }[]>();
+    kept.forEach((k, i) => {
+      for (const edit of k.edits) {
+        const list = owned.get(edit.file) ?? [];
+        list.push({ edit, owner: applied.length + i });
+        owned.set(edit.file, list);
+      }
+    });
+    for (const [file, list] of owned) {
       const path = resolve(dir, file);
       const bytes = readFileSync(path);
       if (!originals.has(file)) originals.set(file, bytes);
       const before = decodeSource(file, bytes);
+      const edits = list.map((o) => o.edit);
       const after = applyEdits(before.text, edits);
       if (after !== before.text) {
         writeFileSync(path, encodeSource({ ...before, text: after }));
         changed = true;
       }
+      const sorted = sortAndCheck(before.text, edits);
+      const owners = sorted.map((e) => list.find((o) => o.edit === e)!.owner);
+      regions = moveRegions(regions, file, before.text, sorted, owners);
     }
     for (const { finding, edits } of kept) {
       applied.push({
         rule: finding.rule,
-        file: relative(dir, resolve(report.root, finding.file)).split('\\').join('/'),
+        file: loopFile(finding),
         line: finding.line,
         ...(finding.item === undefined ? {} : { item: finding.item }),
         description: finding.fix.description,
@@ -118,5 +155,5 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
     // A fix that changes nothing would be offered again forever.
     if (!changed) break;
   }
-  return { applied, rounds, remaining, originals, skippedInBrokenFiles };
+  return { applied, rounds, remaining, originals, skippedInBrokenFiles, regions };
 }

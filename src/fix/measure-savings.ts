@@ -4,18 +4,31 @@
 // (`<target>/asyncbloat-savings`), so dependencies are compiled once and stay warm for the next run.
 // Building "before" from a copy too is deliberate: both sides then see the same paths and configuration,
 // and nothing in the user's tree or in `analyze`'s target dir depends on what was built here.
-import { readdirSync, utimesSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+// A workspace without dependencies has nothing to share between the two builds, so there they run at the
+// same time, each in its own target dir (`asyncbloat-savings-after` for the fixed copy): on a small crate
+// the two analysis builds were most of the wall time, one after the other.
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parse } from 'smol-toml';
 import { analyzeBuild } from '../analyze/index.ts';
-import { type BuildOptions, buildForAnalysis } from '../cargo/build.ts';
-import { workspaceMetadata } from '../cargo/metadata.ts';
+import { type BuildOptions, buildForAnalysis, CargoBuildError } from '../cargo/build.ts';
+import { type WorkspaceMetadata, workspaceMetadata } from '../cargo/metadata.ts';
+import { detectToolchain } from '../cargo/toolchain.ts';
 import type { AnalysisReport } from '../model/report.ts';
 import { scan } from '../scan/index.ts';
-import { type AppliedFix, runFixLoop, type ScanFn } from './fix-loop.ts';
+import {
+  type AppliedFix,
+  type FixLoopOptions,
+  type FixLoopResult,
+  runFixLoop,
+  type ScanFn,
+} from './fix-loop.ts';
+import { fixHeader } from './plan.ts';
 import { preferCallerUpdates } from './rewrites/no-await-callers.ts';
 import { compareReports, type Savings } from './savings.ts';
 import { findCrateRoot, makeScratchCopy, type ScratchCopy } from './scratch-copy.ts';
+import { type DroppedFix, verifyFixesOnCopy } from './verify-plan.ts';
 
 export interface SavingsRunOptions {
   build: BuildOptions;
@@ -30,8 +43,15 @@ export interface SavingsRun {
   before: AnalysisReport;
   after: AnalysisReport | null;
   fixes: AppliedFix[];
-  /** Wall seconds, for the benchmark: fix loop and "before" analysis (both from the start; they overlap), "after" analysis. */
+  /** Fixes left out because the fixed copy did not compile with them. */
+  dropped: DroppedFix[];
+  /**
+   * Wall seconds, for the benchmark: fix loop and "before" analysis (both from the start; they overlap),
+   * "after" analysis (from when it started: after the fix loop when `parallel`, else after "before").
+   */
   seconds: { fix: number; before: number; after: number };
+  /** The two builds ran side by side in their own target dirs (the workspace has no dependencies). */
+  parallel: boolean;
 }
 
 export async function measureSavings(options: SavingsRunOptions): Promise<SavingsRun> {
@@ -49,6 +69,8 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
   // Not `analyze`'s own target/asyncbloat: the copies compile to the same unit names as the user's crate,
   // and outputs of a fixed copy left there would pass for the user's crate in a later `analyze`.
   const targetDir = join(meta.targetDirectory, 'asyncbloat-savings');
+  const parallel = onlyMembersLocked(meta);
+  const afterTargetDir = parallel ? join(meta.targetDirectory, 'asyncbloat-savings-after') : targetDir;
 
   const seconds = { fix: 0, before: 0, after: 0 };
   const started = performance.now();
@@ -56,69 +78,142 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
   const beforeCopy = makeScratchCopy(crateRoot);
   const afterCopy = makeScratchCopy(crateRoot);
   // The same flags, pointed at a copy, with the shared target dir: dependencies are compiled once.
-  const optionsFor = (copy: ScratchCopy): BuildOptions => {
+  const optionsFor = (copy: ScratchCopy, target: string): BuildOptions => {
     const inCopy = (p: string) => join(copy.dir, relative(copy.sourceRoot, p));
     return {
       ...build,
       ...(build.manifestPath
         ? { manifestPath: inCopy(resolve(build.manifestPath)) }
         : { cwd: inCopy(start) }),
-      env: { ...env, CARGO_TARGET_DIR: targetDir },
+      env: { ...env, CARGO_TARGET_DIR: target },
     };
   };
-  const analyzeCopy = async (copy: ScratchCopy) => {
+  // The copies are alike where a toolchain is chosen (rust-toolchain files, .cargo/config, their place
+  // under os.tmpdir()), so the toolchain is detected once, in the "before" copy, for both builds.
+  const beforeOptions = optionsFor(beforeCopy, targetDir);
+  const toolchain = Promise.resolve(
+    build.toolchain ??
+      detectToolchain({
+        env: beforeOptions.env ?? process.env,
+        cwd: buildDir(beforeOptions),
+        ...(build.preferNightly === undefined ? {} : { preferNightly: build.preferNightly }),
+      }),
+  );
+  toolchain.catch(() => {});
+  const analyzeCopy = async (copy: ScratchCopy, target: string) => {
     // cargo gives both copies the same unit hashes as earlier runs (path packages hash their
     // workspace-relative path) and decides freshness by mtime, so the copy must be newer than any output
     // in the shared target dir, or the build would reuse another version's outputs.
     touchAll(copy.dir, new Date());
-    const o = optionsFor(copy);
+    const o = { ...optionsFor(copy, target), toolchain };
     return analyzeBuild(await buildForAnalysis(o), { ...o, scan: { cache: false } });
   };
 
   try {
     // The "before" build runs while the fix loop rewrites the other copy: cargo keeps the cores busy, the
     // loop mostly waits on file reads and the parser.
-    const beforeRun = analyzeCopy(beforeCopy).then((r) => {
+    const beforeRun = analyzeCopy(beforeCopy, targetDir).then((r) => {
       seconds.before = elapsed(started);
       return r;
     });
-    let loop: Awaited<ReturnType<typeof runFixLoop>>;
+    const loopOptions: FixLoopOptions = {
+      dir: afterCopy.crateDir,
+      scan: scanFn,
+      refine: (report) => preferCallerUpdates(report, afterCopy.crateDir),
+      ...(options.rules ? { rules: options.rules } : {}),
+      ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
+    };
+    let loop: FixLoopResult;
     try {
-      loop = await runFixLoop({
-        dir: afterCopy.crateDir,
-        scan: scanFn,
-        refine: (report) => preferCallerUpdates(report, afterCopy.crateDir),
-        ...(options.rules ? { rules: options.rules } : {}),
-        ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
-      });
+      loop = await runFixLoop(loopOptions);
       seconds.fix = elapsed(started);
     } catch (e) {
       await beforeRun.catch(() => {});
       throw e;
     }
-    const before = await beforeRun;
-    if (loop.applied.length === 0) {
-      return {
-        savings: withRoot(compareReports(before, before), crateRoot),
-        before,
-        after: null,
-        fixes: [],
-        seconds,
-      };
+    const buildAfter = () => {
+      const from = performance.now();
+      return analyzeCopy(afterCopy, afterTargetDir).then((r) => {
+        seconds.after = elapsed(from);
+        return r;
+      });
+    };
+    // With nothing to share, the fixed copy builds alongside the one as it is.
+    const afterRun = parallel && loop.applied.length > 0 ? buildAfter() : undefined;
+    afterRun?.catch(() => {});
+    const before = await beforeRun.catch(async (e) => {
+      await afterRun?.catch(() => {});
+      throw e;
+    });
+    const unchanged = (): SavingsRun => ({
+      savings: withRoot(compareReports(before, before), crateRoot),
+      before,
+      after: null,
+      fixes: [],
+      dropped: [],
+      seconds,
+      parallel: false,
+    });
+    if (loop.applied.length === 0) return unchanged();
+    let after: AnalysisReport;
+    let dropped: DroppedFix[] = [];
+    try {
+      after = await (afterRun ?? buildAfter());
+    } catch (e) {
+      if (!(e instanceof CargoBuildError)) throw e;
+      // A fix that does not compile (what the syntax cannot show, like an awaited value that is only
+      // `IntoFuture`): find it the way `fix` does, leave it out, and measure the others. Only on failure,
+      // so a run whose fixes all compile pays nothing for it.
+      const verified = await verifyFixesOnCopy({
+        copy: afterCopy,
+        loop: loopOptions,
+        first: loop,
+        targetDir: join(meta.targetDirectory, 'asyncbloat-fix'),
+        env,
+      });
+      if (verified.verification.status !== 'passed') throw e;
+      loop = verified.result;
+      dropped = verified.dropped;
+      if (loop.applied.length === 0) return { ...unchanged(), dropped };
+      after = await buildAfter();
     }
-    const afterStart = performance.now();
-    const after = await analyzeCopy(afterCopy);
-    seconds.after = elapsed(afterStart);
+    const savings = withRoot(compareReports(before, after, loop.applied), crateRoot);
+    savings.warnings.push(...dropped.map((d) => `not applied: ${fixHeader(d.fix)}: ${d.reason}`));
     return {
-      savings: withRoot(compareReports(before, after, loop.applied), crateRoot),
+      savings,
+      dropped,
       before,
       after,
       fixes: loop.applied,
       seconds,
+      parallel,
     };
   } finally {
     beforeCopy.remove();
     afterCopy.remove();
+  }
+}
+
+/** The directory cargo runs in for these options (what buildForAnalysis runs it in). */
+function buildDir(o: BuildOptions): string {
+  if (!o.manifestPath) return resolve(o.cwd ?? process.cwd());
+  const p = resolve(o.cwd ?? process.cwd(), o.manifestPath);
+  return existsSync(p) && statSync(p).isDirectory() ? p : dirname(p);
+}
+
+/**
+ * Whether Cargo.lock lists only the workspace's own packages: then the two builds share no compiled
+ * dependency and can run side by side. Without a lock nothing is known, and they share one target dir.
+ */
+function onlyMembersLocked(meta: WorkspaceMetadata): boolean {
+  const lock = join(meta.workspaceRoot, 'Cargo.lock');
+  if (!existsSync(lock)) return false;
+  try {
+    const packages = (parse(readFileSync(lock, 'utf8')) as { package?: { name?: unknown }[] }).package ?? [];
+    const members = new Set(meta.members.map((m) => m.name));
+    return packages.every((p) => typeof p.name === 'string' && members.has(p.name));
+  } catch {
+    return false;
   }
 }
 

@@ -1,15 +1,17 @@
 // What `asyncbloat fix` does end to end, minus the CLI: run the fix loop on a scratch copy, turn the result
 // into per-file changes, print them as diffs, or write them into the crate in one transaction and verify.
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { workspaceMetadata } from '../cargo/metadata.ts';
 import { UserError } from '../cli/errors.ts';
 import type { Finding } from '../model/finding.ts';
-import { type AppliedFix, runFixLoop, type ScanFn } from './fix-loop.ts';
+import { type AppliedFix, type FixLoopOptions, runFixLoop, type ScanFn } from './fix-loop.ts';
 import { checkVcs, type VcsOptions } from './git-state.ts';
 import { preferCallerUpdates } from './rewrites/no-await-callers.ts';
 import { findCrateRoot, makeScratchCopy } from './scratch-copy.ts';
 import { unifiedDiff } from './unified-diff.ts';
 import { type CheckResult, cargoCheck, verifyOrRollback } from './verify.ts';
+import { type DroppedFix, type PlanVerification, verifyFixesOnCopy } from './verify-plan.ts';
 import { WriteTransaction } from './write-files.ts';
 
 export interface FileChange {
@@ -30,6 +32,9 @@ export interface FixPlan {
   remaining: Finding[];
   /** Fixes not applied because tree-sitter could not fully parse their file. */
   skippedInBrokenFiles: { count: number; example: string };
+  /** Fixes left out because the rewritten copy did not compile with them, with the compiler's reason. */
+  dropped: DroppedFix[];
+  verification: PlanVerification;
 }
 
 export interface PlanOptions {
@@ -38,6 +43,17 @@ export interface PlanOptions {
   scan: ScanFn;
   rules?: readonly string[];
   maxRounds?: number;
+  /**
+   * `cargo check` the rewritten copy and leave out the fixes that break it (default true). The check
+   * builds into `<target dir>/asyncbloat-fix`, which stays warm between runs.
+   */
+  verify?: boolean;
+}
+
+/** The crate's target dir as cargo resolves it (config, CARGO_TARGET_DIR, workspace). */
+async function crateTargetDir(crateRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const meta = await workspaceMetadata({ cwd: crateRoot, env, manifestPath: join(crateRoot, 'Cargo.toml') });
+  return meta.targetDirectory;
 }
 
 /** Computes every fix on a scratch copy; the user's tree is only read. */
@@ -53,14 +69,31 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
   try {
     const crateRel = relative(copy.sourceRoot, crateRoot);
     const scanRel = relative(copy.sourceRoot, resolve(options.path));
-    const result = await runFixLoop({
+    const loopOptions: FixLoopOptions = {
       dir: resolve(copy.dir, crateRel),
       scanPath: relative(crateRel, scanRel) || '.',
       scan: options.scan,
       refine: (report) => preferCallerUpdates(report, copy.crateDir),
       ...(options.rules ? { rules: options.rules } : {}),
       ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
-    });
+    };
+    let result = await runFixLoop(loopOptions);
+    let dropped: DroppedFix[] = [];
+    let verification: PlanVerification = { status: 'skipped', checks: 0 };
+    if (options.verify !== false && result.applied.length > 0) {
+      // Not the crate's own build dirs: the copy compiles to the same unit names, and its rewritten outputs
+      // must not pass for the user's crate in a later build.
+      const targetDir = await crateTargetDir(crateRoot);
+      const verified = await verifyFixesOnCopy({
+        copy,
+        loop: loopOptions,
+        first: result,
+        targetDir: join(targetDir, 'asyncbloat-fix'),
+      });
+      result = verified.result;
+      dropped = verified.dropped;
+      verification = verified.verification;
+    }
     const changes: FileChange[] = [];
     for (const [file, before] of result.originals) {
       const after = readFileSync(resolve(copy.crateDir, file));
@@ -75,6 +108,8 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
       rounds: result.rounds,
       remaining: result.remaining,
       skippedInBrokenFiles: result.skippedInBrokenFiles,
+      dropped,
+      verification,
     };
   } finally {
     copy.remove();

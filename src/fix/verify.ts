@@ -8,26 +8,32 @@ export interface CheckResult {
   ok: boolean;
   /** cargo's stderr (diagnostics and progress), for the error message. */
   output: string;
+  /** cargo's stdout: the JSON messages when `--message-format=json` was passed. */
+  stdout: string;
 }
 
 /** Runs `cargo check --all-targets` in `crateDir` (tests and examples call rewritten fns too). */
-export function cargoCheck(crateDir: string, extraArgs: string[] = []): Promise<CheckResult> {
+export function cargoCheck(
+  crateDir: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CheckResult> {
   return new Promise((resolveCheck, reject) => {
     execFile(
       'cargo',
       ['check', '--all-targets', ...extraArgs],
       {
         cwd: crateDir,
-        env: { ...process.env, CARGO_TERM_COLOR: 'never' },
+        env: { ...env, CARGO_TERM_COLOR: 'never' },
         maxBuffer: 64 * 1024 * 1024,
         encoding: 'utf8',
       },
-      (error, _stdout, stderr) => {
+      (error, stdout, stderr) => {
         if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
           reject(new UserError(`cannot run cargo: ${error.message}`, 'is cargo installed and on PATH?'));
           return;
         }
-        resolveCheck({ ok: !error, output: stderr });
+        resolveCheck({ ok: !error, output: stderr, stdout });
       },
     );
   });
@@ -73,7 +79,7 @@ function restoreOrThrow(tx: WriteTransaction): void {
 }
 
 /** cargo's output without the progress lines (`Checking`, `Compiling`, ...), which say nothing about the error. */
-function errorLines(stderr: string): string {
+export function errorLines(stderr: string): string {
   return stderr
     .split('\n')
     .filter((l) => !/^\s+(Checking|Compiling|Blocking|Locking|Updating|Finished)\b/.test(l))

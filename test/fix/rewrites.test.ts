@@ -89,7 +89,7 @@ test('the printed diff, applied with git apply, gives exactly the files --write 
     allowDirty: true,
     allowNoVcs: true,
     verify: true,
-    check: async () => ({ ok: true, output: '' }),
+    check: async () => ({ ok: true, output: '', stdout: '' }),
   });
   // Sources only: the first test's cargo run left a Cargo.lock in the crate.
   const sources = (m: Map<string, Buffer>) => new Map([...m].filter(([f]) => f.startsWith('src/')));

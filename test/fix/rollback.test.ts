@@ -1,6 +1,7 @@
 // Safety of `fix --write` on a real crate: a rewrite that breaks compilation (found only by rustc, see
 // test/fixtures/fix/rollback/src/later.rs) makes `cargo check` fail and every touched file is restored
-// byte for byte; a dirty tree or a crate outside version control is refused before anything is written.
+// byte for byte (the plan is made with verification off, as `--no-verify` does, so the broken rewrite
+// reaches the write); a dirty tree or a crate outside version control is refused before anything is written.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ function assertUnchanged(dir: string, before: Map<string, Buffer>): void {
 test("a rewrite that fails cargo check is rolled back: every file byte for byte, with cargo's error shown", async () => {
   const crate = gitCrate();
   const original = snapshot(crate);
-  const plan = await planFixes({ path: crate, scan: scanNoCache });
+  const plan = await planFixes({ path: crate, scan: scanNoCache, verify: false });
   assert.deepEqual(
     plan.changes.map((c) => c.file),
     ['src/later.rs', 'src/lib.rs'],
@@ -60,7 +61,7 @@ test("a rewrite that fails cargo check is rolled back: every file byte for byte,
 
 test('--no-verify writes without checking (here leaving the broken rewrite in place)', async () => {
   const crate = gitCrate();
-  const plan = await planFixes({ path: crate, scan: scanNoCache });
+  const plan = await planFixes({ path: crate, scan: scanNoCache, verify: false });
   await writePlan(plan, { allowDirty: false, allowNoVcs: false, verify: false });
   assert.match(
     readFileSync(join(crate, 'src/later.rs'), 'utf8'),
@@ -76,7 +77,7 @@ test('a dirty tree is refused before anything is written, listing the files', as
     `${readFileSync(join(crate, 'src/lib.rs'), 'utf8')}// local edit\n`,
   );
   const dirty = snapshot(crate);
-  const plan = await planFixes({ path: crate, scan: scanNoCache });
+  const plan = await planFixes({ path: crate, scan: scanNoCache, verify: false });
   await assert.rejects(
     writePlan(plan, { allowDirty: false, allowNoVcs: false, verify: false }),
     /uncommitted changes[\s\S]*--allow-dirty[\s\S]*\* src\/lib\.rs \(dirty\)/,
@@ -87,7 +88,7 @@ test('a dirty tree is refused before anything is written, listing the files', as
 test('a crate outside version control is refused unless --allow-no-vcs', async () => {
   const crate = temp.fixture('rollback');
   const original = snapshot(crate);
-  const plan = await planFixes({ path: crate, scan: scanNoCache });
+  const plan = await planFixes({ path: crate, scan: scanNoCache, verify: false });
   await assert.rejects(
     writePlan(plan, { allowDirty: false, allowNoVcs: false, verify: false }),
     /no VCS found/,

@@ -28,6 +28,9 @@ test('savings on the example crate matches separate analyze runs of both version
   const untouched = snapshot(crate);
   const run = await measureSavings({ build: { manifestPath: crate, ...quiet }, scan: scanNoCache });
   assert.ok(run.fixes.length > 0, 'the example crate has fixable patterns');
+  // No dependencies in its Cargo.lock: both builds ran side by side, each in its own target dir (the
+  // one-target-dir path is what cli.test.ts's savings run takes: its fixture copy has no Cargo.lock).
+  assert.equal(run.parallel, true);
   // The user's sources are only read (the build adds target/ and nothing else).
   const now = snapshot(crate);
   for (const [file, bytes] of untouched) assert.equal(now.get(file)?.equals(bytes), true, file);

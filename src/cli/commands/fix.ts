@@ -1,8 +1,9 @@
 // `asyncbloat fix`: the rewrites the rules offer, as unified diffs (default) or written into the crate with
 // cargo fix's safety rules (--write): refuse on a dirty tree or without VCS, write atomically, `cargo check`
-// afterwards and restore every file if it fails.
+// afterwards and restore every file if it fails. The plan itself is checked on a scratch copy first, so the
+// diffs shown are ones that compile; a fix that does not is left out and named with rustc's error.
 import type { Command } from 'commander';
-import { planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
+import { fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
 import { NotUtf8Error } from '../../fix/source-text.ts';
 import { scan } from '../../scan/index.ts';
 import { UserError } from '../errors.ts';
@@ -43,14 +44,18 @@ export function registerFix(program: Command): void {
     .option('--write', 'apply the fixes to the files (default: print them as diffs)')
     .option('--allow-dirty', 'with --write: fix even if the working directory has uncommitted changes')
     .option('--allow-no-vcs', 'with --write: fix even if the crate is not under version control')
-    .option('--no-verify', 'with --write: do not `cargo check` the crate afterwards')
+    .option('--no-verify', 'do not `cargo check` the rewritten crate (the plan on a copy, and after --write)')
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string, opts: FixCliOptions) => {
       const selection = ruleSelection(opts.rule);
       const c = colors(opts.color);
       let plan: Awaited<ReturnType<typeof planFixes>>;
       try {
-        plan = await planFixes({ path, scan: (p) => scan(p, { ...selection, cache: false }) });
+        plan = await planFixes({
+          path,
+          scan: (p) => scan(p, { ...selection, cache: false }),
+          verify: opts.verify,
+        });
       } catch (e) {
         if (e instanceof NotUtf8Error) throw new UserError(e.message);
         throw e;
@@ -70,13 +75,25 @@ export function registerFix(program: Command): void {
             `(first: ${skipped.example})\n`,
         );
       }
+      for (const d of plan.dropped) {
+        process.stderr.write(
+          `${c.yellow('warning')}: not applied: ${d.reason}\n  ${fixHeader(d.fix)}\n` +
+            `${d.detail.replace(/^/gm, '  | ')}\n`,
+        );
+      }
+      if (plan.verification.status === 'unverifiable') {
+        process.stderr.write(
+          `${c.yellow('warning')}: the fixes could not be checked with \`cargo check\`: ${plan.verification.note ?? ''}\n`,
+        );
+      }
       if (plan.changes.length === 0) {
         process.stderr.write('nothing to fix\n');
         return;
       }
       if (!opts.write) {
         process.stdout.write(colorDiff(renderDiffs(plan), c));
-        process.stderr.write(`${fixes} in ${files}; run with --write to apply\n`);
+        const checked = plan.verification.status === 'passed' ? ', `cargo check` passed on a copy' : '';
+        process.stderr.write(`${fixes} in ${files}${checked}; run with --write to apply\n`);
         return;
       }
       await writePlan(plan, {

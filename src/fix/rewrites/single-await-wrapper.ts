@@ -9,8 +9,12 @@
 //  - a by-value argument not passed on would be dropped when `f` returns instead of when the future
 //    completes (a guard held for the duration of the call, say);
 //  - `return` / `?` would leave `f` rather than the future, or an attribute macro may depend on `async`.
-// Types whose lifetimes are hidden (`Formatter` for `Formatter<'_>`) cannot be seen syntactically; for
-// those `cargo check` after writing is the safety net, and `fix` restores the files if it fails.
+//  - `self` or `Self` stands for a type with the impl's lifetimes (`impl<'a> Name<'a>`), which an edition
+//    2021 `impl Trait` does not capture;
+//  - the declared return type is reached by a coercion at the `return` (`Box<dyn Trait>` from a
+//    `Box<Concrete>`, `&str` from a `&String`), which a future's `Output` does not get.
+// What syntax cannot show (an awaited value that is only `IntoFuture`, lifetimes behind a type alias) is
+// caught by `cargo check`: `fix` checks its plan on a copy and leaves out rewrites that do not compile.
 import type { TextEdit } from '../../model/source.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import { statements } from '../../rules/syntax.ts';
@@ -103,6 +107,18 @@ function rootName(e: Node): string | undefined {
   return undefined;
 }
 
+/** Lifetimes other than 'static that the impl around `fn` declares or its self type uses (`'_`). */
+function implLifetimes(fn: Node): boolean {
+  let p = fn.parent;
+  while (p && p.type !== 'impl_item' && p.type !== 'function_item') p = p.parent;
+  if (p?.type !== 'impl_item') return false;
+  const text = `${p.childForFieldName('type_parameters')?.text ?? ''} ${p.childForFieldName('type')?.text ?? ''}`;
+  return /'(?!static\b)\w+/.test(text);
+}
+
+/** A return type an `async fn` body can reach by coercion only: trait objects and unsized slices or strs. */
+const COERCED_RETURN = /\bdyn\b|\[[^;\]]*\]|\bstr\b/;
+
 export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string): RewriteResult {
   if (fn.type !== 'function_item') return notFixable('only `async fn`s are rewritten');
   if (placementOf(fn) === 'trait') return notFixable('the signature is declared by a trait');
@@ -113,6 +129,15 @@ export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string):
     return notFixable('the fn has lifetime parameters; capturing them needs `use<..>`');
   const params = readParams(fn);
   if (typeof params === 'string') return notFixable(params);
+  const selfTyped =
+    params.borrowedSelf ||
+    params.ownedSelf ||
+    /\bSelf\b/.test(fn.childForFieldName('parameters')?.text ?? '');
+  if (selfTyped && implLifetimes(fn))
+    return notFixable("`Self` has the impl's lifetimes, which `impl Future` would not capture");
+  const returnType = fn.childForFieldName('return_type')?.text ?? '';
+  if (COERCED_RETURN.test(returnType))
+    return notFixable(`the return type \`${returnType}\` may be reached only by a coercion`);
   const body = fn.childForFieldName('body');
   if (!body) return notFixable('the fn has no body');
   const stmts = statements(body);

@@ -1,0 +1,206 @@
+// Makes the dry run trustworthy: after the fix loop has rewritten the scratch copy, `cargo check` it; if that
+// fails, find the fixes that broke it and run the loop again without them, until the copy compiles. A
+// compiler error whose primary span lies in lines a fix wrote names that fix directly; an error elsewhere
+// (a caller, a macro, a file no fix touched) is found by bisection: the fixes in file order, the shortest
+// failing prefix ends with the culprit. A crate that does not compile even without any fix cannot be
+// verified; that is reported, not hidden.
+
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import {
+  type CheckDiagnostics,
+  type CompileError,
+  errorSummary,
+  readCheckDiagnostics,
+} from './check-diagnostics.ts';
+import {
+  type AppliedFix,
+  type FixIdentity,
+  type FixLoopOptions,
+  type FixLoopResult,
+  fixKey,
+  runFixLoop,
+} from './fix-loop.ts';
+import type { ScratchCopy } from './scratch-copy.ts';
+import { type CheckResult, cargoCheck, errorLines } from './verify.ts';
+
+export interface DroppedFix {
+  fix: AppliedFix;
+  /** `does not compile: E0277 `Later` is not a future`. */
+  reason: string;
+  /** rustc's rendered error, for the user to see what went wrong. */
+  detail: string;
+}
+
+export interface PlanVerification {
+  /** `skipped`: --no-verify; `unverifiable`: the check failed for a reason no fix explains. */
+  status: 'passed' | 'skipped' | 'unverifiable';
+  /** `cargo check` runs it took. */
+  checks: number;
+  /** Why the plan could not be verified. */
+  note?: string;
+}
+
+export interface VerifyLoopOptions {
+  /** The loop's result on the copy as it is now. */
+  first: FixLoopResult;
+  /** Puts the copy back as it was and runs the loop again, applying only the fixes `accept` takes. */
+  rerun: (accept: (f: FixIdentity) => boolean) => Promise<FixLoopResult>;
+  /** `cargo check --message-format=json` of the copy. */
+  check: () => Promise<CheckResult>;
+  /** A file as rustc names it in a span, relative to the loop's directory (undefined: outside it). */
+  loopFile: (rustcFile: string) => string | undefined;
+}
+
+export interface VerifiedLoop {
+  result: FixLoopResult;
+  dropped: DroppedFix[];
+  verification: PlanVerification;
+}
+
+/** Fixes whose written lines an error's primary span falls in, with the first such error of each. */
+function attribute(diag: CheckDiagnostics, result: FixLoopResult, loopFile: VerifyLoopOptions['loopFile']) {
+  const found = new Map<number, CompileError>();
+  for (const error of diag.errors) {
+    for (const span of error.spans) {
+      const file = loopFile(span.file);
+      if (file === undefined) continue;
+      for (const r of result.regions) {
+        if (
+          r.file === file &&
+          r.startLine <= span.lineEnd &&
+          span.lineStart <= r.endLine &&
+          !found.has(r.fix)
+        ) {
+          found.set(r.fix, error);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+function dropFor(fix: AppliedFix, error: CompileError | undefined, stderr: string): DroppedFix {
+  if (error)
+    return { fix, reason: `does not compile: ${errorSummary(error)}`, detail: error.rendered.trimEnd() };
+  return { fix, reason: 'does not compile', detail: errorLines(stderr) };
+}
+
+const inFileOrder = (a: AppliedFix, b: AppliedFix) =>
+  a.file.localeCompare(b.file) || a.line - b.line || a.round - b.round;
+
+export async function verifyFixLoop(options: VerifyLoopOptions): Promise<VerifiedLoop> {
+  const dropped = new Map<string, DroppedFix>();
+  const notDropped = (f: FixIdentity) => !dropped.has(fixKey(f));
+  let result = options.first;
+  let checks = 0;
+  const check = async () => {
+    checks++;
+    const r = await options.check();
+    return { ...r, diag: readCheckDiagnostics(r.stdout) };
+  };
+  const done = (verification: Omit<PlanVerification, 'checks'>): VerifiedLoop => ({
+    result,
+    dropped: [...dropped.values()],
+    verification: { ...verification, checks },
+  });
+  // Each round drops at least one fix, so this ends; the bound only guards against a surprise.
+  for (let attempt = 0; attempt <= options.first.applied.length + 1; attempt++) {
+    if (result.applied.length === 0) return done({ status: 'passed' });
+    const failed = await check();
+    if (failed.ok) return done({ status: 'passed' });
+    if (failed.diag.errors.length === 0) {
+      // Not a compile error (a dependency that cannot be fetched, a broken manifest): no fix is to blame.
+      return done({ status: 'unverifiable', note: firstLines(errorLines(failed.output)) });
+    }
+    const blamed = attribute(failed.diag, result, options.loopFile);
+    if (blamed.size > 0) {
+      for (const [i, error] of blamed) {
+        const fix = result.applied[i]!;
+        dropped.set(fixKey(fix), dropFor(fix, error, failed.output));
+      }
+    } else {
+      const culprit = await bisect(result.applied, notDropped, options, check, failed);
+      if (culprit === 'base-fails') {
+        result = await options.rerun(notDropped);
+        return done({
+          status: 'unverifiable',
+          note: `the crate does not compile without the fixes either: ${errorSummary(failed.diag.errors[0]!)}`,
+        });
+      }
+      dropped.set(fixKey(culprit.fix), culprit);
+    }
+    result = await options.rerun(notDropped);
+  }
+  return done({ status: 'unverifiable', note: 'the fixes kept failing `cargo check`' });
+}
+
+type Checked = CheckResult & { diag: CheckDiagnostics };
+
+/** The first fix (in file order) whose prefix fails, with the error of that failing check. */
+async function bisect(
+  applied: AppliedFix[],
+  notDropped: (f: FixIdentity) => boolean,
+  options: VerifyLoopOptions,
+  check: () => Promise<Checked>,
+  allFailed: Checked,
+): Promise<DroppedFix | 'base-fails'> {
+  const ordered = [...applied].sort(inFileOrder);
+  const keys = ordered.map(fixKey);
+  const prefixFails = new Map<number, Checked>([[ordered.length, allFailed]]);
+  const run = async (k: number) => {
+    const allowed = new Set(keys.slice(0, k));
+    await options.rerun((f) => notDropped(f) && allowed.has(fixKey(f)));
+    const r = await check();
+    if (!r.ok) prefixFails.set(k, r);
+    return r.ok;
+  };
+  if (!(await run(0))) return 'base-fails';
+  let lo = 0;
+  let hi = ordered.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (await run(mid)) lo = mid;
+    else hi = mid;
+  }
+  const failing = prefixFails.get(hi)!;
+  return dropFor(ordered[hi - 1]!, failing.diag.errors[0], failing.output);
+}
+
+function firstLines(text: string, n = 6): string {
+  const lines = text.split('\n');
+  return lines.length > n ? `${lines.slice(0, n).join('\n')}\n...` : text;
+}
+
+export interface CopyVerifyOptions {
+  copy: ScratchCopy;
+  /** The options the loop ran with on `copy.crateDir`; reruns use them plus the dropped fixes. */
+  loop: FixLoopOptions;
+  first: FixLoopResult;
+  /** cargo's target dir for the checks (kept warm between runs). */
+  targetDir: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** verifyFixLoop on a scratch copy the loop rewrote: reruns restore the copy first, checks run cargo there. */
+export function verifyFixesOnCopy(o: CopyVerifyOptions): Promise<VerifiedLoop> {
+  let last = o.first;
+  return verifyFixLoop({
+    first: o.first,
+    rerun: async (accept) => {
+      for (const [file, bytes] of last.originals) writeFileSync(resolve(o.loop.dir, file), bytes);
+      last = await runFixLoop({ ...o.loop, accept });
+      return last;
+    },
+    check: () =>
+      cargoCheck(o.copy.crateDir, ['--message-format=json'], {
+        ...(o.env ?? process.env),
+        CARGO_TARGET_DIR: o.targetDir,
+      }),
+    // rustc names files relative to the workspace root it runs in (the copy's root), or absolute.
+    loopFile: (file) => {
+      const rel = relative(o.loop.dir, isAbsolute(file) ? file : resolve(o.copy.dir, file));
+      return rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split('\\').join('/');
+    },
+  });
+}
