@@ -1,7 +1,7 @@
 // `analyze`: one cargo build, then per async item the compiler's own numbers, joined to the source scan.
 // cargo/rustc → artifacts (MIR text, type-size text, binaries) → readers → join → measurements → report.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import {
   type BuildArtifacts,
   type BuildOptions,
@@ -14,7 +14,7 @@ import { type MirReadResult, readMir } from '../readers/mir.ts';
 import { readTypeSizes } from '../readers/type-sizes.ts';
 import { type ScanOptions, scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
-import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
+import { attachForeignLayouts, fillMeasures, isInside, type JoinedItem, joinCrate } from './join.ts';
 import { measureMachineCode } from './machine-code.ts';
 
 export interface AnalyzeOptions extends BuildOptions {
@@ -42,7 +42,14 @@ export async function analyzeBuild(
   // One scan per package directory: lib, bins and examples of a package share its sources.
   const scans = new Map<string, ScanReport>();
   for (const dir of new Set(analysed.map((c) => c.manifestDir))) {
-    scans.set(dir, await scan(dir, options.scan));
+    const built = analysed.filter((c) => c.manifestDir === dir);
+    const { report, left } = onlyBuiltTargets(await scan(dir, options.scan), built);
+    scans.set(dir, report);
+    if (left > 0 && built.some((c) => c.member))
+      warnings.push(
+        `${left} async item${left === 1 ? '' : 's'} of ${built[0]!.packageName} ${left === 1 ? 'is' : 'are'} in targets ` +
+          'this build does not compile (tests/, benches/, examples/): not analysed; `asyncbloat scan` lists them',
+      );
   }
 
   const joined: JoinedItem[] = [];
@@ -96,6 +103,19 @@ export async function analyzeBuild(
     unparsed,
     scan: scanStats,
   };
+}
+
+/**
+ * A package directory also holds crates this build did not compile: integration tests, benches, examples
+ * not asked for. Their items would be listed under the package's lib without MIR or layout, so only items
+ * under the source directory of a built target (`src/` for `src/lib.rs`) are kept; `left` counts the rest.
+ */
+function onlyBuiltTargets(report: ScanReport, built: CrateOutputs[]): { report: ScanReport; left: number } {
+  const dirs = [...new Set(built.map((c) => dirname(c.srcPath)))];
+  const keep = (file: string) => dirs.some((d) => isInside(d, resolve(report.root, file)));
+  const items = report.items.filter((i) => keep(i.file));
+  const findings = report.findings.filter((f) => keep(f.file));
+  return { report: { ...report, items, findings }, left: report.items.length - items.length };
 }
 
 function readMirFiles(c: CrateOutputs, unparsed: Unparsed): MirReadResult | undefined {

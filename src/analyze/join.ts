@@ -230,7 +230,7 @@ function absolute(root: string, file: string): string {
   return isAbsolute(file) ? file : resolve(root, file);
 }
 
-function isInside(dir: string, file: string): boolean {
+export function isInside(dir: string, file: string): boolean {
   const r = relative(dir, file);
   return r !== '' && !r.startsWith('..') && !isAbsolute(r);
 }

@@ -10,6 +10,10 @@
 //   `crate::module::Type::method`. The method + closure tail must match; a symbol whose self type lives
 //   in the impl's module wins; an optional `selfType` hint (from the source scan) narrows further.
 //   Anything still matching several distinct paths is reported as ambiguous, never guessed.
+// * trait default methods: MIR says `Trait::method::{closure#N}` like a free item, but each implementing
+//   type gets its own copy, `<crate::Type as crate::Trait>::method::{closure#N}`. All those copies are
+//   one item's code (like the instantiations of a generic fn), so they are summed, not ambiguous. An
+//   impl that overrides the method demangles to the same path; paths an impl item claims are its own.
 // Legacy mangling cannot tell `f::{closure#0}` from `f::{closure#1}`; when two requested coroutines
 // land on one legacy path both are reported ambiguous (build with `-C symbol-mangling-version=v0`).
 import type { CodePart, CodeSize } from '../model/report.ts';
@@ -43,7 +47,8 @@ export interface CoroutineRef {
 export interface CodeAttribution {
   coroutine: CoroutineRef;
   code: CodeSize;
-  /** The coroutine's path as symbols print it (hash-free), when it was found. */
+  /** The coroutine's path as symbols print it (hash-free), when it was found; a trait default method's
+   * copies are joined with `, `. */
   symbolPath?: string;
   /** Several symbol paths (or several requested coroutines) fit; nothing was attributed. */
   ambiguous?: string[];
@@ -150,12 +155,32 @@ function sameNames(a: Segment[], b: Segment[]): boolean {
   return a.length === b.length && a.every((s, i) => segmentMatches(s, b[i]!));
 }
 
-/** Symbol paths that could be `ref`, strongest evidence first (see the matching strategy above). */
-function candidatesFor(ref: CoroutineRef, paths: Map<string, Segment[]>): string[] {
+/** `<Type as crate::Trait>::method::..` for the MIR path `Trait::method::..` of a default method. */
+function isDefaultMethodCopy(segs: Segment[], crate: string, module: Segment[]): boolean {
+  const first = segs[0];
+  if (!isQualified(first) || first.trait === undefined) return false;
+  const traitPath = splitTopLevel(first.trait);
+  return traitPath[0] === crate && sameNames([...traitPath.slice(1), ...segs.slice(1)], module);
+}
+
+/**
+ * Symbol paths that could be `ref`, strongest evidence first (see the matching strategy above), in
+ * groups: each group is one candidate item; several paths in a group are copies of one default method.
+ */
+function candidatesFor(
+  ref: CoroutineRef,
+  paths: Map<string, Segment[]>,
+  implMethods: Set<string> = new Set(),
+): string[][] {
   const mir = parseMirPath(ref.path);
   const strong: string[] = [];
   const weak: string[] = [];
+  const defaultCopies: string[] = [];
   for (const [key, segs] of paths) {
+    // The copy's self type may live in any crate; the trait is the item's.
+    // An impl that overrides the method prints the same path; it belongs to that impl's item.
+    if (!mir.viaImpl && !implMethods.has(key) && isDefaultMethodCopy(segs, ref.crate, mir.module))
+      defaultCopies.push(key);
     if (crateOf(segs) !== ref.crate) continue;
     if (!mir.viaImpl) {
       if (segs[0] === ref.crate && sameNames(segs.slice(1), mir.module)) strong.push(key);
@@ -175,11 +200,23 @@ function candidatesFor(ref: CoroutineRef, paths: Map<string, Segment[]>): string
     const inImplModule = sameNames(typePath.slice(0, -1), [ref.crate, ...mir.module]);
     (inImplModule ? strong : weak).push(key);
   }
-  return strong.length > 0 ? strong : weak;
+  if (defaultCopies.length > 0) strong.push(defaultCopies.join(GROUP));
+  return (strong.length > 0 ? strong : weak).map((k) => k.split(GROUP));
 }
+
+/** Joins the paths of one candidate group; never occurs in a demangled path. */
+const GROUP = '\n';
 
 function hasLegacyClosure(segs: Segment[]): boolean {
   return segs.some((s) => isClosure(s) && (s as ClosureSegment).closure === undefined);
+}
+
+/** The roles of every path in a candidate group, each function once. */
+function rolesOf(keys: string[], roles: Map<string, Role[]>): Role[] {
+  const out: Role[] = [];
+  for (const r of keys.flatMap((k) => roles.get(k) ?? []))
+    if (!out.some((o) => o.group === r.group)) out.push(r);
+  return out;
 }
 
 function codeSizeOf(roles: Role[]): CodeSize {
@@ -206,28 +243,32 @@ const EMPTY: CodeSize = { codeBytes: 0, parts: [], inlined: true };
 export function attributeCode(objects: CodeObject[], coroutines: CoroutineRef[]): CodeSizeResult {
   const groups = functionGroups(objects);
   const { roles, paths } = indexRoles(groups);
-  const resolved = coroutines.map((c) => candidatesFor(c, paths));
+  const viaImpl = coroutines.map((c) => parseMirPath(c.path).viaImpl);
+  const implMethods = new Set(
+    coroutines.flatMap((c, i) => (viaImpl[i] ? candidatesFor(c, paths).flat() : [])),
+  );
+  const resolved = coroutines.map((c) => candidatesFor(c, paths, implMethods));
   // Legacy `{{closure}}` paths claimed by more than one requested coroutine cannot be split.
   const claims = new Map<string, number[]>();
-  resolved.forEach((keys, i) => {
-    if (keys.length === 1) claims.set(keys[0]!, [...(claims.get(keys[0]!) ?? []), i]);
+  resolved.forEach((groups, i) => {
+    if (groups.length === 1) for (const key of groups[0]!) claims.set(key, [...(claims.get(key) ?? []), i]);
   });
   const items: CodeAttribution[] = coroutines.map((coroutine, i) => {
-    const keys = resolved[i]!;
-    if (keys.length > 1) return { coroutine, code: EMPTY, ambiguous: keys };
-    const key = keys[0];
-    if (key === undefined) return { coroutine, code: EMPTY };
-    const claimants = claims.get(key) ?? [];
-    if (claimants.length > 1 && hasLegacyClosure(paths.get(key)!))
-      return { coroutine, code: EMPTY, ambiguous: claimants.map((j) => coroutines[j]!.path) };
-    return { coroutine, code: codeSizeOf(roles.get(key) ?? []), symbolPath: key };
+    const groups = resolved[i]!;
+    if (groups.length > 1) return { coroutine, code: EMPTY, ambiguous: groups.flat() };
+    const keys = groups[0];
+    if (keys === undefined) return { coroutine, code: EMPTY };
+    const contested = keys.find((k) => (claims.get(k) ?? []).length > 1 && hasLegacyClosure(paths.get(k)!));
+    if (contested !== undefined)
+      return { coroutine, code: EMPTY, ambiguous: claims.get(contested)!.map((j) => coroutines[j]!.path) };
+    return { coroutine, code: codeSizeOf(rolesOf(keys, roles)), symbolPath: keys.join(', ') };
   });
   const perCrate = new Map<string, Set<FunctionGroup>>();
   items.forEach((item, i) => {
     const set = perCrate.get(item.coroutine.crate) ?? new Set<FunctionGroup>();
     perCrate.set(item.coroutine.crate, set);
-    const key = resolved[i]!.length === 1 ? resolved[i]![0]! : undefined;
-    if (item.symbolPath !== undefined && key) for (const r of roles.get(key) ?? []) set.add(r.group);
+    const keys = resolved[i]!.length === 1 ? resolved[i]![0]! : [];
+    if (item.symbolPath !== undefined) for (const r of rolesOf(keys, roles)) set.add(r.group);
   });
   const crates = [...perCrate].map(([crate, set]) => ({
     crate,

@@ -333,7 +333,9 @@ function readPollBody(
     }
   }
 
-  const discriminants = new Set<number>(switchArms ?? [0, 1, ...writes.keys()]);
+  // Unresumed and Returned are layout variants of every coroutine; a body that never returns has no
+  // "resumed after completion" arm for Returned in its switch, yet the state exists.
+  const discriminants = new Set<number>([0, 1, ...(switchArms ?? writes.keys())]);
   const states = [...discriminants].sort((a, b) => a - b).map(stateName);
   const suspendPoints: MirSuspendPoint[] = [...writes.entries()]
     .filter(([k]) => k >= 3)

@@ -3,7 +3,7 @@
 import type { FlagDelta } from '../analyze/flag-delta.ts';
 import type { Colors } from '../cli/output.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
-import { formatBytes, textTable } from './text-table.ts';
+import { codeCell, formatBytes, textTable } from './text-table.ts';
 
 export function location(item: AnalyzedItem): string {
   return item.file ? `${item.file}:${item.line}:${item.column}` : '(macro-generated)';
@@ -30,12 +30,13 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
     ];
     if (hasCode) {
       row.push(
-        i.code ? (i.code.inlined && i.code.codeBytes === 0 ? 'inlined' : formatBytes(i.code.codeBytes)) : '-',
+        codeCell(i.code),
         i.panicSites ? String(i.panicSites.resumed + i.panicSites.resumedPanic) : '-',
       );
     }
     row.push(
       i.findings.length ? c.yellow(String(i.findings.length)) : '0',
+      ...(manyCrates ? [i.crate] : []),
       c.bold(i.name),
       c.dim(location(i)),
     );
@@ -122,7 +123,9 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
   }
   if (item.code) {
     out.push(
-      `  machine code: ${item.code.inlined ? 'poll fn inlined into its caller; ' : ''}${formatBytes(item.code.codeBytes)}`,
+      item.code.codeBytes === 0
+        ? '  machine code: no symbol in the binary (never used by it, or inlined entirely)'
+        : `  machine code: ${item.code.inlined ? 'poll fn inlined into its caller; ' : ''}${formatBytes(item.code.codeBytes)}`,
     );
     for (const p of item.code.parts) {
       out.push(

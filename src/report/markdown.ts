@@ -2,7 +2,7 @@
 // findings. Names and messages come from the crate, so every piece of them is escaped for GitHub Markdown.
 import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
 import { reportFindings } from './sarif.ts';
-import { formatBytes } from './text-table.ts';
+import { codeCell, formatBytes } from './text-table.ts';
 
 export interface MarkdownOptions {
   /** Rows in the items table (default 10). */
@@ -65,11 +65,7 @@ function analysisTable(report: AnalysisReport, top: number): string[] {
   ];
   const lines = [row(head), row(head.map((_, k) => (k < head.length - 2 ? '---:' : '---')))];
   for (const i of items) {
-    const code = i.code
-      ? i.code.inlined && i.code.codeBytes === 0
-        ? 'inlined'
-        : formatBytes(i.code.codeBytes)
-      : '-';
+    const code = codeCell(i.code);
     lines.push(
       row([
         formatBytes(i.futureBytes),

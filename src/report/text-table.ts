@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import type { CodeSize } from '../model/report.ts';
 
 export type Align = 'left' | 'right';
 
@@ -32,4 +33,15 @@ export function formatBytes(n: number | null | undefined): string {
   if (n < 10 * 1024) return `${n} B`;
   if (n < 10 * 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * An item's machine code in one cell. With no symbol at all, the binary either never uses the future or
+ * (optimised) inlined all of it: nothing tells which, so it is not called "inlined". With drop glue or
+ * runtime code but no poll fn, the future is used and its poll fn was inlined into its caller.
+ */
+export function codeCell(code: CodeSize | undefined): string {
+  if (!code) return '-';
+  if (code.codeBytes === 0) return 'no symbol';
+  return code.inlined ? `inlined, ${formatBytes(code.codeBytes)}` : formatBytes(code.codeBytes);
 }

@@ -42,6 +42,15 @@ function eagerNote(body: Node | null): string {
   );
 }
 
+/** True for a method of an `impl` or `trait` carrying `#[async_trait]` (any path ending in it). */
+function underAsyncTrait(fn: Node): boolean {
+  const owner = fn.parent?.parent;
+  if (!owner || (owner.type !== 'impl_item' && owner.type !== 'trait_item')) return false;
+  for (let a = owner.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
+    if (/^#\[\s*(?:::)?(?:async_trait\s*::\s*)?async_trait\b/.test(a.text)) return true;
+  return false;
+}
+
 function describe(item: AsyncItem, node: Node): Report | undefined {
   if (item.kind === 'async-fn') {
     const header = fnHeader(node);
@@ -50,7 +59,13 @@ function describe(item: AsyncItem, node: Node): Report | undefined {
     const ret = returnType(node);
     const ready = `\`${sig} -> impl Future<Output = ${ret}> { core::future::ready(..) }\``;
     let help: string;
-    if (item.placement === 'trait-impl') {
+    if (underAsyncTrait(node)) {
+      help =
+        '`#[async_trait]` turns this method into one returning `Pin<Box<dyn Future + Send>>`, so every call ' +
+        'allocates a box and the coroutine only adds its states and panic paths inside it; an `impl Future` ' +
+        'signature does not fit there, and writing the boxed signature by hand (`Box::pin(core::future::ready(..))`) ' +
+        'saves the coroutine but not the box';
+    } else if (item.placement === 'trait-impl') {
       help =
         `the signature is fixed by the trait, but the impl may return a ready future: ${ready} ` +
         '(the body then runs when called, not when first polled)';

@@ -131,6 +131,30 @@ for (const { label, options } of CONFIGS) {
 }
 
 describe('readMir on variants', () => {
+  test('a body that never returns still has the Returned state, as its layout does', () => {
+    const { mir, typeSizes } = compileFixture({
+      file: 'test/fixtures/mir/diverging.rs',
+      toolchain: 'stable',
+    });
+    const r = readMir(mir);
+    assert.equal(r.coroutines.length, pollHeaders(mir).length);
+    let compared = 0;
+    for (const c of r.coroutines) {
+      const variants = variantsOf(typeSizes, c.coroutineType);
+      if (variants.length === 0) continue;
+      // rustc prints variants largest first; the reader lists them by discriminant. Panicked counts only
+      // when the body can unwind into it (the model's contract); Unresumed and Returned always.
+      const expected = variants.filter((v) => v !== 'Panicked' || c.panicPaths.resumedAfterPanic);
+      assert.deepEqual([...c.states].sort(), expected.sort(), nameOf(c));
+      compared++;
+    }
+    assert.equal(compared, 3, 'layouts of the two diverging bodies and `ready`');
+    assert.ok(
+      r.coroutines.some((c) => !c.panicPaths.resumedAfterCompletion),
+      'a body that cannot complete',
+    );
+  });
+
   test('panic=abort: no Panicked state and no "resumed after panicking" path', () => {
     const { mir } = compileFixture({ file: FIXTURE, toolchain: 'stable', opt: true, panic: 'abort' });
     const r = readMir(mir);

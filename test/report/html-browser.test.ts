@@ -139,6 +139,29 @@ describe('html report in chromium', () => {
     await r.close();
   });
 
+  test('code column and detail: “no symbol” without any code, “inlined” next to drop glue', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const report = analysisReport();
+    const [a, b] = report.items;
+    const drop = { symbol: 'core::ptr::drop_in_place::<x>', kind: 'drop' as const, bytes: 45, copies: 1 };
+    a!.code = { codeBytes: 0, parts: [], inlined: true };
+    b!.code = { codeBytes: 45, parts: [drop], inlined: true };
+    const file = write('code-cells.html', renderHtml(report, { readSource: readSample, rules: RULES }));
+    const { ctx } = await getBrowser();
+    const r = await openReport(ctx, file);
+    const row = (name: string) => r.page.locator('table.items tbody tr', { hasText: name }).first();
+    const cells = async (name: string) => (await row(name).locator('td').allTextContents()).join(' | ');
+    assert.match(await cells(a!.name), /\| no symbol \|/);
+    assert.match(await cells(b!.name), /\| inlined, 45 B \|/);
+    await row(a!.name).click();
+    assert.match(
+      (await r.page.locator('article.detail').textContent()) ?? '',
+      /no symbol in the binary \(never used by it, or inlined entirely\)/,
+    );
+    assert.deepEqual(r.problems, []);
+    await r.close();
+  });
+
   test('scan report: table and findings, no treemap', async (t) => {
     if (!need(t, 'chromium', has.chromium())) return;
     const file = write('scan.html', renderHtml(scanReport(), { readSource: readSample }));

@@ -32,7 +32,7 @@ describe('markdown', () => {
       ['main::\\{async block\\}', 'radio::Radio::send', 'net::fetch'],
     );
     assert.deepEqual(rows[3], ['1104 B', '5', '520 B', '2310 B', 'radio::Radio::send', 'src/radio.rs:6']);
-    assert.equal(rows[4]![3], 'inlined');
+    assert.equal(rows[4]![3], 'no symbol');
     assert.match(md, /_Top 3 of 20 items\._/);
     assert.match(
       md,

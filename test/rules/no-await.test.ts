@@ -54,6 +54,18 @@ ruleTester(noAwait, {
       ],
     },
     {
+      // async_trait rewrites the method to return `Pin<Box<dyn Future + Send + '_>>`: an `impl Future`
+      // signature would not compile there (found on a real hyper service).
+      name: '#[async_trait] impl: no impl Future suggestion, the box is named',
+      code: 'struct S;\n#[async_trait]\nimpl Svc for S {\n    async fn call(&self) -> u32 { 1 }\n}',
+      findings: [{ line: 4, help: ['#[async_trait]', 'Pin<Box<dyn Future'] }],
+    },
+    {
+      name: '#[async_trait::async_trait] trait default method: same',
+      code: '#[async_trait::async_trait]\ntrait Svc {\n    async fn call(&self) -> u32 { 1 }\n}',
+      findings: [{ line: 3, help: ['#[async_trait]'] }],
+    },
+    {
       name: 'awaits only in a nested block: the outer fn is flagged, the block is not',
       code: 'async fn outer() -> u8 {\n    let b = async { g().await };\n    0\n}',
       findings: [{ line: 1, message: '`async fn outer`' }],

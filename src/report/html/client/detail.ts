@@ -87,7 +87,11 @@ function metrics(it: PageItem): HTMLElement {
   if (it.codeBytes !== null)
     rows.push([
       'machine code',
-      it.inlined && it.codeBytes === 0 ? 'inlined into its caller' : bytes(it.codeBytes),
+      it.codeBytes === 0
+        ? 'no symbol in the binary (never used by it, or inlined entirely)'
+        : it.inlined
+          ? `poll fn inlined into its caller; ${bytes(it.codeBytes)}`
+          : bytes(it.codeBytes),
     ]);
   if (it.panicBytes !== null) rows.push(['panic-path code', bytes(it.panicBytes)]);
   if (it.panicPaths) {

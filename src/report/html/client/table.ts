@@ -36,8 +36,10 @@ function columns(data: PageData): Column[] {
     );
     if (data.items.some((i) => i.codeBytes !== null)) {
       const code = num('codeBytes', 'code', (i) => i.codeBytes, bytes);
-      // A poll fn inlined into its caller has no symbol: 0 B of its own, which the table should say in words.
-      code.show = (i) => (i.inlined && i.codeBytes === 0 ? 'inlined' : bytes(i.codeBytes));
+      // As the terminal table (codeCell in report/text-table.ts): no symbol at all is either an unused
+      // future or one inlined entirely, so it is not called "inlined"; drop glue without a poll fn is.
+      code.show = (i) =>
+        i.codeBytes === 0 ? 'no symbol' : i.inlined ? `inlined, ${bytes(i.codeBytes)}` : bytes(i.codeBytes);
       cols.push(code);
     }
   } else {

@@ -1,0 +1,68 @@
+// The analyze table as a user reads it: every header names the cells below it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { colors } from '../../src/cli/output.ts';
+import { renderAnalyzeTable, renderExplain } from '../../src/report/analyze-human.ts';
+import { analysisReport } from './sample-reports.ts';
+
+/** The cell under each header word in every row; right-aligned columns end where their header ends. */
+function columnUnder(table: string, name: string, align: 'left' | 'right' = 'left'): string[] {
+  const [header, ...rows] = table.split('\n');
+  const at = header!.search(new RegExp(`(?<=^|  )${name}(?=  |$)`));
+  assert.ok(at >= 0, `no column ${name} in ${header}`);
+  if (align === 'right')
+    return rows.map(
+      (r) =>
+        r
+          .slice(0, at + name.length)
+          .split(/\s{2,}/)
+          .pop()!,
+    );
+  return rows.map((r) => r.slice(at).split(/\s{2,}/)[0]!);
+}
+
+test('with items of several crates, the crate column holds each row’s crate and item holds its name', () => {
+  const report = analysisReport();
+  const dep = { ...report.items[0]!, crate: 'tokio', name: 'net::TcpStream::peek' };
+  report.items = [...report.items, dep];
+  const lines = renderAnalyzeTable(report, report.items, colors('never')).split('\n');
+  const out = lines.slice(1, 2 + report.items.length).join('\n');
+  assert.deepEqual(
+    columnUnder(out, 'crate'),
+    report.items.map((i) => i.crate),
+  );
+  assert.deepEqual(
+    columnUnder(out, 'item'),
+    report.items.map((i) => i.name),
+  );
+});
+
+test('with one crate there is no crate column', () => {
+  const report = analysisReport();
+  const out = renderAnalyzeTable(report, report.items, colors('never'));
+  assert.ok(!/ {2}crate {2}/.test(out.split('\n')[1]!));
+});
+
+test('code column: “inlined” only when other code of the future is there; no symbol at all says so', () => {
+  const report = analysisReport();
+  const [a, b, c] = report.items;
+  a!.code = { codeBytes: 0, parts: [], inlined: true };
+  const drop = {
+    symbol: 'core::ptr::drop_in_place::<x::{closure#0}>',
+    kind: 'drop' as const,
+    bytes: 45,
+    copies: 1,
+  };
+  b!.code = { codeBytes: 45, parts: [drop], inlined: true };
+  const poll = { ...drop, symbol: 'x::{closure#0}', kind: 'poll' as const, bytes: 300 };
+  c!.code = { codeBytes: 345, parts: [poll, drop], inlined: false };
+  report.items = [a!, b!, c!];
+  const lines = renderAnalyzeTable(report, report.items, colors('never')).split('\n');
+  const out = lines.slice(1, 2 + report.items.length).join('\n');
+  // A debug build inlines nothing: no symbol means the binary never uses the future (or, optimised,
+  // that everything of it was inlined), which the table must not call "inlined".
+  assert.deepEqual(columnUnder(out, 'code', 'right'), ['no symbol', 'inlined, 45 B', '345 B']);
+  const explain = (i: typeof a) => renderExplain(i!, colors('never'));
+  assert.match(explain(a), /machine code: no symbol in the binary \(never used by it, or inlined entirely\)/);
+  assert.match(explain(b), /machine code: poll fn inlined into its caller; 45 B/);
+});
