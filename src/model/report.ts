@@ -89,7 +89,10 @@ export interface CodeSize {
   /** Poll fns + drop glue + runtime instantiations. */
   codeBytes: number;
   parts: CodePart[];
-  /** True when the poll fn has no symbol of its own (inlined into its caller); codeBytes then excludes it. */
+  /**
+   * True when the poll fn has no symbol of its own: inlined into its caller, or not linked at all (unused);
+   * codeBytes then excludes it. Reporters say "inlined" when other parts exist, "no symbol" when none do.
+   */
   inlined: boolean;
 }
 
