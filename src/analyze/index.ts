@@ -74,7 +74,7 @@ export async function analyzeBuild(
     foreign.push(...foreignLayouts);
   }
 
-  const merged = mergeTargets(joined);
+  const merged = dropUncompiledDependencyItems(mergeTargets(joined), build, warnings);
   attachForeignLayouts(merged, foreign);
   fillMeasures(merged, allLayouts);
   const code = measureMachineCode(merged, build, options, (w) => warnings.push(w));
@@ -167,6 +167,31 @@ function mergeTargets(joined: JoinedItem[]): JoinedItem[] {
     if (!prev || score(j) > score(prev)) best.set(key, j);
   }
   return order.map((k) => best.get(k)!);
+}
+
+/**
+ * A dependency's source holds many async items its build never compiles (cfg-gated features, `cfg(test)`
+ * modules): with `--deps` they would fill the table with empty rows. They are counted per crate instead.
+ * The user's own items are always listed, compiled or not, since those are the ones they can change.
+ */
+function dropUncompiledDependencyItems(
+  items: JoinedItem[],
+  build: BuildArtifacts,
+  warnings: string[],
+): JoinedItem[] {
+  const members = new Set(build.crates.filter((c) => c.member).map((c) => c.crateName));
+  const dropped = new Map<string, number>();
+  const kept = items.filter((j) => {
+    const keep = members.has(j.item.crate) || j.mir !== undefined || j.item.layouts.length > 0;
+    if (!keep) dropped.set(j.item.crate, (dropped.get(j.item.crate) ?? 0) + 1);
+    return keep;
+  });
+  for (const [crate, n] of dropped) {
+    warnings.push(
+      `${n} async item${n === 1 ? '' : 's'} of dependency ${crate} not compiled in this build (cfg-gated): not listed`,
+    );
+  }
+  return kept;
 }
 
 function score(j: JoinedItem): number {

@@ -39,6 +39,14 @@ describe('analyze the tokio app', () => {
     const withMir = report.items.filter((i) => i.crate === 'tokio' && i.states !== null);
     assert.equal(withMir.length, mirPollBodies(tokio.mir[0]!));
     assert.ok(withMir.length >= 50, `only ${withMir.length} tokio futures`);
+    // What tokio's build did not compile (cfg-gated) is counted, not listed as empty rows.
+    const uncompiled = report.items.filter(
+      (i) => i.crate === 'tokio' && i.states === null && i.layouts.length === 0,
+    );
+    assert.equal(uncompiled.length, 0);
+    assert.ok(
+      report.warnings.some((w) => /async items? of dependency tokio not compiled in this build/.test(w)),
+    );
     // tokio's generic futures are laid out where they are instantiated: in the app's crate.
     const send = report.items.find((i) => i.crate === 'tokio' && i.name.endsWith('Sender::send'));
     assert.ok(
