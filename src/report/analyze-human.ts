@@ -104,7 +104,7 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
       for (const f of h.fields) {
         out.push(
           c.dim(
-            `      ${formatBytes(f.bytes).padStart(9)}  ${f.kind} ${f.name}${f.type ? `: ${f.type}` : ''}`,
+            `      ${formatBytes(f.bytes).padStart(9)}  ${f.kind} ${fieldLabel(f.name)}${f.type ? `: ${f.type}` : ''}`,
           ),
         );
       }
@@ -160,4 +160,12 @@ export function renderFlagDelta(d: FlagDelta): string {
     out.push(`  ${formatBytes(i.codeBefore - i.codeAfter).padStart(9)}  ${i.name}`);
   }
   return out.join('\n');
+}
+
+/**
+ * rustc names a value it keeps across an await without a binding of its own `.coroutine_fieldN` (e.g. the
+ * result of `a().await` in `a().await + b().await`); say what it is instead.
+ */
+export function fieldLabel(name: string): string {
+  return /^\.coroutine_field\d+$/.test(name) ? '(temporary held across the await)' : name;
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { colors } from '../../src/cli/output.ts';
-import { renderAnalyzeTable, renderExplain } from '../../src/report/analyze-human.ts';
+import { fieldLabel, renderAnalyzeTable, renderExplain } from '../../src/report/analyze-human.ts';
 import { analysisReport } from './sample-reports.ts';
 
 /** The cell under each header word in every row; right-aligned columns end where their header ends. */
@@ -65,4 +65,10 @@ test('code column: “inlined” only when other code of the future is there; no
   const explain = (i: typeof a) => renderExplain(i!, colors('never'));
   assert.match(explain(a), /machine code: no symbol in the binary \(never used by it, or inlined entirely\)/);
   assert.match(explain(b), /machine code: poll fn inlined into its caller; 45 B/);
+});
+
+test('unnamed temporaries held across an await are labelled, named fields kept', () => {
+  assert.equal(fieldLabel('.coroutine_field3'), '(temporary held across the await)');
+  assert.equal(fieldLabel('buf'), 'buf');
+  assert.equal(fieldLabel('__awaitee'), '__awaitee');
 });
