@@ -1,7 +1,7 @@
 // `analyze`: one cargo build, then per async item the compiler's own numbers, joined to the source scan.
 // cargo/rustc → artifacts (MIR text, type-size text, binaries) → readers → join → measurements → report.
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   type BuildArtifacts,
   type BuildOptions,
@@ -10,11 +10,12 @@ import {
 } from '../cargo/build.ts';
 import type { AnalysisReport, AnalyzedItem, CrateSummary, FutureLayout } from '../model/report.ts';
 import { SCHEMA_VERSION, type ScanReport } from '../model/report.ts';
+import { pathInside } from '../paths.ts';
 import { type MirReadResult, readMir } from '../readers/mir.ts';
 import { readTypeSizes } from '../readers/type-sizes.ts';
 import { type ScanOptions, scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
-import { attachForeignLayouts, fillMeasures, isInside, type JoinedItem, joinCrate } from './join.ts';
+import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
 import { measureMachineCode } from './machine-code.ts';
 
 export interface AnalyzeOptions extends BuildOptions {
@@ -112,7 +113,7 @@ export async function analyzeBuild(
  */
 function onlyBuiltTargets(report: ScanReport, built: CrateOutputs[]): { report: ScanReport; left: number } {
   const dirs = [...new Set(built.map((c) => dirname(c.srcPath)))];
-  const keep = (file: string) => dirs.some((d) => isInside(d, resolve(report.root, file)));
+  const keep = (file: string) => dirs.some((d) => pathInside(d, resolve(report.root, file)) !== undefined);
   const items = report.items.filter((i) => keep(i.file));
   const findings = report.findings.filter((f) => keep(f.file));
   return { report: { ...report, items, findings }, left: report.items.length - items.length };
@@ -199,8 +200,7 @@ function score(j: JoinedItem): number {
 }
 
 function reportPath(root: string, abs: string): string {
-  const r = relative(root, abs);
-  return r.startsWith('..') || isAbsolute(r) ? abs : r.split('\\').join('/');
+  return pathInside(root, abs) ?? abs;
 }
 
 function mergeScanStats(reports: ScanReport[], root: string): ScanReport['stats'] {

@@ -2,11 +2,12 @@
 // to its layouts in -Zprint-type-sizes (by span for blocks and closures, by item path for async fns, one
 // layout per generic instantiation). Coroutines rustc emitted that the scan did not see (macro-generated,
 // e.g. `#[tokio::main]`) are still listed, with origin `compiler`.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { awaitLinesOf, indexFutures, measureLayout } from '../measure/layout.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalyzedItem, FutureLayout } from '../model/report.ts';
+import { pathInside } from '../paths.ts';
 import type { MirCoroutine, MirReadResult } from '../readers/mir.ts';
 import { spanOfTypeName } from '../readers/mir-span.ts';
 import { asyncFnPath, namesItem, pathSegments, spanKey } from './item-keys.ts';
@@ -119,7 +120,7 @@ export function joinCrate(input: CrateInput): JoinResult {
 
   for (const body of compilerOnly) {
     const file = body.span ? absolute(input.buildRoot, body.span.file) : undefined;
-    if (file && !isInside(input.packageRoot, file)) continue; // another crate's span (inlined macro body etc.)
+    if (file && pathInside(input.packageRoot, file) === undefined) continue; // another crate's span (inlined macro body etc.)
     const layouts = input.layouts.filter((l) => l.typeName === body.coroutineType);
     items.push(
       analyzedItem(
@@ -127,7 +128,7 @@ export function joinCrate(input: CrateInput): JoinResult {
           name: body.name.replace(/::\{closure#0\}$/, ''),
           kind: body.kind,
           crate: input.crate,
-          file: file ? relative(input.scanRoot, file).split('\\').join('/') : undefined,
+          file: file ? (pathInside(input.scanRoot, file) ?? file) : undefined,
           line: body.span?.line,
           column: body.span?.column,
           origin: 'compiler',
@@ -228,11 +229,6 @@ function containingItem(
 
 function absolute(root: string, file: string): string {
   return isAbsolute(file) ? file : resolve(root, file);
-}
-
-export function isInside(dir: string, file: string): boolean {
-  const r = relative(dir, file);
-  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
 }
 
 /**

@@ -6,7 +6,8 @@
 // verified; that is reported, not hidden.
 
 import { writeFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { pathInside } from '../paths.ts';
 import {
   type CheckDiagnostics,
   type CompileError,
@@ -199,8 +200,7 @@ export function verifyFixesOnCopy(o: CopyVerifyOptions): Promise<VerifiedLoop> {
       }),
     // rustc names files relative to the workspace root it runs in (the copy's root), or absolute.
     loopFile: (file) => {
-      const rel = relative(o.loop.dir, isAbsolute(file) ? file : resolve(o.copy.dir, file));
-      return rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split('\\').join('/');
+      return pathInside(o.loop.dir, isAbsolute(file) ? file : resolve(o.copy.dir, file));
     },
   });
 }

@@ -13,8 +13,9 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../cli/errors.ts';
+import { pathInside } from '../paths.ts';
 
 /** The real path of `file` (relative to `root` or absolute), refusing anything outside the real root. */
 export function resolveInside(root: string, file: string): string {
@@ -26,8 +27,7 @@ export function resolveInside(root: string, file: string): string {
   } catch (e) {
     throw new UserError(`cannot write '${file}': ${(e as Error).message}`);
   }
-  const rel = relative(realRoot, real);
-  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
+  if (pathInside(realRoot, real) === undefined) {
     const how = lstatSync(target).isSymbolicLink() ? ` (a symlink to '${real}')` : '';
     throw new UserError(
       `refusing to write '${file}'${how}: it is outside the crate root '${realRoot}'`,
