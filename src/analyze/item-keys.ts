@@ -1,11 +1,11 @@
 // Keys that join one async body across the three places it shows up under different names: the source
 // scan (`radio::Radio::send`, rustc-style start position), MIR (`<impl at src/radio.rs:3:5: 3:15>::send::{closure#0}`
 // with a `{coroutine@src/radio.rs:4:51: ..}` span) and -Zprint-type-sizes (`{async fn body of radio::Radio::send()}`).
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 /** `file:line:col` of a coroutine's rustc span start, with the file made absolute against the build's cwd. */
 export function spanKey(root: string, file: string, line: number, column: number): string {
-  return `${isAbsolute(file) ? file : resolve(root, file)}:${line}:${column}`;
+  return `${resolve(root, file)}:${line}:${column}`;
 }
 
 /**

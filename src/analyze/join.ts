@@ -2,7 +2,7 @@
 // to its layouts in -Zprint-type-sizes (by span for blocks and closures, by item path for async fns, one
 // layout per generic instantiation). Coroutines rustc emitted that the scan did not see (macro-generated,
 // e.g. `#[tokio::main]`) are still listed, with origin `compiler`.
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { awaitLinesOf, indexFutures, measureLayout } from '../measure/layout.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
@@ -119,7 +119,7 @@ export function joinCrate(input: CrateInput): JoinResult {
   );
 
   for (const body of compilerOnly) {
-    const file = body.span ? absolute(input.buildRoot, body.span.file) : undefined;
+    const file = body.span ? resolve(input.buildRoot, body.span.file) : undefined;
     if (file && pathInside(input.packageRoot, file) === undefined) continue; // another crate's span (inlined macro body etc.)
     const layouts = input.layouts.filter((l) => l.typeName === body.coroutineType);
     items.push(
@@ -215,7 +215,7 @@ function containingItem(
   span: { file: string; line: number; column: number },
   eligible: (i: AsyncItem) => boolean,
 ): AsyncItem | undefined {
-  const file = absolute(input.buildRoot, span.file);
+  const file = resolve(input.buildRoot, span.file);
   let best: AsyncItem | undefined;
   for (const i of input.items) {
     if (!eligible(i) || resolve(input.scanRoot, i.file) !== file) continue;
@@ -225,10 +225,6 @@ function containingItem(
     if (inside && (!best || i.byteEnd - i.byteStart < best.byteEnd - best.byteStart)) best = i;
   }
   return best;
-}
-
-function absolute(root: string, file: string): string {
-  return isAbsolute(file) ? file : resolve(root, file);
 }
 
 /**

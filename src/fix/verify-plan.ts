@@ -6,7 +6,7 @@
 // verified; that is reported, not hidden.
 
 import { writeFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathInside } from '../paths.ts';
 import {
   type CheckDiagnostics,
@@ -200,7 +200,7 @@ export function verifyFixesOnCopy(o: CopyVerifyOptions): Promise<VerifiedLoop> {
       }),
     // rustc names files relative to the workspace root it runs in (the copy's root), or absolute.
     loopFile: (file) => {
-      return pathInside(o.loop.dir, isAbsolute(file) ? file : resolve(o.copy.dir, file));
+      return pathInside(o.loop.dir, resolve(o.copy.dir, file));
     },
   });
 }

@@ -1,7 +1,7 @@
 // The document formats shared by `scan` and `analyze`: besides each command's own human and JSON output,
 // SARIF for code scanning, Markdown for pull-request comments and one self-contained HTML file.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AnalysisReport, ScanReport } from '../model/report.ts';
 import { RULES } from '../rules/index.ts';
 import { renderHtml } from './html/render.ts';
@@ -34,7 +34,7 @@ export function renderShared(
 /** A source file for the report's snippets; a file that is gone or unreadable just has no snippet. */
 function readSource(root: string, file: string): string | undefined {
   try {
-    return readFileSync(isAbsolute(file) ? file : resolve(root, file), 'utf8');
+    return readFileSync(resolve(root, file), 'utf8');
   } catch {
     return undefined;
   }
