@@ -1,6 +1,8 @@
 // `analyze --format json`: the AnalysisReport as documented in docs/json-schema.md. Items are written with
-// every key present (absent values as null) so consumers and diffs see one shape.
+// every key present (absent values as null) so consumers and diffs see one shape; findings exactly as `scan`
+// writes them.
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { findingJson } from './json.ts';
 
 export function analysisReportJson(report: AnalysisReport): string {
   const doc = {
@@ -40,6 +42,6 @@ function itemJson(i: AnalyzedItem) {
     code: i.code ?? null,
     panicSites: i.panicSites ?? null,
     layouts: i.layouts,
-    findings: i.findings,
+    findings: i.findings.map(findingJson),
   };
 }

@@ -48,7 +48,7 @@ function itemJson(i: AsyncItem) {
   };
 }
 
-function findingJson(f: Finding) {
+export function findingJson(f: Finding) {
   return {
     rule: f.rule,
     severity: f.severity,

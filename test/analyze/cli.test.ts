@@ -47,6 +47,16 @@ describe('analyze CLI', () => {
     }
   });
 
+  test('findings are written exactly as `scan --format json` writes them', () => {
+    const example = fileURLToPath(new URL('../../examples/firmware-demo', import.meta.url));
+    const scan = JSON.parse(run('scan', example, '--format', 'json').stdout);
+    const analyzed = run('analyze', example, '--format', 'json');
+    assert.equal(analyzed.code, 0, analyzed.stderr);
+    const findings = JSON.parse(analyzed.stdout).items.flatMap((i: { findings: object[] }) => i.findings);
+    assert.ok(findings.length > 0 && scan.findings.length === findings.length);
+    for (const f of findings) assert.deepEqual(Object.keys(f), Object.keys(scan.findings[0]));
+  });
+
   test('--sort, --top and --filter select rows; --explain shows one item', () => {
     const top = run('analyze', joined, '--top', '2', '--sort', 'size');
     assert.equal(top.code, 0, top.stderr);
