@@ -2,6 +2,7 @@
 // compared per item (machine code, panic sites) and for the whole artifact's `.text`. This is how
 // `--measure-async-panic` turns the panic-site estimate into a measurement on a nightly that has
 // `-Zasync-panic` (rust-lang/compiler-team#1016).
+import { itemKey } from '../budget/diff.ts';
 import { runCommand } from '../cargo/toolchain.ts';
 import { UserError } from '../cli/errors.ts';
 import type { AnalysisReport } from '../model/report.ts';
@@ -24,9 +25,7 @@ function artifactText(r: AnalysisReport): number | undefined {
 
 /** Compares two analyses of the same crate, the second built with `flags`. Items match by crate + name + kind. */
 export function compareFlagBuilds(before: AnalysisReport, after: AnalysisReport, flags: string[]): FlagDelta {
-  const key = (i: { crate: string; name: string; kind: string }) =>
-    `${i.crate}\u0000${i.name}\u0000${i.kind}`;
-  const afterByKey = new Map(after.items.map((i) => [key(i), i]));
+  const afterByKey = new Map(after.items.map((i) => [itemKey(i), i]));
   const b = artifactText(before);
   const a = artifactText(after);
   return {
@@ -37,7 +36,7 @@ export function compareFlagBuilds(before: AnalysisReport, after: AnalysisReport,
       crate: i.crate,
       name: i.name,
       codeBefore: i.code?.codeBytes ?? null,
-      codeAfter: afterByKey.get(key(i))?.code?.codeBytes ?? null,
+      codeAfter: afterByKey.get(itemKey(i))?.code?.codeBytes ?? null,
     })),
   };
 }
