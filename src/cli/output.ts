@@ -13,6 +13,14 @@ export function colors(choice: ColorChoice = 'auto'): Colors {
   return pc.createColors(choice === 'always');
 }
 
+/**
+ * Colours for a command's main output: `auto` never colours a file written with `-o` (as cargo does not
+ * colour what it does not print to a terminal); an explicit `always` or `never` is obeyed either way.
+ */
+export function outputColors(choice: ColorChoice, outFile?: string): Colors {
+  return colors(outFile && outFile !== '-' && choice === 'auto' ? 'never' : choice);
+}
+
 export function parseColor(value: string): ColorChoice {
   if (value === 'auto' || value === 'always' || value === 'never') return value;
   throw new UserError(`invalid value '${value}' for '--color'`, 'possible values: auto, always, never');

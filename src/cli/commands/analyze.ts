@@ -9,7 +9,7 @@ import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-for
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
-import { type ColorChoice, colors, emit, parseColor, parseFormat } from '../output.ts';
+import { type ColorChoice, emit, outputColors, parseColor, parseFormat } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
 const FORMATS = ['human', 'json', ...SHARED_FORMATS] as const;
@@ -71,8 +71,7 @@ export function registerAnalyze(program: Command): void {
         process.stderr.write('note: using -Z flags on a stable compiler through RUSTC_BOOTSTRAP=1\n');
       }
       for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
-      const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
-      const c = colors(choice);
+      const c = outputColors(opts.color, opts.output);
       if (opts.measureAsyncPanic) {
         const delta = await measureFlagDelta(analyzeOptions, report, [ASYNC_PANIC_FLAG]);
         process.stderr.write(`${renderFlagDelta(delta)}\n`);

@@ -12,7 +12,7 @@ import { readSuppressions, type Suppression } from '../../budget/suppressions.ts
 import type { AnalysisReport, AnalyzedItem } from '../../model/report.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
-import { colors, emit, parseColor, parseFormat } from '../output.ts';
+import { emit, outputColors, parseColor, parseFormat } from '../output.ts';
 
 const FORMATS = ['human', 'json', 'markdown'] as const;
 
@@ -112,7 +112,7 @@ export function registerCheck(program: Command): void {
       if (config.sources.length === 0) {
         result.notes.push('no budgets configured (see docs/ci.md); only rule levels were checked');
       }
-      const c = colors(opts.output && opts.output !== '-' ? 'never' : opts.color);
+      const c = outputColors(opts.color, opts.output);
       const text =
         opts.format === 'json'
           ? JSON.stringify(result, null, 2)

@@ -3,7 +3,7 @@ import { diffReports } from '../../budget/diff.ts';
 import { readReportFile } from '../../budget/report-file.ts';
 import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
 import { EXIT_OK } from '../errors.ts';
-import { colors, emit, parseColor, parseFormat } from '../output.ts';
+import { emit, outputColors, parseColor, parseFormat } from '../output.ts';
 
 interface DiffOptions {
   format: DiffFormat;
@@ -24,8 +24,7 @@ export function registerDiff(program: Command): void {
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action((baseFile: string, headFile: string, opts: DiffOptions) => {
       const diff = diffReports(readReportFile(baseFile), readReportFile(headFile));
-      // A file is never coloured, whatever the terminal says.
-      const c = colors(opts.output && opts.output !== '-' ? 'never' : opts.color);
+      const c = outputColors(opts.color, opts.output);
       emit(renderDiff(diff, opts.format, c), opts.output);
       process.exitCode = EXIT_OK;
     });

@@ -5,7 +5,7 @@ import { measureSavings } from '../../fix/measure-savings.ts';
 import { renderSavingsHuman } from '../../fix/savings-human.ts';
 import { scan } from '../../scan/index.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
-import { type ColorChoice, colors, emit, parseColor, parseFormat } from '../output.ts';
+import { type ColorChoice, emit, outputColors, parseColor, parseFormat } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
 const FORMATS = ['human', 'json'] as const;
@@ -37,11 +37,10 @@ export function registerSavings(program: Command): void {
       if (run.before.build.bootstrap) {
         process.stderr.write('note: using -Z flags on a stable compiler through RUSTC_BOOTSTRAP=1\n');
       }
-      const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
       emit(
         opts.format === 'json'
           ? `${JSON.stringify(run.savings, null, 2)}\n`
-          : renderSavingsHuman(run.savings, colors(choice)),
+          : renderSavingsHuman(run.savings, outputColors(opts.color, opts.output)),
         opts.output,
       );
     });

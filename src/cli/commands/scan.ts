@@ -4,7 +4,7 @@ import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/forma
 import { scanReportJson } from '../../report/json.ts';
 import { scan } from '../../scan/index.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../errors.ts';
-import { type ColorChoice, colors, emit, parseColor, parseFormat } from '../output.ts';
+import { type ColorChoice, colors, emit, outputColors, parseColor, parseFormat } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
 const FORMATS = ['human', 'json', ...SHARED_FORMATS] as const;
@@ -42,12 +42,11 @@ export function registerScan(program: Command): void {
     const levels = Object.fromEntries(opts.deny.map((id) => [id, 'error' as const]));
     const report = await scan(path, { ...ruleSelection(opts.rule), levels, cache: opts.cache });
     // Colour only goes to a terminal unless asked for explicitly.
-    const choice = opts.output && opts.output !== '-' && opts.color === 'auto' ? 'never' : opts.color;
     process.stderr.write(renderFileWarnings(report, colors(opts.color)));
     let text: string;
     if (opts.format === 'json') text = scanReportJson(report);
     else if (isSharedFormat(opts.format)) text = renderShared(report, opts.format);
-    else text = renderDiagnostics(report, { colors: colors(choice) });
+    else text = renderDiagnostics(report, { colors: outputColors(opts.color, opts.output) });
     emit(text, opts.output);
     process.exitCode = report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   });
