@@ -95,6 +95,8 @@ export async function analyzeBuild(
       profile: build.profile,
       toolchain: build.toolchain.version,
       bootstrap: build.toolchain.bootstrap,
+      toolchainReason: build.toolchain.reason,
+      ...(build.fallback ? { fallback: build.fallback } : {}),
       ...(build.target ? { target: build.target } : {}),
       ...(code.artifact ? { artifact: reportPath(root, code.artifact.path) } : {}),
     },

@@ -34,11 +34,12 @@ import {
   parsePackageId,
 } from './artifacts.ts';
 import { workspaceMetadata } from './metadata.ts';
+import { NightlyFailures } from './nightly-failures.ts';
 import { StatusLine, unitEstimate } from './progress.ts';
 import { OUT_DIR_ENV } from './rustc-wrapper.ts';
 import { configuredTarget, rustcCfgs, userRustflags } from './rustflags.ts';
 import { CAPTURE_DIRS_ENV, CAPTURE_ENV, writeShim } from './shim.ts';
-import { detectToolchain, type Toolchain } from './toolchain.ts';
+import { planToolchains, type Toolchain, toolchainChoice } from './toolchain.ts';
 
 /** The flags asyncbloat adds to every rustc invocation. */
 export const ANALYSIS_RUSTFLAGS = ['--emit=mir,link', '-Zprint-type-sizes', '-Csymbol-mangling-version=v0'];
@@ -67,16 +68,19 @@ export interface BuildOptions extends CargoSelection {
   cwd?: string;
   /** Base environment (default process.env); tests use it to change PATH or CARGO_TARGET_DIR. */
   env?: NodeJS.ProcessEnv;
-  /** Use a rustup nightly toolchain when one is installed (default false; see toolchain.ts). */
-  preferNightly?: boolean;
+  /** `--nightly` (true: only nightly), `--no-nightly` (false: the own toolchain), neither: see toolchain.ts. */
+  nightly?: boolean;
   /** One-line status on stderr (default: when stderr is a TTY). */
   progress?: boolean;
   /** Where cargo's warnings and errors go (default: process.stderr). */
   log?: (text: string) => void;
   /** rustc flags for a variant build (`-Zasync-panic=false`); it gets a target dir of its own. */
   extraRustflags?: string[];
-  /** The toolchain, already detected in this build's directory with this env (`savings` shares one). */
-  toolchain?: Toolchain | Promise<Toolchain>;
+  /**
+   * The toolchain plan, already made in this build's directory with this env (`savings` shares one, so a
+   * toolchain that failed for one build is not tried again by the other).
+   */
+  toolchain?: Toolchain[] | Promise<Toolchain[]>;
 }
 
 export interface CrateOutputs {
@@ -124,6 +128,18 @@ export interface BuildArtifacts {
   artifacts: FinalArtifact[];
   /** Things that did not go as expected but did not stop the build (missing captures, stray output). */
   warnings: string[];
+  /** Why the preferred toolchain (the installed nightly) was not used: its build failed, now or before. */
+  fallback?: BuildFallback;
+}
+
+/** The preferred toolchain (the installed nightly) could not build the crate; the next one in the plan did. */
+export interface BuildFallback {
+  /** `rustc -vV`'s first line of the toolchain that failed. */
+  toolchain: string;
+  /** Which crate did not compile, and rustc's first error. */
+  reason: string;
+  /** Set when the failure was not tried again but recalled from this file (delete it to retry). */
+  rememberedIn?: string;
 }
 
 /** The build failed; cargo's messages were already shown through `log` and are kept in `stderr`. */
@@ -195,21 +211,85 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
   const startDir = resolve(options.cwd ?? process.cwd());
   const manifestPath = resolveManifest(options.manifestPath, startDir);
   const cwd = manifestPath ? dirname(manifestPath) : startDir;
-  const profile = profileName(options);
   const log = options.log ?? ((s: string) => process.stderr.write(s));
-  const progress = options.progress ?? process.stderr.isTTY === true;
 
-  const toolchain = await (options.toolchain ??
-    detectToolchain({ env: baseEnv, cwd, preferNightly: options.preferNightly }));
+  const plan = await (options.toolchain ??
+    planToolchains({ env: baseEnv, cwd, choice: toolchainChoice(options.nightly) }));
+  const first = plan[0];
+  if (!first) throw new Error('planToolchains returned no toolchain');
+  const meta = await workspaceMetadata({
+    cwd,
+    env: { ...baseEnv, ...first.env },
+    manifestPath,
+    offline: options.offline,
+  });
+  const memory = new NightlyFailures(meta.targetDirectory, meta.workspaceRoot);
+  const candidates = [...plan];
+  let fallback: BuildArtifacts['fallback'];
+  // A shared plan (savings) is told too, so its other build does not try the failed toolchain again.
+  const drop = (failed: Toolchain) => {
+    candidates.shift();
+    if (plan.includes(failed) && plan.length > 1) plan.splice(plan.indexOf(failed), 1);
+  };
+  const remembered = plan.length > 1 ? memory.recall(first) : undefined;
+  if (remembered) {
+    fallback = { toolchain: first.version, reason: remembered, rememberedIn: memory.file };
+    drop(first);
+  }
+  for (;;) {
+    const toolchain = candidates[0] as Toolchain;
+    const hasNext = candidates.length > 1;
+    // While a fallback remains, cargo's messages are held back: errors from a toolchain we then do not use
+    // would only alarm. A build that succeeds shows its warnings all the same.
+    const held: string[] = [];
+    const attemptLog = hasNext ? (text: string) => held.push(text) : log;
+    try {
+      const built = await buildWith(toolchain, options, { cwd, manifestPath, meta, log: attemptLog });
+      for (const text of held) log(text);
+      if (fallback && !remembered) memory.remember(first, fallback.reason);
+      return fallback ? { ...built, fallback } : built;
+    } catch (e) {
+      if (!hasNext || !(e instanceof CargoBuildError)) throw e;
+      fallback = { toolchain: toolchain.version, reason: firstError(e.stderr) };
+      drop(toolchain);
+    }
+  }
+}
+
+/** The gist of a failed build for a one-line note: which crate did not compile, and rustc's first error. */
+export function firstError(stderr: string): string {
+  const lines = stderr.replace(ANSI_SGR, '').split('\n');
+  const crate = lines.map((l) => /^error: could not compile `([^`]+)`/.exec(l)?.[1]).find(Boolean);
+  const error = lines.find((l) => /^error(\[E\d+\])?: /.test(l) && !l.startsWith('error: could not compile'));
+  const last = lines.filter((l) => l.trim()).at(-1) ?? 'no output';
+  if (crate && error) return `\`${crate}\` did not compile: ${error}`;
+  return error ?? last;
+}
+
+interface BuildContext {
+  cwd: string;
+  manifestPath: string | undefined;
+  meta: Awaited<ReturnType<typeof workspaceMetadata>>;
+  log: (text: string) => void;
+}
+
+/** One cargo build with one toolchain. */
+async function buildWith(
+  toolchain: Toolchain,
+  options: BuildOptions,
+  { cwd, manifestPath, meta, log }: BuildContext,
+): Promise<BuildArtifacts> {
+  const baseEnv = options.env ?? process.env;
+  const profile = profileName(options);
+  const progress = options.progress ?? process.stderr.isTTY === true;
   const toolEnv = { ...baseEnv, ...toolchain.env };
-  const meta = await workspaceMetadata({ cwd, env: toolEnv, manifestPath, offline: options.offline });
   // Two dirs: one where only the members' type sizes are captured (the default, cheap) and one where all
   // crates' are (`deps`). Sharing one would leave fresh dependencies without captures after a default run.
   // A variant build with extra flags must not evict the normal one's outputs: it gets its own dir.
   const extra = options.extraRustflags ?? [];
-  // So does a build with the rustup nightly: switching toolchains would otherwise rebuild everything.
+  // So does a build with another toolchain than the user's: switching would otherwise rebuild everything.
   const variant =
-    (toolchain.channel === 'nightly' && options.preferNightly ? '-nightly' : '') +
+    (toolchain.env.RUSTUP_TOOLCHAIN ? `-${toolchain.env.RUSTUP_TOOLCHAIN}` : '') +
     (extra.length ? `-${createHash('sha1').update(extra.join('\x1f')).digest('hex').slice(0, 10)}` : '');
   const targetDir = join(
     meta.targetDirectory,

@@ -46,7 +46,11 @@ export function addCargoFlags(cmd: Command): Command {
     .option('--example <name>', 'build only the named example (repeatable)', collect)
     .option('--offline', 'run cargo without accessing the network')
     .option('--deps', "include dependency crates' futures (all crates are built either way)")
-    .option('--nightly', 'use the installed rustup nightly instead of your toolchain with RUSTC_BOOTSTRAP=1');
+    .option(
+      '--nightly',
+      'build only with the installed rustup nightly (default: it, when installed and no toolchain is pinned)',
+    )
+    .option('--no-nightly', 'build with your own toolchain and RUSTC_BOOTSTRAP=1, never the nightly');
 }
 
 /** `-F a,b -F "c d"` -> [a, b, c, d], as cargo reads them. */
@@ -81,6 +85,7 @@ export function toBuildOptions(values: CargoFlagValues, path?: string): BuildOpt
   if (values.example?.length) options.example = values.example;
   if (values.offline) options.offline = true;
   if (values.deps) options.deps = true;
-  if (values.nightly) options.preferNightly = true;
+  // commander gives true for --nightly, false for --no-nightly, undefined for neither (the default plan).
+  if (values.nightly !== undefined) options.nightly = values.nightly;
   return options;
 }

@@ -150,6 +150,10 @@ export interface AnalysisReport {
     toolchain: string;
     /** True when -Z flags were used on stable through RUSTC_BOOTSTRAP=1. */
     bootstrap: boolean;
+    /** Why this toolchain: "the installed nightly", "selected by rust-toolchain.toml ...", "--no-nightly". */
+    toolchainReason?: string;
+    /** Set when the preferred toolchain (the installed nightly) could not build the crate and this one did. */
+    fallback?: { toolchain: string; reason: string; rememberedIn?: string };
     target?: string;
     artifact?: string;
   };

@@ -21,7 +21,7 @@ for (const toolchain of ['stable', 'nightly'] as const) {
       if (toolchain === 'nightly' && !need(t, 'a nightly toolchain', has.nightly())) return;
       build = await buildForAnalysis({
         manifestPath: fixture,
-        preferNightly: toolchain === 'nightly',
+        nightly: toolchain === 'nightly',
         progress: false,
       });
       report = await analyzeBuild(build);

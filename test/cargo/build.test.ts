@@ -64,7 +64,9 @@ describe('buildForAnalysis on a workspace', () => {
     ]);
     assert.ok(first.crates.every((c) => c.member));
     assert.equal(first.profile, 'dev');
-    assert.equal(first.targetDir, join(targetRoot, 'asyncbloat', 'members'));
+    // A toolchain other than the user's (the installed nightly, by default) builds in a dir of its own.
+    const suffix = first.toolchain.env.RUSTUP_TOOLCHAIN ? `-${first.toolchain.env.RUSTUP_TOOLCHAIN}` : '';
+    assert.equal(first.targetDir, join(targetRoot, 'asyncbloat', `members${suffix}`));
     assert.deepEqual(first.warnings, []);
     assert.match(first.toolchain.version, /^rustc \d+\.\d+/);
   });

@@ -68,7 +68,7 @@ describe('cargo flags', () => {
       example: ['ex'],
       offline: true,
       deps: true,
-      preferNightly: true,
+      nightly: true,
     });
     assert.deepEqual(cargoBuildArgs(options), [
       '--manifest-path',
@@ -101,6 +101,11 @@ describe('cargo flags', () => {
     const { options, path } = parse(['-F', 'a', 'crates/app', '--bin', 'x']);
     assert.equal(path, 'crates/app');
     assert.deepEqual(options, { manifestPath: 'crates/app', features: ['a'], bin: ['x'] });
+  });
+
+  test('--no-nightly asks for the own toolchain; neither flag leaves the choice to the default plan', () => {
+    assert.equal(parse(['--no-nightly']).options.nightly, false);
+    assert.equal('nightly' in parse([]).options, false);
   });
 
   test('--release maps to the release profile', () => {

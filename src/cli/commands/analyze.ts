@@ -11,6 +11,7 @@ import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-fl
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
 import { type ColorChoice, emit, outputColors, parseColor, parseFormat } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
+import { writeToolchainNotes } from '../toolchain-notes.ts';
 
 const FORMATS = ['human', 'json', ...SHARED_FORMATS] as const;
 
@@ -63,13 +64,11 @@ export function registerAnalyze(program: Command): void {
       if (opts.measureAsyncPanic) await requireAsyncPanicFlag();
       const analyzeOptions = {
         ...toBuildOptions(opts, path),
-        preferNightly: opts.nightly || opts.measureAsyncPanic,
+        ...(opts.measureAsyncPanic ? { nightly: true } : {}),
         scan: ruleSelection(opts.rule),
       };
       const report = await analyze(analyzeOptions);
-      if (report.build.bootstrap) {
-        process.stderr.write('note: using -Z flags on a stable compiler through RUSTC_BOOTSTRAP=1\n');
-      }
+      writeToolchainNotes(report.build);
       for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
       const c = outputColors(opts.color, opts.output);
       if (opts.measureAsyncPanic) {

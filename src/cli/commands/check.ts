@@ -13,6 +13,7 @@ import type { AnalysisReport, AnalyzedItem } from '../../model/report.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
 import { emit, outputColors, parseColor, parseFormat } from '../output.ts';
+import { writeToolchainNotes } from '../toolchain-notes.ts';
 
 const FORMATS = ['human', 'json', 'markdown'] as const;
 
@@ -101,6 +102,7 @@ export function registerCheck(program: Command): void {
       const config = loadBudgetConfig(dir, opts.config);
       const base = opts.baseline ? readReportFile(opts.baseline) : undefined;
       const head = opts.report ? readReportFile(opts.report) : await analyze(toBuildOptions(opts, path));
+      if (!opts.report) writeToolchainNotes(head.build);
       const suppressions = suppressionsOf(head, dir);
       const result = checkReport({
         head,

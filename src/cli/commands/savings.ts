@@ -7,6 +7,7 @@ import { scan } from '../../scan/index.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { type ColorChoice, emit, outputColors, parseColor, parseFormat } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
+import { writeToolchainNotes } from '../toolchain-notes.ts';
 
 const FORMATS = ['human', 'json'] as const;
 
@@ -31,12 +32,10 @@ export function registerSavings(program: Command): void {
       const build = toBuildOptions(opts, path);
       const selection = ruleSelection(opts.rule);
       const run = await measureSavings({
-        build: { ...build, preferNightly: opts.nightly },
+        build,
         scan: (p) => scan(p, { ...selection, cache: false }),
       });
-      if (run.before.build.bootstrap) {
-        process.stderr.write('note: using -Z flags on a stable compiler through RUSTC_BOOTSTRAP=1\n');
-      }
+      writeToolchainNotes(run.before.build);
       emit(
         opts.format === 'json'
           ? `${JSON.stringify(run.savings, null, 2)}\n`
