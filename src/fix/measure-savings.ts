@@ -14,8 +14,9 @@ import { parse } from 'smol-toml';
 import { analyzeBuild } from '../analyze/index.ts';
 import { type BuildOptions, buildForAnalysis, CargoBuildError } from '../cargo/build.ts';
 import { type WorkspaceMetadata, workspaceMetadata } from '../cargo/metadata.ts';
-import { detectToolchain } from '../cargo/toolchain.ts';
+import { planToolchains, toolchainChoice } from '../cargo/toolchain.ts';
 import type { AnalysisReport } from '../model/report.ts';
+import { pathInside } from '../paths.ts';
 import { scan } from '../scan/index.ts';
 import {
   type AppliedFix,
@@ -93,10 +94,10 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
   const beforeOptions = optionsFor(beforeCopy, targetDir);
   const toolchain = Promise.resolve(
     build.toolchain ??
-      detectToolchain({
+      planToolchains({
         env: beforeOptions.env ?? process.env,
         cwd: buildDir(beforeOptions),
-        ...(build.preferNightly === undefined ? {} : { preferNightly: build.preferNightly }),
+        choice: toolchainChoice(build.nightly),
       }),
   );
   toolchain.catch(() => {});
@@ -179,6 +180,13 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
     }
     const savings = withRoot(compareReports(before, after, loop.applied), crateRoot);
     savings.warnings.push(...dropped.map((d) => `not applied: ${fixHeader(d.fix)}: ${d.reason}`));
+    savings.unmeasured = fixesOutsideBuild(loop.applied, before, beforeCopy);
+    if (savings.unmeasured.length > 0) {
+      const files = [...new Set(savings.unmeasured.map((f) => f.file))].join(', ');
+      savings.warnings.push(
+        `${savings.unmeasured.length} of ${loop.applied.length} fixes are in files the measured build does not compile (${files}): their effect is not in these numbers; select the targets that use them (--bin, --example, ...) to measure them`,
+      );
+    }
     return {
       savings,
       dropped,
@@ -218,6 +226,18 @@ function onlyMembersLocked(meta: WorkspaceMetadata): boolean {
 }
 
 /** Both builds ran on copies; the report names the crate the user pointed at. */
+/**
+ * Fixes in files no compiled target includes (integration tests, benches, examples that were not selected):
+ * the file has no item in the "before" analysis, which lists every async item the build compiled.
+ */
+function fixesOutsideBuild(fixes: AppliedFix[], before: AnalysisReport, copy: ScratchCopy): AppliedFix[] {
+  const compiled = new Set(before.items.map((i) => i.file).filter((f) => f !== undefined));
+  return fixes.filter((f) => {
+    const file = pathInside(before.root, join(copy.crateDir, f.file));
+    return file === undefined || !compiled.has(file);
+  });
+}
+
 function withRoot(s: Savings, root: string): Savings {
   return { ...s, before: { ...s.before, root }, after: { ...s.after, root } };
 }

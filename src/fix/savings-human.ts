@@ -39,10 +39,14 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
     formatDelta(t.codeBytes),
     formatDelta(t.panicBytes),
   ]);
-  out.push(
-    '',
-    textTable(HEADER, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']),
-  );
+  if (s.items.length === 0) {
+    out.push('', 'no async item of the measured build changed');
+  } else {
+    out.push(
+      '',
+      textTable(HEADER, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']),
+    );
+  }
   out.push('');
   for (const k of s.crates) {
     out.push(
@@ -55,6 +59,12 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
   );
   out.push(c.dim('MIR lines count coroutine bodies only; a removed coroutine counts 0 after.'));
   out.push('', c.bold('fixes measured:'));
-  for (const f of s.fixes) out.push(`  ${fixHeader(f)}`);
+  const where = (f: Savings['fixes'][number]) => `${f.rule}\0${f.file}\0${f.line}`;
+  const unmeasured = new Set(s.unmeasured.map(where));
+  for (const f of s.fixes) {
+    out.push(
+      `  ${fixHeader(f)}${unmeasured.has(where(f)) ? c.dim(' (not compiled by the measured build)') : ''}`,
+    );
+  }
   return `${out.join('\n')}\n`;
 }

@@ -50,6 +50,8 @@ export interface Savings {
   after: ReportSide;
   /** The fixes applied to the copy that was built as "after". */
   fixes: AppliedFix[];
+  /** Those of `fixes` in files the measured build does not compile (tests, unselected examples). */
+  unmeasured: AppliedFix[];
   /** Items whose numbers changed, or that were removed or added. */
   items: ItemSavings[];
   /** Sums over the items where both sides were measured (removed items count 0 after). */
@@ -155,6 +157,7 @@ export function compareReports(
     before: diff.base,
     after: diff.head,
     fixes,
+    unmeasured: [],
     items,
     totals,
     crates,

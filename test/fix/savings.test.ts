@@ -1,14 +1,16 @@
 // `savings` on the example crate: its numbers must be what two separate `analyze` runs — of the crate as it
 // is and of a copy fixed with `fix --write` — give, item by item; and the crate itself is not written.
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../../src/analyze/index.ts';
+import { colors } from '../../src/cli/output.ts';
 import { measureSavings } from '../../src/fix/measure-savings.ts';
 import { planFixes, writePlan } from '../../src/fix/plan.ts';
 import { compareReports, SAVINGS_METRICS } from '../../src/fix/savings.ts';
+import { renderSavingsHuman } from '../../src/fix/savings-human.ts';
 import { scanNoCache, snapshot, TempDirs } from './support.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/firmware-demo/', import.meta.url));
@@ -63,4 +65,31 @@ test('savings on the example crate matches separate analyze runs of both version
   const removed = run.savings.items.filter((i) => i.status === 'removed');
   assert.ok(removed.length > 0);
   for (const i of removed) assert.equal(i.futureBytes.head, 0);
+});
+
+test('a fix in a file the measured build does not compile is named as unmeasured, not silently counted', async () => {
+  const crate = copyExample();
+  // An integration test is a crate of its own, which `savings` (like `cargo build`) does not compile.
+  mkdirSync(join(crate, 'tests'));
+  writeFileSync(
+    join(crate, 'tests', 'smoke.rs'),
+    'async fn ping() -> u8 {\n    1\n}\n\n#[test]\nfn smoke() {\n    let _ = ping();\n}\n',
+  );
+  const run = await measureSavings({ build: { manifestPath: crate, ...quiet }, scan: scanNoCache });
+  assert.deepEqual(
+    run.savings.unmeasured.map((f) => [f.file, f.item]),
+    [['tests/smoke.rs', 'ping']],
+  );
+  assert.ok(run.savings.fixes.length > run.savings.unmeasured.length, 'the src/ fixes are measured');
+  assert.ok(
+    run.savings.warnings.some((w) =>
+      w.startsWith(
+        `1 of ${run.savings.fixes.length} fixes are in files the measured build does not compile (tests/smoke.rs)`,
+      ),
+    ),
+    run.savings.warnings.join('\n'),
+  );
+  const text = renderSavingsHuman(run.savings, colors('never'));
+  assert.match(text, /tests\/smoke\.rs:1\).*\(not compiled by the measured build\)/);
+  assert.equal(text.match(/not compiled by the measured build/g)?.length, 1);
 });
