@@ -2,7 +2,7 @@
 // (`check --format markdown`). GitHub caps comments at 65,536 characters, so long tables are cut with a count.
 import type { CheckResult, Violation } from './check.ts';
 import type { ReportDiff } from './diff.ts';
-import { formatCause, formatDelta, location, STATUS_MARK } from './render-common.ts';
+import { formatCause, formatCodeDelta, formatDelta, location, STATUS_MARK } from './render-common.ts';
 
 /** First line of every comment, so a workflow can find and update its previous comment. */
 export const MARKDOWN_MARKER = '<!-- asyncbloat -->';
@@ -42,7 +42,7 @@ export function renderDiffMarkdown(diff: ReportDiff): string {
           formatDelta(i.futureBytes),
           formatDelta(i.states, ''),
           formatDelta(i.heldBytes),
-          formatDelta(i.codeBytes),
+          formatCodeDelta(i),
           formatDelta(i.panicSites, ''),
         ]
           .map(cell)

@@ -30,6 +30,15 @@ export interface GrowthCause {
   delta: number;
 }
 
+/** `symbol`: the poll fn is a symbol of its own; `inlined` into a caller; `no symbol`: nothing was linked. */
+export type PollFnSymbol = 'symbol' | 'inlined' | 'no symbol';
+
+function pollFnSymbol(item: AnalyzedItem): PollFnSymbol | undefined {
+  if (!item.code) return undefined;
+  if (!item.code.inlined) return 'symbol';
+  return item.code.codeBytes === 0 ? 'no symbol' : 'inlined';
+}
+
 export type ItemStatus = 'changed' | 'unchanged' | 'added' | 'removed';
 
 export interface ItemDiff {
@@ -47,6 +56,11 @@ export interface ItemDiff {
   /** Largest number of bytes held across one await. */
   heldBytes: MetricDelta;
   codeBytes: MetricDelta;
+  /**
+   * Present when the poll fn has its own symbol on one side only: its bytes then moved into a caller (or
+   * out of the binary) rather than disappearing, and `codeBytes` alone would read as a saving.
+   */
+  pollFn?: { base: PollFnSymbol; head: PollFnSymbol };
   /** Call sites of the two "async fn resumed after ..." panics. */
   panicSites: MetricDelta;
   /** What grew inside the future, largest growth first; empty unless the future grew. */
@@ -189,6 +203,8 @@ function compareItems(base: AnalyzedItem, head: AnalyzedItem): ItemDiff {
     panicSites: delta(panicSiteCount(base), panicSiteCount(head)),
     grew: [],
   };
+  const [basePoll, headPoll] = [pollFnSymbol(base), pollFnSymbol(head)];
+  if (basePoll && headPoll && basePoll !== headPoll) d.pollFn = { base: basePoll, head: headPoll };
   const metrics = [d.futureBytes, d.states, d.heldBytes, d.codeBytes, d.panicSites];
   // A metric measured on one side only is a change too (e.g. the layout disappeared from rustc's output).
   if (metrics.some((m) => m.delta !== 0 && !(m.base === null && m.head === null))) d.status = 'changed';

@@ -14,6 +14,18 @@ export function formatDelta(m: MetricDelta, unit = ' B'): string {
   return `${v(m.base)} \u2192 ${v(m.head)} (${signed})`;
 }
 
+/** The code column: bytes, and when the poll fn gained or lost its own symbol, that this is why. */
+export function formatCodeDelta(i: ItemDiff): string {
+  const bytes = formatDelta(i.codeBytes);
+  if (!i.pollFn) return bytes;
+  const now = {
+    symbol: i.pollFn.base === 'inlined' ? 'no longer inlined' : 'now linked',
+    inlined: 'now inlined into its caller',
+    'no symbol': 'no longer linked',
+  }[i.pollFn.head];
+  return `${bytes}; poll fn ${now}`;
+}
+
 export const STATUS_MARK: Record<ItemDiff['status'], string> = {
   changed: '~',
   added: '+',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diffReports } from '../../src/budget/diff.ts';
+import { formatCodeDelta } from '../../src/budget/render-common.ts';
 import { finding, held, item, report } from './reports.ts';
 
 test('moving an item to another line is not a change', () => {
@@ -149,4 +150,27 @@ test('summary, totals and warnings on profile mismatch', () => {
   assert.equal(d.summary, '1 future grew (+64 B), 1 future shrank (\u221210 B)');
   assert.deepEqual(d.totals.futureBytes, { base: 150, head: 204, delta: 54 });
   assert.match(d.warnings.join('\n'), /profiles differ \(base 'dev', head 'release'\)/);
+});
+
+test('a poll fn that lost or gained its own symbol is said next to the code bytes, not passed off as a saving', () => {
+  const part = { kind: 'drop' as const, symbol: 'drop_in_place', bytes: 40, copies: 1 };
+  const own = { codeBytes: 194, parts: [], inlined: false };
+  const inlined = { codeBytes: 40, parts: [part], inlined: true };
+  const unlinked = { codeBytes: 0, parts: [], inlined: true };
+  const base = report([item('a', { code: own }), item('b', { code: own }), item('c', { code: own })]);
+  const head = report([
+    item('a', { code: inlined }),
+    item('b', { code: unlinked }),
+    item('c', { code: own }),
+  ]);
+  const rows = new Map(diffReports(base, head).items.map((i) => [i.name, i]));
+  assert.deepEqual(rows.get('a')?.pollFn, { base: 'symbol', head: 'inlined' });
+  assert.deepEqual(rows.get('b')?.pollFn, { base: 'symbol', head: 'no symbol' });
+  assert.equal(rows.get('c')?.pollFn, undefined);
+  assert.equal(formatCodeDelta(rows.get('a')!), '194 B → 40 B (−154 B); poll fn now inlined into its caller');
+  assert.equal(formatCodeDelta(rows.get('b')!), '194 B → 0 B (−194 B); poll fn no longer linked');
+  assert.equal(formatCodeDelta(rows.get('c')!), '194 B');
+  const back = new Map(diffReports(head, base).items.map((i) => [i.name, i]));
+  assert.match(formatCodeDelta(back.get('a')!), /; poll fn no longer inlined$/);
+  assert.match(formatCodeDelta(back.get('b')!), /; poll fn now linked$/);
 });
