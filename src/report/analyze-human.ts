@@ -3,7 +3,7 @@
 import type { FlagDelta } from '../analyze/flag-delta.ts';
 import type { Colors } from '../cli/output.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
-import { codeCell, formatBytes, textTable } from './text-table.ts';
+import { codeCell, formatBytes, runtimeCell, runtimeCodeBytes, textTable } from './text-table.ts';
 
 export function location(item: AnalyzedItem): string {
   return item.file ? `${item.file}:${item.line}:${item.column}` : '(macro-generated)';
@@ -15,8 +15,9 @@ function heldMax(item: AnalyzedItem): number | null {
 
 export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[], c: Colors): string {
   const hasCode = items.some((i) => i.code !== undefined);
+  const hasRuntime = items.some((i) => i.code && runtimeCodeBytes(i.code) > 0);
   const header = ['future', 'states', 'awaits', 'held max', 'MIR lines'];
-  if (hasCode) header.push('code', 'panic sites');
+  if (hasCode) header.push('code', ...(hasRuntime ? ['runtime code'] : []), 'panic sites');
   // A dependency's items look like the user's own without their crate; name it when there are several.
   const manyCrates = new Set(items.map((i) => i.crate)).size > 1;
   header.push('findings', ...(manyCrates ? ['crate'] : []), 'item', 'location');
@@ -31,6 +32,7 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
     if (hasCode) {
       row.push(
         codeCell(i.code),
+        ...(hasRuntime ? [runtimeCell(i.code)] : []),
         i.panicSites ? String(i.panicSites.resumed + i.panicSites.resumedPanic) : '-',
       );
     }
@@ -125,7 +127,10 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
     out.push(
       item.code.codeBytes === 0
         ? '  machine code: no symbol in the binary (never used by it, or inlined entirely)'
-        : `  machine code: ${item.code.inlined ? 'poll fn inlined into its caller; ' : ''}${formatBytes(item.code.codeBytes)}`,
+        : `  machine code: ${item.code.inlined ? 'poll fn inlined into its caller; ' : ''}${formatBytes(item.code.codeBytes)}` +
+            (runtimeCodeBytes(item.code) > 0
+              ? `, of which ${formatBytes(runtimeCodeBytes(item.code))} is runtime code instantiated for it`
+              : ''),
     );
     for (const p of item.code.parts) {
       out.push(

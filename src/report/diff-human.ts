@@ -2,7 +2,7 @@
 // items as a table, what grew inside each grown future, then new and fixed findings.
 
 import type { ReportDiff } from '../budget/diff.ts';
-import { formatCause, formatDelta, location, STATUS_MARK } from '../budget/render-common.ts';
+import { formatCause, formatCodeDelta, formatDelta, location, STATUS_MARK } from '../budget/render-common.ts';
 import type { Colors } from '../cli/output.ts';
 import { textTable } from './text-table.ts';
 
@@ -20,7 +20,7 @@ export function renderDiffHuman(diff: ReportDiff, c: Colors): string {
       formatDelta(i.futureBytes),
       formatDelta(i.states, ''),
       formatDelta(i.heldBytes),
-      formatDelta(i.codeBytes),
+      formatCodeDelta(i),
       formatDelta(i.panicSites, ''),
     ]);
     out.push(

@@ -2,7 +2,7 @@
 // findings. Names and messages come from the crate, so every piece of them is escaped for GitHub Markdown.
 import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
 import { reportFindings } from './sarif.ts';
-import { codeCell, formatBytes } from './text-table.ts';
+import { codeCell, formatBytes, runtimeCell, runtimeCodeBytes } from './text-table.ts';
 
 export interface MarkdownOptions {
   /** Rows in the items table (default 10). */
@@ -55,11 +55,13 @@ function analysisTable(report: AnalysisReport, top: number): string[] {
   const items = [...report.items].sort((a, b) => (b.futureBytes ?? -1) - (a.futureBytes ?? -1)).slice(0, top);
   // `code` is null (not absent) in JSON documents when no artifact was measured.
   const hasCode = items.some((i) => i.code);
+  const hasRuntime = items.some((i) => i.code && runtimeCodeBytes(i.code) > 0);
   const head = [
     'future',
     'states',
     'held across await (max)',
     ...(hasCode ? ['code'] : []),
+    ...(hasRuntime ? ['runtime code'] : []),
     'item',
     'location',
   ];
@@ -72,6 +74,7 @@ function analysisTable(report: AnalysisReport, top: number): string[] {
         i.states === null ? '-' : String(i.states),
         formatBytes(heldMax(i)),
         ...(hasCode ? [code] : []),
+        ...(hasRuntime ? [runtimeCell(i.code ?? undefined)] : []),
         escapeMarkdown(i.name),
         location(i.file, i.line),
       ]),

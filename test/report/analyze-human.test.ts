@@ -67,6 +67,39 @@ test('code column: “inlined” only when other code of the future is there; no
   assert.match(explain(b), /machine code: poll fn inlined into its caller; 45 B/);
 });
 
+test('runtime code instantiated for a future is shown apart from its own code', () => {
+  const report = analysisReport();
+  const [a, b, c] = report.items;
+  const part = (kind: 'poll' | 'drop' | 'runtime', bytes: number, symbol: string) => ({
+    symbol,
+    kind,
+    bytes,
+    copies: 1,
+  });
+  // A spawned block: poll fn inlined into the runtime's harness, which is instantiated for it.
+  const harness = part('runtime', 30000, 'tokio::runtime::task::harness::Harness<x::{closure#0}, S>::poll');
+  a!.code = { codeBytes: 30000, parts: [harness], inlined: true };
+  b!.code = {
+    codeBytes: 1300,
+    parts: [part('poll', 300, 'y::{closure#0}'), part('runtime', 1000, 'z')],
+    inlined: false,
+  };
+  c!.code = { codeBytes: 300, parts: [part('poll', 300, 'w::{closure#0}')], inlined: false };
+  report.items = [a!, b!, c!];
+  const lines = renderAnalyzeTable(report, report.items, colors('never')).split('\n');
+  const out = lines.slice(1, 2 + report.items.length).join('\n');
+  assert.deepEqual(columnUnder(out, 'code', 'right'), ['inlined', '300 B', '300 B']);
+  assert.deepEqual(columnUnder(out, 'runtime code', 'right'), ['29.3 KiB', '1000 B', '-']);
+  assert.match(
+    renderExplain(a!, colors('never')),
+    /machine code: poll fn inlined into its caller; 29\.3 KiB, of which 29\.3 KiB is runtime code instantiated for it/,
+  );
+  // Without runtime code anywhere, there is no such column.
+  b!.code = { codeBytes: 300, parts: [part('poll', 300, 'y::{closure#0}')], inlined: false };
+  report.items = [b!, c!];
+  assert.doesNotMatch(renderAnalyzeTable(report, report.items, colors('never')), /runtime code/);
+});
+
 test('unnamed temporaries held across an await are labelled, named fields kept', () => {
   assert.equal(fieldLabel('.coroutine_field3'), '(temporary held across the await)');
   assert.equal(fieldLabel('buf'), 'buf');

@@ -4,6 +4,7 @@
 import type { AsyncKind } from '../../model/async-item.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
+import { runtimeCodeBytes } from '../text-table.ts';
 import { fixDiff } from './fix-diff.ts';
 import { type Snippet, snippetFor } from './snippet.ts';
 
@@ -61,7 +62,10 @@ export interface PageItem {
   states: number | null;
   suspendPoints: number | null;
   heldMax: number | null;
+  /** Own code (poll fns, drop glue) plus `runtimeBytes`. */
   codeBytes: number | null;
+  /** The runtime's code instantiated for this future (see runtimeCodeBytes). */
+  runtimeBytes: number | null;
   inlined: boolean;
   panicBytes: number | null;
   /** Present only when rustc said so (MIR): resumed-after-completion / after-panic panic paths. */
@@ -242,6 +246,7 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
       suspendPoints: it.suspendPoints,
       heldMax: held.length ? Math.max(...held.map((h) => h.bytes)) : null,
       codeBytes: it.code ? it.code.codeBytes : null,
+      runtimeBytes: it.code ? runtimeCodeBytes(it.code) : null,
       inlined: it.code?.inlined ?? false,
       panicBytes: it.panicSites ? it.panicSites.bytes : null,
       panicPaths: it.panicPaths,
@@ -308,6 +313,7 @@ function fromScan(report: ScanReport, opts: PageOptions): PageData {
       suspendPoints: null,
       heldMax: null,
       codeBytes: null,
+      runtimeBytes: null,
       inlined: false,
       panicBytes: null,
       panicPaths: null,

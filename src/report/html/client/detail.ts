@@ -89,9 +89,8 @@ function metrics(it: PageItem): HTMLElement {
       'machine code',
       it.codeBytes === 0
         ? 'no symbol in the binary (never used by it, or inlined entirely)'
-        : it.inlined
-          ? `poll fn inlined into its caller; ${bytes(it.codeBytes)}`
-          : bytes(it.codeBytes),
+        : (it.inlined ? `poll fn inlined into its caller; ${bytes(it.codeBytes)}` : bytes(it.codeBytes)) +
+          (it.runtimeBytes ? `, of which ${bytes(it.runtimeBytes)} is runtime code instantiated for it` : ''),
     ]);
   if (it.panicBytes !== null) rows.push(['panic-path code', bytes(it.panicBytes)]);
   if (it.panicPaths) {

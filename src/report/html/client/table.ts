@@ -35,12 +35,22 @@ function columns(data: PageData): Column[] {
       num('heldMax', 'held max', (i) => i.heldMax, bytes),
     );
     if (data.items.some((i) => i.codeBytes !== null)) {
-      const code = num('codeBytes', 'code', (i) => i.codeBytes, bytes);
+      const own = (i: PageItem) => (i.codeBytes === null ? null : i.codeBytes - (i.runtimeBytes ?? 0));
+      const code = num('codeBytes', 'code', own, bytes);
       // As the terminal table (codeCell in report/text-table.ts): no symbol at all is either an unused
       // future or one inlined entirely, so it is not called "inlined"; drop glue without a poll fn is.
-      code.show = (i) =>
-        i.codeBytes === 0 ? 'no symbol' : i.inlined ? `inlined, ${bytes(i.codeBytes)}` : bytes(i.codeBytes);
+      code.show = (i) => {
+        const o = own(i);
+        if (i.codeBytes === 0) return 'no symbol';
+        if (o === 0) return 'inlined';
+        return i.inlined ? `inlined, ${bytes(o)}` : bytes(o);
+      };
       cols.push(code);
+      if (data.items.some((i) => (i.runtimeBytes ?? 0) > 0)) {
+        const runtime = num('runtimeBytes', 'runtime code', (i) => i.runtimeBytes, bytes);
+        runtime.show = (i) => (i.runtimeBytes ? bytes(i.runtimeBytes) : '-');
+        cols.push(runtime);
+      }
     }
   } else {
     cols.push(num('awaits', 'awaits', (i) => i.awaits));
