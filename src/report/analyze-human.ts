@@ -17,7 +17,7 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
   const hasCode = items.some((i) => i.code !== undefined);
   const hasRuntime = items.some((i) => i.code && runtimeCodeBytes(i.code) > 0);
   const header = ['future', 'states', 'awaits', 'held max', 'MIR lines'];
-  if (hasCode) header.push('code', ...(hasRuntime ? ['runtime code'] : []), 'panic sites');
+  if (hasCode) header.push('code', ...(hasRuntime ? ['generic code'] : []), 'panic sites');
   // A dependency's items look like the user's own without their crate; name it when there are several.
   const manyCrates = new Set(items.map((i) => i.crate)).size > 1;
   header.push('findings', ...(manyCrates ? ['crate'] : []), 'item', 'location');
@@ -129,7 +129,7 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
         ? '  machine code: no symbol in the binary (never used by it, or inlined entirely)'
         : `  machine code: ${item.code.inlined ? 'poll fn inlined into its caller; ' : ''}${formatBytes(item.code.codeBytes)}` +
             (runtimeCodeBytes(item.code) > 0
-              ? `, of which ${formatBytes(runtimeCodeBytes(item.code))} is runtime code instantiated for it`
+              ? `, of which ${formatBytes(runtimeCodeBytes(item.code))} is generic code instantiated for its type`
               : ''),
     );
     for (const p of item.code.parts) {

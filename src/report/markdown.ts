@@ -61,7 +61,7 @@ function analysisTable(report: AnalysisReport, top: number): string[] {
     'states',
     'held across await (max)',
     ...(hasCode ? ['code'] : []),
-    ...(hasRuntime ? ['runtime code'] : []),
+    ...(hasRuntime ? ['generic code'] : []),
     'item',
     'location',
   ];

@@ -36,9 +36,10 @@ export function formatBytes(n: number | null | undefined): string {
 }
 
 /**
- * Bytes of the runtime's code instantiated for this future (`Harness<F>::poll`, `Core<F>::poll`, ...).
- * It is the future's cost, monomorphised for its type, but it is not code of the future's own: a 8-byte
- * spawned block can bring 30 KiB of it. Tables show it apart so the two are not confused.
+ * Bytes of generic code monomorphised for this future's type: the executor's (`Harness<F>::poll`,
+ * `Core<F>::poll`), core's (`<F as IntoFuture>::into_future`), ... (CodePart kind `runtime`). It is the
+ * future's cost, but not code of the future's own: an 8-byte spawned block can bring 30 KiB of it. Tables
+ * show it apart so the two are not confused.
  */
 export function runtimeCodeBytes(code: CodeSize): number {
   return code.parts.filter((p) => p.kind === 'runtime').reduce((n, p) => n + p.bytes, 0);
@@ -58,7 +59,7 @@ export function codeCell(code: CodeSize | undefined): string {
   return code.inlined ? `inlined, ${formatBytes(own)}` : formatBytes(own);
 }
 
-/** The runtime code instantiated for the future, or `-`. */
+/** The generic code (executor, `IntoFuture`, ...) instantiated for the future's type, or `-`. */
 export function runtimeCell(code: CodeSize | undefined): string {
   const bytes = code ? runtimeCodeBytes(code) : 0;
   return bytes === 0 ? '-' : formatBytes(bytes);

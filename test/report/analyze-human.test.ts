@@ -67,7 +67,7 @@ test('code column: “inlined” only when other code of the future is there; no
   assert.match(explain(b), /machine code: poll fn inlined into its caller; 45 B/);
 });
 
-test('runtime code instantiated for a future is shown apart from its own code', () => {
+test('generic code instantiated for a future (executor, IntoFuture) is shown apart from its own code', () => {
   const report = analysisReport();
   const [a, b, c] = report.items;
   const part = (kind: 'poll' | 'drop' | 'runtime', bytes: number, symbol: string) => ({
@@ -89,15 +89,15 @@ test('runtime code instantiated for a future is shown apart from its own code', 
   const lines = renderAnalyzeTable(report, report.items, colors('never')).split('\n');
   const out = lines.slice(1, 2 + report.items.length).join('\n');
   assert.deepEqual(columnUnder(out, 'code', 'right'), ['inlined', '300 B', '300 B']);
-  assert.deepEqual(columnUnder(out, 'runtime code', 'right'), ['29.3 KiB', '1000 B', '-']);
+  assert.deepEqual(columnUnder(out, 'generic code', 'right'), ['29.3 KiB', '1000 B', '-']);
   assert.match(
     renderExplain(a!, colors('never')),
-    /machine code: poll fn inlined into its caller; 29\.3 KiB, of which 29\.3 KiB is runtime code instantiated for it/,
+    /machine code: poll fn inlined into its caller; 29\.3 KiB, of which 29\.3 KiB is generic code instantiated for its type/,
   );
   // Without runtime code anywhere, there is no such column.
   b!.code = { codeBytes: 300, parts: [part('poll', 300, 'y::{closure#0}')], inlined: false };
   report.items = [b!, c!];
-  assert.doesNotMatch(renderAnalyzeTable(report, report.items, colors('never')), /runtime code/);
+  assert.doesNotMatch(renderAnalyzeTable(report, report.items, colors('never')), /generic code/);
 });
 
 test('unnamed temporaries held across an await are labelled, named fields kept', () => {

@@ -90,7 +90,9 @@ function metrics(it: PageItem): HTMLElement {
       it.codeBytes === 0
         ? 'no symbol in the binary (never used by it, or inlined entirely)'
         : (it.inlined ? `poll fn inlined into its caller; ${bytes(it.codeBytes)}` : bytes(it.codeBytes)) +
-          (it.runtimeBytes ? `, of which ${bytes(it.runtimeBytes)} is runtime code instantiated for it` : ''),
+          (it.runtimeBytes
+            ? `, of which ${bytes(it.runtimeBytes)} is generic code instantiated for its type`
+            : ''),
     ]);
   if (it.panicBytes !== null) rows.push(['panic-path code', bytes(it.panicBytes)]);
   if (it.panicPaths) {

@@ -47,7 +47,7 @@ function columns(data: PageData): Column[] {
       };
       cols.push(code);
       if (data.items.some((i) => (i.runtimeBytes ?? 0) > 0)) {
-        const runtime = num('runtimeBytes', 'runtime code', (i) => i.runtimeBytes, bytes);
+        const runtime = num('runtimeBytes', 'generic code', (i) => i.runtimeBytes, bytes);
         runtime.show = (i) => (i.runtimeBytes ? bytes(i.runtimeBytes) : '-');
         cols.push(runtime);
       }
