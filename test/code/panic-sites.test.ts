@@ -17,6 +17,7 @@ import {
   buildAsyncfix,
   buildThumb,
   DYNAMIC_STD,
+  DYNAMIC_STD_PLT,
   MATRIX,
   run,
 } from './support/fixtures.ts';
@@ -210,6 +211,19 @@ describe('panic call sites equal objdump + readelf', () => {
     const expected = expectedLinked(b.bin);
     assert.ok(expected.size >= 5);
     assert.deepEqual(sorted(ours(b.bin, (f) => f.address.toString(16))), sorted(expected));
+  });
+
+  test('std as a shared library with -Z plt=yes: calls into PLT stubs, resolved through their JUMP_SLOTs', (t) => {
+    if (!need(t, 'nightly rustc', has.nightly())) return;
+    const b = buildAsyncfix(DYNAMIC_STD_PLT);
+    const viaPlt = run('objdump', ['-d', '-w', b.bin])
+      .split('\n')
+      .filter((l) => /\bcall\s+[0-9a-f]+ <.*panic_const_async_fn_resumed.*@plt>/.test(l));
+    assert.ok(viaPlt.length >= 5, `the build calls the panic fns through the PLT (${viaPlt.length} calls)`);
+    const expected = expectedLinked(b.bin);
+    assert.deepEqual(sorted(ours(b.bin, (f) => f.address.toString(16))), sorted(expected));
+    const sites = [...expected.values()].reduce((n, e) => n + e.resumed + e.resumedPanic, 0);
+    assert.equal(sites, viaPlt.length, 'every PLT call is a site, and there are no others');
   });
 
   test('staticlib objects: relocations against the panic fns (GOTPCREL) per function', () => {

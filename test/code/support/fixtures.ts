@@ -81,6 +81,19 @@ export const DYNAMIC_STD: BuildSpec = {
   rustflags: '-C prefer-dynamic',
 };
 
+/**
+ * The same with `-Z plt=yes` (nightly): calls to the imported panic fns go through `.plt` stubs
+ * (`call <..._resumed@plt>`), which rustc otherwise avoids in favour of GOT-indirect calls.
+ */
+export const DYNAMIC_STD_PLT: BuildSpec = {
+  id: 'nightly-dynamic-plt',
+  toolchain: 'nightly',
+  profile: 'release',
+  v0: true,
+  describe: 'opt3 prefer-dynamic plt=yes',
+  rustflags: '-C prefer-dynamic -Z plt=yes',
+};
+
 export const STRIPPED: BuildSpec = {
   id: 'stable-stripped',
   toolchain: 'stable',
