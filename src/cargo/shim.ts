@@ -1,8 +1,10 @@
-// The RUSTC_WRAPPER executable cargo runs: a tiny shell script that execs node on the wrapper
-// (src/cargo/rustc-wrapper.ts, bundled to dist/rustc-wrapper.js), written into the analysis target dir.
+// The RUSTC_WRAPPER executable cargo runs: a small shell script, written into the analysis target dir, that
+// files each crate's type sizes itself and execs node on the wrapper (src/cargo/rustc-wrapper.ts, bundled
+// to dist/rustc-wrapper.js) only for what the shell cannot parse.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OUT_DIR_ENV } from './rustc-wrapper.ts';
 
 /** The command that runs the wrapper: the bundle next to this module, or the source through tsx in dev. */
 export function wrapperCommand(): string[] {
@@ -25,7 +27,7 @@ export const CAPTURE_DIRS_ENV = 'ASYNCBLOAT_CAPTURE_DIRS';
 
 const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** cargo needs one executable for RUSTC_WRAPPER: a tiny shell script that execs node on the wrapper. */
+/** cargo needs one executable for RUSTC_WRAPPER: a shell script (see the comment inside). */
 export function writeShim(dir: string): string {
   mkdirSync(dir, { recursive: true });
   let command = wrapperCommand();
@@ -37,23 +39,57 @@ export function writeShim(dir: string): string {
     command = [command[0]!, copy];
   }
   // Node's start-up (~80 ms of CPU per run here) was most of the analysis build's overhead: on the tokio
-  // app, capturing every crate took the build from 1.0x to 1.5x of a plain one. So node runs only where a
-  // capture will be read: crates whose manifest dir is listed in ASYNCBLOAT_CAPTURE_DIRS (the workspace
-  // members), or every crate with ASYNCBLOAT_CAPTURE=all (`--deps`). Queries without --crate-name
-  // (`rustc -vV`; an `@argfile` may hold one) exec rustc directly. Other compilations (dependencies,
-  // build scripts) run rustc with only their type-size lines dropped, the rest of their stdout kept.
+  // app, running node for every crate took the build from 1.0x to 1.5x of a plain one. So the shell does
+  // the filing itself, as rustc-wrapper.ts does it (same file names, same atomic temp file + rename, the
+  // same warning when the file cannot be written), and node runs only where the shell cannot see the
+  // arguments: an `@argfile` of a crate whose capture will be read. Captured are crates whose manifest dir
+  // is listed in ASYNCBLOAT_CAPTURE_DIRS (the workspace members), or every crate with ASYNCBLOAT_CAPTURE=all
+  // (`--deps`); never build scripts. Queries without --crate-name (`rustc -vV`) exec rustc directly. Other
+  // compilations run rustc with only their type-size lines dropped from stdout, the rest kept. A failed
+  // compilation's stdout is passed on whole, as if there were no wrapper.
+  const node = command.map(shQuote).join(' ');
   const shim = join(dir, 'rustc-wrapper.sh');
   const text = [
     '#!/bin/sh',
     '# Written by asyncbloat: the RUSTC_WRAPPER of its analysis build (see src/cargo/shim.ts).',
-    'case " $* " in *" --crate-name "* | *" @"*) ;; *) exec "$@" ;; esac',
+    'case " $* " in *" --crate-name "* | *" --crate-name="* | *" @"*) ;; *) exec "$@" ;; esac',
+    'capture=',
     'case "$CARGO_CRATE_NAME" in build_script_*) ;; *)',
-    `  [ "$${CAPTURE_ENV}" = all ] && exec ${command.map(shQuote).join(' ')} "$@"`,
-    `  case ":$${CAPTURE_DIRS_ENV}:" in *":$CARGO_MANIFEST_DIR:"*) exec ${command.map(shQuote).join(' ')} "$@" ;; esac ;;`,
+    `  [ "$${CAPTURE_ENV}" = all ] && capture=1`,
+    `  case ":$${CAPTURE_DIRS_ENV}:" in *":$CARGO_MANIFEST_DIR:"*) capture=1 ;; esac ;;`,
     'esac',
+    `case " $* " in *" @"*) [ -n "$capture" ] && exec ${node} "$@" ;; esac`,
+    // <crate-name><extra-filename>: the stem cargo gives the unit's .rlib and .mir (captureStem in TS).
+    'crate= extra= prev=',
+    'for a in "$@"; do',
+    '  case "$prev" in',
+    '    --crate-name) crate=$a ;;',
+    '    -C | --codegen) case "$a" in extra-filename=*) extra=${a#extra-filename=} ;; esac ;;',
+    '  esac',
+    '  case "$a" in',
+    '    --crate-name=*) crate=${a#--crate-name=} ;;',
+    '    -Cextra-filename=*) extra=${a#-Cextra-filename=} ;;',
+    '    --codegen=extra-filename=*) extra=${a#--codegen=extra-filename=} ;;',
+    '    --print | --print=* | -vV | --version) capture= ;;',
+    '  esac',
+    '  prev=$a',
+    'done',
+    '[ "$crate" = ___ ] && capture=',
     'out=$(mktemp) || exec "$@"',
     '"$@" >"$out"; rc=$?',
-    'grep -v "^print-type-size " "$out"; rm -f "$out"; exit $rc',
+    'if [ -n "$capture" ] && [ $rc -eq 0 ] && [ -n "$crate" ]; then',
+    `  sizes="$${OUT_DIR_ENV}/type-sizes"; final="$sizes/$crate$extra.txt"; tmp="$final.$$.tmp"`,
+    '  if mkdir -p "$sizes" 2>/dev/null && { : >"$tmp"; } 2>/dev/null; then',
+    '    grep "^print-type-size " "$out" >>"$tmp"; mv -f "$tmp" "$final"',
+    '    grep -v "^print-type-size " "$out"',
+    '  else',
+    `    echo "warning: asyncbloat rustc wrapper: cannot store captured type sizes for $crate$extra in $${OUT_DIR_ENV}; printing them instead" >&2`,
+    '    cat "$out"',
+    '  fi',
+    'elif [ -n "$capture" ]; then cat "$out"',
+    'else grep -v "^print-type-size " "$out"',
+    'fi',
+    'rm -f "$out"; exit $rc',
     '',
   ].join('\n');
   atomicWrite(shim, text, 0o755);

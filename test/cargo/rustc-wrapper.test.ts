@@ -108,7 +108,7 @@ describe('rustc wrapper', () => {
     );
   });
 
-  test('the shell shim cargo runs: node only for crates whose capture will be read', () => {
+  test('the shell shim cargo runs: files captures itself, node only for argfiles', () => {
     const shim = writeShim(join(scratch, 'shim'));
     const cap = join(scratch, 'cap-shim');
     const member = join(scratch, 'member-crate');
@@ -139,17 +139,58 @@ describe('rustc wrapper', () => {
     const failing = viaShim(['--definitely-not-a-flag', '--crate-name', 'x'], { CARGO_CRATE_NAME: 'x' });
     assert.equal(failing.status, run(['--definitely-not-a-flag'], {}, false).status);
 
-    // A member, and any crate with ASYNCBLOAT_CAPTURE=all: captured through node.
+    // A member, and any crate with ASYNCBLOAT_CAPTURE=all: captured, byte for byte what rustc printed.
+    const direct = run(compile(join(scratch, 'out-direct-shim')), {}, false);
+    assert.ok(direct.stdout.includes('tiny_outer'));
+    const memberEnv = { CARGO_CRATE_NAME: 'tiny', CARGO_MANIFEST_DIR: member };
     for (const env of [
-      { CARGO_CRATE_NAME: 'tiny', CARGO_MANIFEST_DIR: member },
+      memberEnv,
       { CARGO_CRATE_NAME: 'tiny', CARGO_MANIFEST_DIR: join(scratch, 'registry-crate'), [CAPTURE_ENV]: 'all' },
     ]) {
       rmSync(captured, { force: true });
       const r = viaShim(compile(join(scratch, 'out-crate')), env);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, '');
-      assert.ok(readFileSync(captured, 'utf8').includes('tiny_outer'));
+      assert.equal(readFileSync(captured, 'utf8'), direct.stdout);
     }
+    // The same stem for `-Cextra-filename=` and `--crate-name=` spellings, as captureStem reads them.
+    rmSync(captured, { force: true });
+    const joined = compile(join(scratch, 'out-joined')).map((a) =>
+      a === 'extra-filename=-0123456789abcdef' ? '-Cextra-filename=-0123456789abcdef' : a,
+    );
+    joined.splice(joined.indexOf('-C'), 1);
+    joined.splice(joined.indexOf('--crate-name'), 2, '--crate-name=tiny');
+    assert.equal(viaShim(joined, memberEnv).status, 0);
+    assert.equal(readFileSync(captured, 'utf8'), direct.stdout);
+
+    // A capture that cannot be written: the lines go to stdout, and a warning says why (as in node).
+    const blocker = join(scratch, 'blocker-file');
+    writeFileSync(blocker, '');
+    const unwritable = viaShim(compile(join(scratch, 'out-unwritable')), {
+      ...memberEnv,
+      [OUT_DIR_ENV]: blocker,
+    });
+    assert.equal(unwritable.status, 0);
+    assert.equal(unwritable.stdout, direct.stdout);
+    assert.match(
+      unwritable.stderr,
+      /warning: asyncbloat rustc wrapper: cannot store captured type sizes for tiny-0123456789abcdef/,
+    );
+
+    // A failed compilation: its stdout is passed on whole and nothing is filed.
+    rmSync(captured, { force: true });
+    const broken = join(scratch, 'broken.rs');
+    writeFileSync(broken, 'pub fn f() -> u8 { "no" }\n');
+    const failed = viaShim([...compile(join(scratch, 'out-failed')).slice(0, -1), broken], memberEnv);
+    assert.notEqual(failed.status, 0);
+    assert.ok(!existsSync(captured));
+
+    // Arguments in an @argfile: the shell cannot read them, so node's wrapper files the capture.
+    const argfile = join(scratch, 'shim-args.txt');
+    writeFileSync(argfile, `${compile(join(scratch, 'out-argfile')).join('\n')}\n`);
+    const viaArgfile = viaShim([`@${argfile}`], memberEnv);
+    assert.equal(viaArgfile.status, 0, viaArgfile.stderr);
+    assert.equal(readFileSync(captured, 'utf8'), direct.stdout);
   });
 
   test('argument helpers', () => {
