@@ -184,7 +184,7 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
     if (savings.unmeasured.length > 0) {
       const files = [...new Set(savings.unmeasured.map((f) => f.file))].join(', ');
       savings.warnings.push(
-        `${savings.unmeasured.length} of ${loop.applied.length} fixes are in files the measured build does not compile (${files}): their effect is not in these numbers; select the targets that use them (--bin, --example, ...) to measure them`,
+        `${savings.unmeasured.length} of ${loop.applied.length} fixes are in files the measured build does not compile (${files}): their effect is not in these numbers (like \`cargo build\`, the build compiles no tests or benches, and examples only with --example)`,
       );
     }
     return {

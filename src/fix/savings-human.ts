@@ -14,7 +14,8 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
     return `${c.bold('asyncbloat savings')}: nothing to fix, so nothing to measure\n`;
   }
   out.push(
-    `${c.bold('asyncbloat savings')}: ${s.fixes.length} fix${s.fixes.length === 1 ? '' : 'es'} applied to a copy and measured ` +
+    `${c.bold('asyncbloat savings')}: ${s.fixes.length} fix${s.fixes.length === 1 ? '' : 'es'} applied to a copy and measured` +
+      (s.unmeasured.length > 0 ? ` (${s.unmeasured.length} in files the build does not compile) ` : ' ') +
       c.dim(`(profile ${s.before.profile}, ${s.before.toolchain})`),
   );
   for (const w of s.warnings) out.push(`${c.yellow('warning')}: ${w}`);
@@ -58,7 +59,7 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
       c.dim(' — before → after the fixes'),
   );
   out.push(c.dim('MIR lines count coroutine bodies only; a removed coroutine counts 0 after.'));
-  out.push('', c.bold('fixes measured:'));
+  out.push('', c.bold('fixes:'));
   const where = (f: Savings['fixes'][number]) => `${f.rule}\0${f.file}\0${f.line}`;
   const unmeasured = new Set(s.unmeasured.map(where));
   for (const f of s.fixes) {
