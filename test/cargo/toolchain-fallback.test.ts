@@ -26,6 +26,18 @@ function envFor(targetDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Build options for the fixture app into `target`, with cargo's messages collected in `log`. */
+function quietBuild(target: string) {
+  const log: string[] = [];
+  const options = {
+    manifestPath: app,
+    env: envFor(target),
+    log: (s: string) => log.push(s),
+    progress: false,
+  };
+  return { options, log };
+}
+
 const nightlyVersion = () => execFileSync('rustc', ['+nightly', '-V'], { encoding: 'utf8' }).trim();
 const stableIsDefault = () => !/nightly/.test(execFileSync('rustc', ['-V'], { encoding: 'utf8' }));
 
@@ -35,13 +47,7 @@ describe('falling back from the installed nightly', () => {
     if (!stableIsDefault())
       return t.skip('the default toolchain is itself a nightly: nothing to fall back to');
     const target = join(scratch, 'auto');
-    const log: string[] = [];
-    const options = {
-      manifestPath: app,
-      env: envFor(target),
-      log: (s: string) => log.push(s),
-      progress: false,
-    };
+    const { options, log } = quietBuild(target);
 
     const first: BuildArtifacts = await buildForAnalysis(options);
     assert.equal(first.fallback?.toolchain, nightlyVersion());
@@ -76,13 +82,7 @@ describe('falling back from the installed nightly', () => {
   test('--nightly insists: the nightly error is the result; --no-nightly never tries it', async (t) => {
     if (!need(t, 'a nightly toolchain', has.nightly())) return;
     const target = join(scratch, 'forced');
-    const log: string[] = [];
-    const options = {
-      manifestPath: app,
-      env: envFor(target),
-      log: (s: string) => log.push(s),
-      progress: false,
-    };
+    const { options, log } = quietBuild(target);
     await assert.rejects(
       buildForAnalysis({ ...options, nightly: true }),
       (e: unknown) => e instanceof CargoBuildError && /E0635/.test(e.stderr),
