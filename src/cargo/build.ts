@@ -244,7 +244,17 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
     const held: string[] = [];
     const attemptLog = hasNext ? (text: string) => held.push(text) : log;
     try {
-      const built = await buildWith(toolchain, options, { cwd, manifestPath, meta, log: attemptLog });
+      const statusLabel = fallback
+        ? `asyncbloat analysis build, ${toolchain.release}: the nightly could not build it`
+        : 'asyncbloat analysis build';
+      const built = await buildWith(toolchain, options, {
+        cwd,
+        manifestPath,
+        meta,
+        log: attemptLog,
+        statusLog: log,
+        statusLabel,
+      });
       for (const text of held) log(text);
       if (fallback && !remembered) memory.remember(first, fallback.reason);
       return fallback ? { ...built, fallback } : built;
@@ -270,14 +280,19 @@ interface BuildContext {
   cwd: string;
   manifestPath: string | undefined;
   meta: Awaited<ReturnType<typeof workspaceMetadata>>;
+  /** Where cargo's messages go (held back while a fallback remains). */
   log: (text: string) => void;
+  /** Where the status line goes: always the terminal, so a held attempt still shows its progress. */
+  statusLog: (text: string) => void;
+  /** Says which attempt the status line is for, e.g. after a failed nightly. */
+  statusLabel: string;
 }
 
 /** One cargo build with one toolchain. */
 async function buildWith(
   toolchain: Toolchain,
   options: BuildOptions,
-  { cwd, manifestPath, meta, log }: BuildContext,
+  { cwd, manifestPath, meta, log, statusLog, statusLabel }: BuildContext,
 ): Promise<BuildArtifacts> {
   const baseEnv = options.env ?? process.env;
   const profile = profileName(options);
@@ -332,7 +347,7 @@ async function buildWith(
     targetDir,
     ...cargoBuildArgs({ ...options, manifestPath }),
   ];
-  const status = new StatusLine(progress, log);
+  const status = new StatusLine(progress, statusLog, statusLabel);
   if (progress) {
     const selection = cargoBuildArgs({
       manifestPath,

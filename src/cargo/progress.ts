@@ -11,6 +11,7 @@ export class StatusLine {
   constructor(
     private readonly enabled: boolean,
     private readonly write: (s: string) => void,
+    private readonly label = 'asyncbloat analysis build',
   ) {}
 
   setTotal(total: number): void {
@@ -22,7 +23,7 @@ export class StatusLine {
     this.done++;
     if (!this.enabled) return;
     const of = this.total !== undefined ? `/${Math.max(this.total, this.done)}` : '';
-    this.write(`\r\x1b[2K    Compiled ${this.done}${of} ${name} (asyncbloat analysis build)`);
+    this.write(`\r\x1b[2K    Compiled ${this.done}${of} ${name} (${this.label})`);
     this.shown = true;
   }
 

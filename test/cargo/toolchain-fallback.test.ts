@@ -49,7 +49,7 @@ describe('falling back from the installed nightly', () => {
     const target = join(scratch, 'auto');
     const { options, log } = quietBuild(target);
 
-    const first: BuildArtifacts = await buildForAnalysis(options);
+    const first: BuildArtifacts = await buildForAnalysis({ ...options, progress: true });
     assert.equal(first.fallback?.toolchain, nightlyVersion());
     assert.match(
       first.fallback?.reason ?? '',
@@ -57,8 +57,14 @@ describe('falling back from the installed nightly', () => {
     );
     assert.equal(first.toolchain.bootstrap, true);
     assert.equal(first.toolchain.version, execFileSync('rustc', ['-V'], { encoding: 'utf8' }).trim());
-    // The nightly's errors were held back: they are not this crate's problem.
+    // The nightly's errors were held back: they are not this crate's problem. Its progress was shown, and
+    // the fallback's status line says why the build runs again.
     assert.doesNotMatch(log.join(''), /E0635/);
+    assert.match(log.join(''), /Compiled \d+(\/\d+)? \S+ \(asyncbloat analysis build\)/);
+    assert.match(
+      log.join(''),
+      /Compiled \d+(\/\d+)? nightly_probe \(asyncbloat analysis build, 1\.\d+\.\d+: the nightly could not build it\)/,
+    );
     // The analysis itself is complete: the app's future was laid out by the fallback compiler.
     const appUnit = first.crates.find((c) => c.crateName === 'nightly_breaks_app');
     assert.ok(appUnit && appUnit.typeSizes.length === 1 && appUnit.mir.length === 1);
