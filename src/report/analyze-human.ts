@@ -3,6 +3,7 @@
 import type { FlagDelta } from '../analyze/flag-delta.ts';
 import type { Colors } from '../cli/output.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { describeBuild } from './build-line.ts';
 import { codeCell, formatBytes, runtimeCell, runtimeCodeBytes, textTable } from './text-table.ts';
 
 export function location(item: AnalyzedItem): string {
@@ -46,14 +47,7 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
   });
   const leftFrom = header.indexOf('findings') + 1;
   const align = header.map((_, k) => (k < leftFrom ? 'right' : 'left') as 'left' | 'right');
-  const b = report.build;
-  const lines = [
-    c.dim(
-      `profile ${b.profile}, ${b.toolchain}${b.bootstrap ? ' (stable with RUSTC_BOOTSTRAP=1)' : ''}` +
-        (b.target ? `, target ${b.target}` : ''),
-    ),
-    textTable(header, rows, align),
-  ];
+  const lines = [c.dim(describeBuild(report.build)), textTable(header, rows, align)];
   const total = items.reduce((s, i) => s + (i.futureBytes ?? 0), 0);
   lines.push(
     `${report.items.length} async items (${items.length} shown), ${formatBytes(total)} of futures shown` +

@@ -1,6 +1,7 @@
 // `--format markdown`: a compact pull-request comment. One summary line, the top items in a table, then the
 // findings. Names and messages come from the crate, so every piece of them is escaped for GitHub Markdown.
 import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
+import { describeBuild } from './build-line.ts';
 import { reportFindings } from './sarif.ts';
 import { codeCell, formatBytes, runtimeCell, runtimeCodeBytes } from './text-table.ts';
 
@@ -126,10 +127,7 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
     : ', no findings';
   parts.push(summary);
   if (isAnalysis) {
-    const b = report.build;
-    parts.push(
-      `<sub>profile ${escapeMarkdown(b.profile)}, ${escapeMarkdown(b.toolchain)}${b.bootstrap ? ' (RUSTC_BOOTSTRAP=1)' : ''}</sub>`,
-    );
+    parts.push(`<sub>${escapeMarkdown(describeBuild(report.build))}</sub>`);
     for (const u of report.unparsed) {
       parts.push(
         `> [!WARNING]\n> ${u.count} line(s) of ${escapeMarkdown(u.source)} could not be parsed; first: ${escapeMarkdown(JSON.stringify(u.example))}`,

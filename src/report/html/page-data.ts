@@ -4,6 +4,7 @@
 import type { AsyncKind } from '../../model/async-item.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
+import { describeBuild } from '../build-line.ts';
 import { runtimeCodeBytes } from '../text-table.ts';
 import { fixDiff } from './fix-diff.ts';
 import { type Snippet, snippetFor } from './snippet.ts';
@@ -278,9 +279,7 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
     title: report.crates.map((c) => c.name).join(', ') || report.root,
     root: report.root,
     toolVersion: report.tool.version,
-    build:
-      `profile ${b.profile}, ${b.toolchain}${b.bootstrap ? ' (stable with RUSTC_BOOTSTRAP=1)' : ''}` +
-      (b.target ? `, target ${b.target}` : ''),
+    build: describeBuild(b),
     summary,
     items,
     findings,
