@@ -70,7 +70,12 @@ export async function analyzeBuild(
       mir,
       layouts,
     });
-    for (const j of items) j.item.file = j.item.file && reportPath(root, resolve(s.root, j.item.file));
+    // Scan paths are relative to the package; the report's, like `scan` of a workspace, to its root.
+    const toRoot = (file: string) => reportPath(root, resolve(s.root, file));
+    for (const j of items) {
+      j.item.file = j.item.file && toRoot(j.item.file);
+      j.item.findings = j.item.findings.map((f) => ({ ...f, file: toRoot(f.file) }));
+    }
     joined.push(...items);
     foreign.push(...foreignLayouts);
   }

@@ -179,16 +179,32 @@ export function fillMeasures(joined: JoinedItem[], allLayouts: FutureLayout[]): 
   for (const { item, mir } of joined) {
     const largest = item.layouts[0];
     if (!largest) continue;
-    const m = measureLayout(largest, {
-      index,
-      awaitLines: mir ? awaitLinesOf(mir.suspendPoints) : undefined,
-      itemOf: (l) => owner.get(l),
-    });
-    item.layouts[0] = { ...largest, states: m.states };
+    const measure = (l: FutureLayout) =>
+      measureLayout(l, {
+        index,
+        awaitLines: mir ? awaitLinesOf(mir.suspendPoints) : undefined,
+        itemOf: (x) => owner.get(x),
+      });
+    // Instantiations of one size (`transfer::<u16>` and `::<u32>` padded alike) can hold different amounts
+    // across their awaits: of the largest ones, the one that holds the most is measured, and put first.
+    let measured = largest;
+    let m = measure(largest);
+    for (const l of item.layouts.slice(1).filter((x) => x.bytes === largest.bytes)) {
+      const other = measure(l);
+      if (maxHeld(other.heldAcrossAwait) > maxHeld(m.heldAcrossAwait)) [measured, m] = [l, other];
+    }
+    item.layouts = [{ ...measured, states: m.states }, ...item.layouts.filter((l) => l !== measured)];
+    // The layout's variants are the state machine's states. MIR can lack some: with panic=abort no arm of
+    // the state switch leads to Panicked, yet rustc still lays the variant out (and counts it).
+    if (item.states !== null) item.states = Math.max(item.states, m.states.length);
     item.heldAcrossAwait = m.heldAcrossAwait;
     item.duplicatedArgs = m.duplicatedArgs;
     item.children = m.children.map(({ layout: _layout, indirect: _indirect, ...child }) => child);
   }
+}
+
+function maxHeld(held: readonly { bytes: number }[]): number {
+  return held.reduce((n, h) => Math.max(n, h.bytes), 0);
 }
 
 function itemForLayout(
