@@ -19,8 +19,8 @@ export function formatCodeDelta(i: ItemDiff): string {
   const bytes = formatDelta(i.codeBytes);
   if (!i.pollFn) return bytes;
   const now = {
-    symbol: i.pollFn.base === 'inlined' ? 'no longer inlined' : 'now linked',
-    inlined: 'now inlined into its caller',
+    symbol: i.pollFn.base === 'inlined' ? 'now a symbol of its own' : 'now linked',
+    inlined: 'now without a symbol of its own (inlined, or no longer polled)',
     'no symbol': 'no longer linked',
   }[i.pollFn.head];
   return `${bytes}; poll fn ${now}`;
@@ -41,7 +41,7 @@ export function formatCause(c: GrowthCause, code: (s: string) => string = (s) =>
   return `${what} in ${where}: ${sizes} (${signedBytes(c.delta)})`;
 }
 
-export function location(file: string | undefined, line: number | undefined): string {
+export function location(file: string | null | undefined, line: number | null | undefined): string {
   if (!file) return '';
-  return line !== undefined ? `${file}:${line}` : file;
+  return line !== undefined && line !== null ? `${file}:${line}` : file;
 }

@@ -5,6 +5,7 @@ import type { Colors } from '../cli/output.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
 import { codeCell, formatBytes, runtimeCell, runtimeCodeBytes, textTable } from './text-table.ts';
+import { NO_POLL_FN } from './wording.ts';
 
 export function location(item: AnalyzedItem): string {
   return item.file ? `${item.file}:${item.line}:${item.column}` : '(macro-generated)';
@@ -121,7 +122,7 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
     out.push(
       item.code.codeBytes === 0
         ? '  machine code: no symbol in the binary (never used by it, or inlined entirely)'
-        : `  machine code: ${item.code.inlined ? 'poll fn inlined into its caller; ' : ''}${formatBytes(item.code.codeBytes)}` +
+        : `  machine code: ${item.code.inlined ? `${NO_POLL_FN}; ` : ''}${formatBytes(item.code.codeBytes)}` +
             (runtimeCodeBytes(item.code) > 0
               ? `, of which ${formatBytes(runtimeCodeBytes(item.code))} is generic code instantiated for its type`
               : ''),

@@ -47,16 +47,16 @@ export function runtimeCodeBytes(code: CodeSize): number {
 
 /**
  * An item's own machine code (poll fns and drop glue) in one cell. With no symbol at all, the binary either
- * never uses the future or (optimised) inlined all of it: nothing tells which, so it is not called
- * "inlined". With drop glue or runtime code but no poll fn, the future is used and its poll fn was inlined
- * into its caller.
+ * never uses the future or (optimised) inlined all of it: nothing tells which, so it says "no symbol". With
+ * drop glue or generic code but no poll fn, the poll fn was inlined into its caller, or the future is built
+ * and dropped but never polled (common in a debug build): "no poll fn" claims neither.
  */
 export function codeCell(code: CodeSize | undefined): string {
   if (!code) return '-';
   if (code.codeBytes === 0) return 'no symbol';
   const own = code.codeBytes - runtimeCodeBytes(code);
-  if (own === 0) return 'inlined';
-  return code.inlined ? `inlined, ${formatBytes(own)}` : formatBytes(own);
+  if (own === 0) return 'no poll fn';
+  return code.inlined ? `no poll fn, ${formatBytes(own)}` : formatBytes(own);
 }
 
 /** The generic code (executor, `IntoFuture`, ...) instantiated for the future's type, or `-`. */

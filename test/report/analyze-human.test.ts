@@ -61,10 +61,10 @@ test('code column: “inlined” only when other code of the future is there; no
   const out = lines.slice(1, 2 + report.items.length).join('\n');
   // A debug build inlines nothing: no symbol means the binary never uses the future (or, optimised,
   // that everything of it was inlined), which the table must not call "inlined".
-  assert.deepEqual(columnUnder(out, 'code', 'right'), ['no symbol', 'inlined, 45 B', '345 B']);
+  assert.deepEqual(columnUnder(out, 'code', 'right'), ['no symbol', 'no poll fn, 45 B', '345 B']);
   const explain = (i: typeof a) => renderExplain(i!, colors('never'));
   assert.match(explain(a), /machine code: no symbol in the binary \(never used by it, or inlined entirely\)/);
-  assert.match(explain(b), /machine code: poll fn inlined into its caller; 45 B/);
+  assert.match(explain(b), /machine code: no poll fn symbol \(inlined into a caller, or never polled\); 45 B/);
 });
 
 test('generic code instantiated for a future (executor, IntoFuture) is shown apart from its own code', () => {
@@ -88,11 +88,11 @@ test('generic code instantiated for a future (executor, IntoFuture) is shown apa
   report.items = [a!, b!, c!];
   const lines = renderAnalyzeTable(report, report.items, colors('never')).split('\n');
   const out = lines.slice(1, 2 + report.items.length).join('\n');
-  assert.deepEqual(columnUnder(out, 'code', 'right'), ['inlined', '300 B', '300 B']);
+  assert.deepEqual(columnUnder(out, 'code', 'right'), ['no poll fn', '300 B', '300 B']);
   assert.deepEqual(columnUnder(out, 'generic code', 'right'), ['29.3 KiB', '1000 B', '-']);
   assert.match(
     renderExplain(a!, colors('never')),
-    /machine code: poll fn inlined into its caller; 29\.3 KiB, of which 29\.3 KiB is generic code instantiated for its type/,
+    /machine code: no poll fn symbol \(inlined into a caller, or never polled\); 29\.3 KiB, of which 29\.3 KiB is generic code instantiated for its type/,
   );
   // Without runtime code anywhere, there is no such column.
   b!.code = { codeBytes: 300, parts: [part('poll', 300, 'y::{closure#0}')], inlined: false };

@@ -139,7 +139,7 @@ describe('html report in chromium', () => {
     await r.close();
   });
 
-  test('code column and detail: “no symbol” without any code, “inlined” next to drop glue', async (t) => {
+  test('code column and detail: “no symbol” without any code, “no poll fn” next to drop glue', async (t) => {
     if (!need(t, 'chromium', has.chromium())) return;
     const report = analysisReport();
     const [a, b] = report.items;
@@ -152,7 +152,7 @@ describe('html report in chromium', () => {
     const row = (name: string) => r.page.locator('table.items tbody tr', { hasText: name }).first();
     const cells = async (name: string) => (await row(name).locator('td').allTextContents()).join(' | ');
     assert.match(await cells(a!.name), /\| no symbol \|/);
-    assert.match(await cells(b!.name), /\| inlined, 45 B \|/);
+    assert.match(await cells(b!.name), /\| no poll fn, 45 B \|/);
     await row(a!.name).click();
     assert.match(
       (await r.page.locator('article.detail').textContent()) ?? '',

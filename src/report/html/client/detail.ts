@@ -1,5 +1,7 @@
 // The detail view of one item: numbers, source with the awaits marked, state machine, per-state layout,
 // awaitees, and its findings with the suggested change as a diff.
+
+import { NO_POLL_FN } from '../../wording.ts';
 import type { PageData, PageFinding, PageItem, Snippet } from '../page-data.ts';
 import { bytes, count, h, richText } from './dom.ts';
 import { layoutBars } from './layout-bars.ts';
@@ -89,7 +91,7 @@ function metrics(it: PageItem): HTMLElement {
       'machine code',
       it.codeBytes === 0
         ? 'no symbol in the binary (never used by it, or inlined entirely)'
-        : (it.inlined ? `poll fn inlined into its caller; ${bytes(it.codeBytes)}` : bytes(it.codeBytes)) +
+        : (it.inlined ? `${NO_POLL_FN}; ${bytes(it.codeBytes)}` : bytes(it.codeBytes)) +
           (it.runtimeBytes
             ? `, of which ${bytes(it.runtimeBytes)} is generic code instantiated for its type`
             : ''),

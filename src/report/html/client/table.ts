@@ -38,12 +38,12 @@ function columns(data: PageData): Column[] {
       const own = (i: PageItem) => (i.codeBytes === null ? null : i.codeBytes - (i.runtimeBytes ?? 0));
       const code = num('codeBytes', 'code', own, bytes);
       // As the terminal table (codeCell in report/text-table.ts): no symbol at all is either an unused
-      // future or one inlined entirely, so it is not called "inlined"; drop glue without a poll fn is.
+      // future or one inlined entirely ("no symbol"); drop glue without a poll fn is "no poll fn".
       code.show = (i) => {
         const o = own(i);
         if (i.codeBytes === 0) return 'no symbol';
-        if (o === 0) return 'inlined';
-        return i.inlined ? `inlined, ${bytes(o)}` : bytes(o);
+        if (o === 0) return 'no poll fn';
+        return i.inlined ? `no poll fn, ${bytes(o)}` : bytes(o);
       };
       cols.push(code);
       if (data.items.some((i) => (i.runtimeBytes ?? 0) > 0)) {
