@@ -43,16 +43,20 @@ export function findUnit(msg: ArtifactMessage, crate: string): { outDir: string;
     const stem = unitStem(basename(f), crate);
     if (stem) return { outDir: dirname(f), stem };
   }
-  for (const f of paths) {
-    if (!existsSync(f)) continue;
-    const ino = statSync(f).ino;
-    const ext = extname(f);
-    for (const dir of [join(dirname(f), 'deps'), dirname(f)]) {
-      if (!existsSync(dir)) continue;
-      for (const name of readdirSync(dir)) {
-        if (extname(name) !== ext) continue;
-        const stem = unitStem(name, crate) ?? unhashedStem(name, crate);
-        if (stem && statSync(join(dir, name)).ino === ino) return { outDir: dir, stem };
+  // Hashed names first: an example's hashed copy sits next to the uplifted one in `examples/`, and the
+  // uplifted `demo` would otherwise pass for an unhashed unit of itself (and `demo.mir` does not exist).
+  for (const stemOf of [unitStem, unhashedStem]) {
+    for (const f of paths) {
+      if (!existsSync(f)) continue;
+      const ino = statSync(f).ino;
+      const ext = extname(f);
+      for (const dir of [join(dirname(f), 'deps'), dirname(f)]) {
+        if (!existsSync(dir)) continue;
+        for (const name of readdirSync(dir)) {
+          if (extname(name) !== ext || join(dir, name) === f) continue;
+          const stem = stemOf(name, crate);
+          if (stem && statSync(join(dir, name)).ino === ino) return { outDir: dir, stem };
+        }
       }
     }
   }
