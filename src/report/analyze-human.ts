@@ -60,6 +60,7 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
         )
         .join(''),
   );
+  for (const note of dashNotes(report, items)) lines.push(c.dim(note));
   for (const u of report.unparsed) {
     lines.push(
       c.yellow(
@@ -68,6 +69,29 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
     );
   }
   return lines.join('\n');
+}
+
+/** Why cells say `-`: each reason once, with what to do about it. */
+export function dashNotes(report: AnalysisReport, items: AnalyzedItem[]): string[] {
+  const notes: string[] = [];
+  const uncompiled = items.filter((i) => i.states === null && i.origin === 'scan').length;
+  if (uncompiled > 0) {
+    notes.push(
+      `note: ${uncompiled} item${uncompiled === 1 ? ' was' : 's were'} not compiled in this build (a target not built, or cfg/feature-gated out): no numbers`,
+    );
+  }
+  const generic = items.filter((i) => i.states !== null && i.futureBytes === null).length;
+  if (generic > 0) {
+    notes.push(
+      `note: ${generic} item${generic === 1 ? ' has' : 's have'} no layout: a generic future is laid out only where it is instantiated; analyze the crate that uses ${generic === 1 ? 'it' : 'them'} (with --deps to see them there)`,
+    );
+  }
+  if (items.length > 0 && report.build.artifact === undefined) {
+    notes.push(
+      'note: no machine code: this build links no binary, cdylib or staticlib; a library alone has no final code (analyze a bin or --example that uses it)',
+    );
+  }
+  return notes;
 }
 
 export function renderExplain(item: AnalyzedItem, c: Colors): string {
@@ -80,6 +104,13 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
     out.push(
       c.dim(
         '  rustc emitted no poll body for it: not compiled in this build (unused, generic and never instantiated, or cfg-d out)',
+      ),
+    );
+  }
+  if (item.states !== null && item.futureBytes === null) {
+    out.push(
+      c.dim(
+        '  no layout: rustc lays out a generic future only where it is instantiated with concrete types; analyze the crate that uses it (--deps from there)',
       ),
     );
   }

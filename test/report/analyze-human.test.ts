@@ -64,7 +64,10 @@ test('code column: “inlined” only when other code of the future is there; no
   assert.deepEqual(columnUnder(out, 'code', 'right'), ['no symbol', 'no poll fn, 45 B', '345 B']);
   const explain = (i: typeof a) => renderExplain(i!, colors('never'));
   assert.match(explain(a), /machine code: no symbol in the binary \(never used by it, or inlined entirely\)/);
-  assert.match(explain(b), /machine code: no poll fn symbol \(inlined into a caller, or never polled\); 45 B/);
+  assert.match(
+    explain(b),
+    /machine code: no poll fn symbol \(inlined into a caller, or never polled\); 45 B/,
+  );
 });
 
 test('generic code instantiated for a future (executor, IntoFuture) is shown apart from its own code', () => {
@@ -104,4 +107,26 @@ test('unnamed temporaries held across an await are labelled, named fields kept',
   assert.equal(fieldLabel('.coroutine_field3'), '(temporary held across the await)');
   assert.equal(fieldLabel('buf'), 'buf');
   assert.equal(fieldLabel('__awaitee'), '__awaitee');
+});
+
+test('cells that say `-` are explained once below the table, with what to do', () => {
+  const report = analysisReport();
+  const [a, b, c] = report.items;
+  a!.states = null; // not compiled (cfg-gated)
+  a!.futureBytes = null;
+  b!.futureBytes = null; // generic, never instantiated here
+  b!.layouts = [];
+  report.items = [a!, b!, c!];
+  delete report.build.artifact;
+  const out = renderAnalyzeTable(report, report.items, colors('never'));
+  assert.match(out, /note: 1 item was not compiled in this build/);
+  assert.match(out, /note: 1 item has no layout: a generic future is laid out only where it is instantiated/);
+  assert.match(out, /note: no machine code: this build links no binary, cdylib or staticlib/);
+  assert.match(renderExplain(b!, colors('never')), /no layout: rustc lays out a generic future only where/);
+  // Nothing to explain: no notes.
+  const full = analysisReport();
+  full.build.artifact = 'target/debug/app';
+  full.items = full.items.filter((i) => i.states !== null && i.futureBytes !== null);
+  assert.ok(full.items.length > 0);
+  assert.doesNotMatch(renderAnalyzeTable(full, full.items, colors('never')), /note:/);
 });
