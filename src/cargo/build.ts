@@ -33,6 +33,7 @@ import {
   findUnit,
   parsePackageId,
 } from './artifacts.ts';
+import { buildErrorHelp } from './build-error-help.ts';
 import { workspaceMetadata } from './metadata.ts';
 import { NightlyFailures } from './nightly-failures.ts';
 import { StatusLine, unitEstimate } from './progress.ts';
@@ -406,7 +407,7 @@ async function buildWith(
   if (code !== 0) {
     throw new CargoBuildError(
       `could not build ${manifestPath ?? cwd} for analysis (cargo exited with code ${code})`,
-      'the errors above are cargo’s; asyncbloat needs a crate that builds',
+      buildErrorHelp(stderrLines.join('\n'), toolchain),
       stderrLines.join('\n'),
     );
   }

@@ -91,7 +91,10 @@ describe('falling back from the installed nightly', () => {
     const { options, log } = quietBuild(target);
     await assert.rejects(
       buildForAnalysis({ ...options, nightly: true }),
-      (e: unknown) => e instanceof CargoBuildError && /E0635/.test(e.stderr),
+      (e: unknown) =>
+        e instanceof CargoBuildError &&
+        /E0635/.test(e.stderr) &&
+        /without --nightly asyncbloat falls back/.test(e.help ?? ''),
     );
     assert.match(log.join(''), /E0635/);
     const own = await buildForAnalysis({ ...options, nightly: false });
