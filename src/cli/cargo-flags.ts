@@ -27,6 +27,19 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Adds the cargo flags to a command. Repeatable flags collect values; none consumes positional arguments. */
 export function addCargoFlags(cmd: Command): Command {
+  // commander lets the last of --nightly / --no-nightly win; cargo refuses contradictory flags, so do we.
+  const toolchainFlags = new Set<string>();
+  for (const flag of ['nightly', 'no-nightly']) {
+    cmd.on(`option:${flag}`, () => {
+      toolchainFlags.add(flag);
+      if (toolchainFlags.size > 1) {
+        throw new UserError(
+          'the argument --nightly cannot be used with --no-nightly',
+          'pass one of them: --nightly builds only with the nightly, --no-nightly only with your toolchain',
+        );
+      }
+    });
+  }
   return cmd
     .option('--manifest-path <path>', 'path to Cargo.toml (or its directory)')
     .option('-p, --package <spec>', 'package to build (repeatable)', collect)

@@ -1,5 +1,5 @@
 import { renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import pc from 'picocolors';
 
 import { UserError } from './errors.ts';
@@ -29,6 +29,24 @@ export function parseColor(value: string): ColorChoice {
 export function parseFormat<T extends string>(value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UserError(`unknown output format '${value}'`, `possible values: ${allowed.join(', ')}`);
+}
+
+/**
+ * Fails now, not after a build of minutes, when `-o FILE` cannot be written: its directory must exist and
+ * FILE must not be a directory. (Permissions are left to the write itself.)
+ */
+export function checkOutputPath(outFile?: string): void {
+  if (!outFile || outFile === '-') return;
+  const dir = statSync(dirname(resolve(outFile)), { throwIfNoEntry: false });
+  if (!dir?.isDirectory()) {
+    throw new UserError(
+      `cannot write '${outFile}': the directory ${dirname(resolve(outFile))} does not exist`,
+      'create it first, or pass another -o path',
+    );
+  }
+  if (statSync(outFile, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UserError(`cannot write '${outFile}': it is a directory`, 'pass a file name with -o');
+  }
 }
 
 /** Writes a report to `-o FILE` atomically (temp file + rename), or to stdout. */

@@ -108,6 +108,18 @@ describe('cargo flags', () => {
     assert.equal('nightly' in parse([]).options, false);
   });
 
+  test('--nightly with --no-nightly is refused, in either order', () => {
+    for (const argv of [
+      ['--nightly', '--no-nightly'],
+      ['--no-nightly', '--nightly'],
+    ]) {
+      assert.throws(
+        () => parse(argv),
+        (e: unknown) => e instanceof UserError && /cannot be used with/.test(e.message),
+      );
+    }
+  });
+
   test('--release maps to the release profile', () => {
     const { options } = parse(['--release']);
     assert.deepEqual(cargoBuildArgs(options), ['--profile', 'release']);

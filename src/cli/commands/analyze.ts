@@ -9,7 +9,7 @@ import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-for
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
-import { type ColorChoice, emit, outputColors, parseColor, parseFormat } from '../output.ts';
+import { type ColorChoice, checkOutputPath, emit, outputColors, parseColor, parseFormat } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 
@@ -53,6 +53,7 @@ export function registerAnalyze(program: Command): void {
     )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: AnalyzeCliOptions) => {
+      checkOutputPath(opts.output); // before a build that may take minutes
       // Checked before the build, which may take minutes.
       if (opts.baseline !== undefined && !isDiffFormat(opts.format)) {
         throw new UserError(

@@ -5,7 +5,7 @@ import { measureSavings } from '../../fix/measure-savings.ts';
 import { renderSavingsHuman } from '../../fix/savings-human.ts';
 import { scan } from '../../scan/index.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
-import { type ColorChoice, emit, outputColors, parseColor, parseFormat } from '../output.ts';
+import { type ColorChoice, checkOutputPath, emit, outputColors, parseColor, parseFormat } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 
@@ -29,6 +29,7 @@ export function registerSavings(program: Command): void {
     .option('-o, --output <file>', 'write the result to FILE instead of stdout')
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: SavingsCliOptions) => {
+      checkOutputPath(opts.output); // before a build that may take minutes
       const build = toBuildOptions(opts, path);
       const selection = ruleSelection(opts.rule);
       const run = await measureSavings({
