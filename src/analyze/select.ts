@@ -1,3 +1,4 @@
+import { editDistance } from '../budget/did-you-mean.ts';
 import { UserError } from '../cli/errors.ts';
 import type { AnalyzedItem } from '../model/report.ts';
 
@@ -30,4 +31,53 @@ export function select(items: AnalyzedItem[], s: Selection): AnalyzedItem[] {
   const kept = re ? items.filter((i) => re.test(i.name)) : [...items];
   kept.sort((a, b) => by[s.sort](a, b) || a.name.localeCompare(b.name));
   return s.top === undefined ? kept : kept.slice(0, s.top);
+}
+
+/**
+ * The names an item answers to in `--explain`: its path, the same with its crate (`svc::store::get`, as
+ * budget globs take it), and for a trait impl's method each side of `<Type as Trait>::m` (`Mem::get`,
+ * `Backend::get`).
+ */
+function namesOf(item: { name: string; crate: string }): string[] {
+  const names = [item.name, `${item.crate}::${item.name}`];
+  const impl = /^(.*?)<(.+) as (.+)>::(.+)$/.exec(item.name);
+  if (impl) {
+    const [, prefix, type, trait, rest] = impl as unknown as string[];
+    for (const side of [type!, trait!]) names.push(`${prefix}${side}::${rest}`, `${side}::${rest}`);
+  }
+  return names;
+}
+
+/** The item `--explain NAME` means: an exact name first, then a unique partial one; else what is near. */
+export function findItem<T extends { name: string; crate: string }>(items: T[], name: string): T {
+  const exact = items.filter((i) => namesOf(i).includes(name));
+  // The same name twice (one item per crate of a package, say) is one answer; different names are not.
+  if (exact.length >= 1 && exact.every((i) => i.name === exact[0]!.name)) return exact[0]!;
+  const partial =
+    exact.length > 1
+      ? exact
+      : items.filter((i) => namesOf(i).some((n) => n.endsWith(`::${name}`) || n.includes(name)));
+  if (partial.length === 1) return partial[0]!;
+  if (partial.length > 1) {
+    throw new UserError(
+      `'${name}' matches ${partial.length} async items`,
+      `be more specific: ${partial
+        .slice(0, 5)
+        .map((i) => i.name)
+        .join(', ')}`,
+    );
+  }
+  const last = (s: string) => s.slice(s.lastIndexOf('::') + 1).replace(/^:/, '');
+  const near = [...items]
+    .map((i) => ({ i, d: editDistance(last(name), last(i.name)) }))
+    .filter(({ d }) => d <= Math.max(2, Math.floor(last(name).length / 3)))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map(({ i }) => i.name);
+  throw new UserError(
+    `no async item named '${name}'`,
+    near.length > 0
+      ? `did you mean ${near.map((n) => `'${n}'`).join(', ')}?`
+      : 'run `asyncbloat analyze` to list the items',
+  );
 }

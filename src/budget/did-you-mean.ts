@@ -1,6 +1,6 @@
 // "did you mean" suggestions for mistyped configuration keys, rule ids and levels.
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

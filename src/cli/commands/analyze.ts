@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ASYNC_PANIC_FLAG, measureFlagDelta, requireAsyncPanicFlag } from '../../analyze/flag-delta.ts';
 import { analyze } from '../../analyze/index.ts';
-import { SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
+import { findItem, SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
 import { applyBaseline } from '../../budget/baseline.ts';
 import { analysisReportJson } from '../../report/analysis-json.ts';
 import { renderAnalyzeTable, renderExplain, renderFlagDelta } from '../../report/analyze-human.ts';
@@ -108,21 +108,4 @@ function parsePositive(v: string): number {
   if (!Number.isInteger(n) || n <= 0)
     throw new UserError(`invalid value '${v}' for '--top'`, 'expected a positive whole number');
   return n;
-}
-
-function findItem<T extends { name: string }>(items: T[], name: string): T {
-  const exact = items.filter((i) => i.name === name);
-  if (exact.length >= 1) return exact[0]!;
-  const partial = items.filter((i) => i.name.endsWith(`::${name}`) || i.name.includes(name));
-  if (partial.length === 1) return partial[0]!;
-  if (partial.length > 1) {
-    throw new UserError(
-      `'${name}' matches ${partial.length} async items`,
-      `be more specific: ${partial
-        .slice(0, 5)
-        .map((i) => i.name)
-        .join(', ')}`,
-    );
-  }
-  throw new UserError(`no async item named '${name}'`, 'run `asyncbloat analyze` to list the items');
 }

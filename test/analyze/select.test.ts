@@ -1,0 +1,38 @@
+// `--explain NAME`: which item a name means, as a user types it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findItem } from '../../src/analyze/select.ts';
+import { UserError } from '../../src/cli/errors.ts';
+
+const items = [
+  { name: 'compute', crate: 'svc' },
+  { name: 'store::Store::flag', crate: 'svc' },
+  { name: '<Mem as Backend>::get', crate: 'svc' },
+  { name: 'store::<Disk as Backend>::get', crate: 'svc' },
+  { name: 'sync::mpsc::bounded::Sender::send', crate: 'tokio' },
+];
+const named = (n: string) => findItem(items, n).name;
+
+test('exact names, with or without the crate', () => {
+  assert.equal(named('compute'), 'compute');
+  assert.equal(named('svc::compute'), 'compute');
+  assert.equal(named('tokio::sync::mpsc::bounded::Sender::send'), 'sync::mpsc::bounded::Sender::send');
+});
+
+test('a trait impl method by either side of `<Type as Trait>`', () => {
+  assert.equal(named('Mem::get'), '<Mem as Backend>::get');
+  assert.equal(named('store::Disk::get'), 'store::<Disk as Backend>::get');
+  assert.throws(() => named('Backend::get'), /matches 2 async items/);
+});
+
+test('a unique partial name; an unknown one gets near names, or the way to list them', () => {
+  assert.equal(named('Sender::send'), 'sync::mpsc::bounded::Sender::send');
+  assert.throws(
+    () => named('compte'),
+    (e: unknown) => e instanceof UserError && e.help === "did you mean 'compute'?",
+  );
+  assert.throws(
+    () => named('zzzzzzzz'),
+    (e: unknown) => e instanceof UserError && /run `asyncbloat analyze` to list the items/.test(e.help ?? ''),
+  );
+});
