@@ -5,30 +5,38 @@ import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import type { BudgetConfig, ItemBudget } from './config.ts';
 import { diffReports, type GrowthCause, type ItemDiff, itemKey, type ReportDiff } from './diff.ts';
 import { itemMatches } from './item-glob.ts';
+import { configScopes, type MemberConfig } from './members.ts';
 import { formatCause } from './render-common.ts';
 import type { Suppression } from './suppressions.ts';
 import { formatGrowth, type Growth, signedBytes } from './units.ts';
 
 export type BudgetName = 'future-size' | 'future-growth' | 'async-text-share' | 'rule';
 
+/**
+ * A broken budget (`future-size`, `future-growth`, `async-text-share`) or a rule finding (`budget: 'rule'`).
+ * Every key is always present, `null` where it does not apply, so that the JSON has one shape
+ * (documented in docs/ci.md): `rule` and `finding` only for rule findings; `limit`, `actual` and `over` only
+ * for budgets; `item`, `file` and `line` not for `async-text-share`, which is per crate.
+ */
 export interface Violation {
   budget: BudgetName;
   level: 'error' | 'warning';
   /** For `rule`: the finding's rule id. */
-  rule?: string;
-  crate?: string;
-  item?: string;
-  file?: string;
-  line?: number;
+  rule: string | null;
+  crate: string | null;
+  item: string | null;
+  file: string | null;
+  line: number | null;
   /** The limit as configured (`512 B`, `10%`) and the measured value. */
-  limit?: string;
-  actual?: string;
+  limit: string | null;
+  actual: string | null;
   /** How far over the limit: bytes for sizes and growth, percentage points for shares. */
-  over?: number;
+  over: number | null;
   message: string;
   /** What grew inside the future (needs a baseline). */
   grew: GrowthCause[];
-  finding?: Finding;
+  /** For `rule`: the finding itself (help, span, fix). */
+  finding: Finding | null;
 }
 
 export interface Suppressed {
@@ -54,7 +62,10 @@ export interface CheckResult {
 export interface CheckInput {
   head: AnalysisReport;
   base?: AnalysisReport;
+  /** The configuration of PATH: for items of no workspace member (all items when `members` is absent). */
   config: BudgetConfig;
+  /** Workspace members and their configurations: a member's applies to its items (see members.ts). */
+  members?: MemberConfig[];
   /** Suppression comments above an item (read by the caller from the item's source file). */
   suppressionsFor?: (item: AnalyzedItem) => Suppression[];
 }
@@ -71,12 +82,16 @@ function budgetFor(config: BudgetConfig, item: AnalyzedItem): ItemBudget | undef
   return config.budgets.find((b) => itemMatches(b.item, item));
 }
 
-function locate(item: AnalyzedItem): Pick<Violation, 'crate' | 'item' | 'file' | 'line'> {
+type Located = Pick<Violation, 'rule' | 'crate' | 'item' | 'file' | 'line' | 'finding'>;
+
+function locate(item: AnalyzedItem): Located {
   return {
+    rule: null,
     crate: item.crate,
     item: item.name,
-    ...(item.file !== undefined ? { file: item.file } : {}),
-    ...(item.line !== undefined ? { line: item.line } : {}),
+    file: item.file ?? null,
+    line: item.line ?? null,
+    finding: null,
   };
 }
 
@@ -119,6 +134,15 @@ function growthViolation(item: AnalyzedItem, limit: Growth, d: ItemDiff): Violat
   };
 }
 
+/**
+ * The finding's file as the report's other paths are written (relative to the report's root). Findings of
+ * a workspace member can carry a path relative to the member's directory (`src/lib.rs` for
+ * `app/src/lib.rs`); the item's own file names the same file from the root, so it is used then.
+ */
+function findingFile(item: AnalyzedItem, f: Finding): string {
+  return item.file && item.file !== f.file && item.file.endsWith(`/${f.file}`) ? item.file : f.file;
+}
+
 function findingViolation(item: AnalyzedItem, f: Finding, level: 'error' | 'warning'): Violation {
   return {
     budget: 'rule',
@@ -126,8 +150,11 @@ function findingViolation(item: AnalyzedItem, f: Finding, level: 'error' | 'warn
     rule: f.rule,
     crate: item.crate,
     item: f.item ?? item.name,
-    file: f.file,
+    file: findingFile(item, f),
     line: f.line,
+    limit: null,
+    actual: null,
+    over: null,
     message: f.message,
     grew: [],
     finding: f,
@@ -139,10 +166,40 @@ function suppressionName(v: Violation): string {
   return v.budget === 'rule' ? v.rule! : v.budget;
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `(future-size)` when all are of one kind, else `(2 future-size, 1 future-growth)`. */
+function kinds(vs: Violation[]): string {
+  const count = new Map<string, number>();
+  for (const v of vs) count.set(suppressionName(v), (count.get(suppressionName(v)) ?? 0) + 1);
+  if (count.size === 1) return `(${[...count.keys()][0]})`;
+  return `(${[...count].map(([k, n]) => `${n} ${k}`).join(', ')})`;
+}
+
+/**
+ * One line: broken budgets and error-level rule findings counted apart, since they are fixed differently
+ * (`2 budgets exceeded (future-size), 1 rule finding at error level (duplicate-arm-awaits); 1 warning`).
+ */
+function summarize(violations: Violation[], warnings: number, suppressed: number, items: number): string {
+  const budgets = violations.filter((v) => v.budget !== 'rule');
+  const rules = violations.filter((v) => v.budget === 'rule');
+  const tail = [
+    warnings ? plural(warnings, 'warning') : '',
+    suppressed ? `${suppressed} suppressed` : '',
+  ].filter(Boolean);
+  const main = [
+    budgets.length ? `${plural(budgets.length, 'budget')} exceeded ${kinds(budgets)}` : '',
+    rules.length ? `${plural(rules.length, 'rule finding')} at error level ${kinds(rules)}` : '',
+  ].filter(Boolean);
+  const head = main.length > 0 ? main.join(', ') : `all budgets hold for ${plural(items, 'async item')}`;
+  return `${head}${tail.length ? `; ${tail.join(', ')}` : ''}`;
+}
+
 export function checkReport(input: CheckInput): CheckResult {
-  const { head, base, config } = input;
+  const { head, base } = input;
+  const scopes = configScopes(input.config, input.members ?? [], head.items);
   const diff = base ? diffReports(base, head) : undefined;
-  const notes: string[] = [];
+  const notes: string[] = [...scopes.notes];
   // diff items are in key order with duplicates in source order; index them the same way to pair them back.
   const diffByKey = new Map<string, ItemDiff[]>();
   for (const d of diff?.items ?? []) {
@@ -167,7 +224,9 @@ export function checkReport(input: CheckInput): CheckResult {
   const found: { item: AnalyzedItem; v: Violation }[] = [];
   let unsized = 0;
   let turnedOff = 0;
+  let growthConfigured = false;
   for (const item of head.items) {
+    const config = scopes.forItem(item);
     const budget = budgetFor(config, item);
     const d = diffOf(item);
     const maxBytes = budget?.maxFutureBytes ?? config.maxFutureBytes;
@@ -177,6 +236,7 @@ export function checkReport(input: CheckInput): CheckResult {
       if (v) found.push({ item, v });
     }
     const maxGrowth = budget?.maxGrowth ?? config.maxGrowth;
+    if (maxGrowth !== undefined) growthConfigured = true;
     if (maxGrowth !== undefined && d && d.status !== 'added') {
       const v = growthViolation(item, maxGrowth, d);
       if (v) found.push({ item, v });
@@ -192,8 +252,6 @@ export function checkReport(input: CheckInput): CheckResult {
       `${unsized} item(s) have no future size in the report (rustc printed no layout); max-future-bytes could not be checked for them`,
     );
   if (turnedOff > 0) notes.push(`${turnedOff} finding(s) not shown: their rules are set to "off"`);
-  const growthConfigured =
-    config.maxGrowth !== undefined || config.budgets.some((b) => b.maxGrowth !== undefined);
   if (growthConfigured && !base) {
     notes.push(
       'max-growth is configured but no baseline was given (--baseline BASE.json); growth was not checked',
@@ -201,32 +259,34 @@ export function checkReport(input: CheckInput): CheckResult {
   }
 
   const shareViolations: Violation[] = [];
-  if (config.maxAsyncTextShare !== undefined) {
-    for (const c of head.crates) {
-      if (c.asyncCodeBytes === undefined || !c.textBytes) {
-        notes.push(
-          `crate ${c.name}: no .text/async code size in the report; max-async-text-share not checked`,
-        );
-        continue;
-      }
-      const share = (c.asyncCodeBytes / c.textBytes) * 100;
-      if (share <= config.maxAsyncTextShare) continue;
-      const over = share - config.maxAsyncTextShare;
-      shareViolations.push({
-        budget: 'async-text-share',
-        level: 'error',
-        crate: c.name,
-        limit: pct(config.maxAsyncTextShare),
-        actual: pct(share),
-        over,
-        message: `async code of crate ${c.name} is ${pct(share)} of .text (${c.asyncCodeBytes} of ${c.textBytes} B), over max-async-text-share ${pct(config.maxAsyncTextShare)} by ${pct(over)} points`,
-        grew: [],
-      });
+  for (const c of head.crates) {
+    const maxShare = scopes.forCrate(c.name).maxAsyncTextShare;
+    if (maxShare === undefined) continue;
+    if (c.asyncCodeBytes === undefined || !c.textBytes) {
+      notes.push(`crate ${c.name}: no .text/async code size in the report; max-async-text-share not checked`);
+      continue;
     }
+    const share = (c.asyncCodeBytes / c.textBytes) * 100;
+    if (share <= maxShare) continue;
+    const over = share - maxShare;
+    shareViolations.push({
+      budget: 'async-text-share',
+      level: 'error',
+      rule: null,
+      crate: c.name,
+      item: null,
+      file: null,
+      line: null,
+      limit: pct(maxShare),
+      actual: pct(share),
+      over,
+      message: `async code of crate ${c.name} is ${pct(share)} of .text (${c.asyncCodeBytes} of ${c.textBytes} B), over max-async-text-share ${pct(maxShare)} by ${pct(over)} points`,
+      grew: [],
+      finding: null,
+    });
   }
 
   const suppressed: Suppressed[] = [];
-  const usedIgnores = new Set<number>();
   const kept: Violation[] = [...shareViolations];
   for (const { item, v } of found) {
     const name = suppressionName(v);
@@ -239,36 +299,27 @@ export function checkReport(input: CheckInput): CheckResult {
       });
       continue;
     }
-    const ignoreIndex = config.ignores.findIndex(
-      (ig) => itemMatches(ig.item, item) && (!ig.rules || ig.rules.includes(name)),
-    );
-    if (ignoreIndex >= 0) {
-      const ig = config.ignores[ignoreIndex]!;
-      usedIgnores.add(ignoreIndex);
+    const ig = scopes
+      .forItem(item)
+      .ignores.find((ig) => itemMatches(ig.item, item) && (!ig.rules || ig.rules.includes(name)));
+    if (ig) {
       suppressed.push({ violation: v, reason: ig.reason, via: `ignore '${ig.item}'` });
       continue;
     }
     kept.push(v);
   }
-  config.ignores.forEach((ig, i) => {
-    if (!usedIgnores.has(i) && !head.items.some((item) => itemMatches(ig.item, item))) {
-      notes.push(`ignore '${ig.item}' matches no item (stale?)`);
+  // An ignore is stale when it matches no item at all. Members' configurations repeat the workspace's
+  // entries, so each distinct entry is named once.
+  const ignores = new Map<string, string>();
+  for (const config of [input.config, ...(input.members ?? []).map((m) => m.config)]) {
+    for (const ig of config.ignores) {
+      if (!head.items.some((item) => itemMatches(ig.item, item))) ignores.set(ig.item, ig.item);
     }
-  });
+  }
+  for (const glob of ignores.values()) notes.push(`ignore '${glob}' matches no item (stale?)`);
 
   const violations = kept.filter((v) => v.level === 'error');
   const warnings = kept.filter((v) => v.level === 'warning');
-  const byBudget = new Map<string, number>();
-  for (const v of violations) byBudget.set(suppressionName(v), (byBudget.get(suppressionName(v)) ?? 0) + 1);
-  const detail = [...byBudget].map(([k, n]) => `${n} ${k}`).join(', ');
-  const tail = [
-    warnings.length ? `${warnings.length} warning(s)` : '',
-    suppressed.length ? `${suppressed.length} suppressed` : '',
-  ].filter(Boolean);
-  const summary =
-    violations.length > 0
-      ? `${violations.length} budget violation(s): ${detail}${tail.length ? `; ${tail.join(', ')}` : ''}`
-      : `all budgets hold for ${head.items.length} async item(s)${tail.length ? `; ${tail.join(', ')}` : ''}`;
   return {
     passed: violations.length === 0,
     violations,
@@ -276,6 +327,6 @@ export function checkReport(input: CheckInput): CheckResult {
     suppressed,
     notes,
     ...(diff ? { diff } : {}),
-    summary,
+    summary: summarize(violations, warnings.length, suppressed.length, head.items.length),
   };
 }

@@ -4,8 +4,10 @@
 // Where the configuration comes from (first that applies wins; implemented in config-load.ts, see docs/ci.md):
 //   1. `--config FILE`: only that file (a Cargo.toml is read for its metadata tables, anything else as asyncbloat.toml);
 //   2. `asyncbloat.toml` next to the crate's Cargo.toml (an error if that Cargo.toml also has metadata.asyncbloat);
-//   3. `[package.metadata.asyncbloat]` of the crate's Cargo.toml layered over `[workspace.metadata.asyncbloat]`
-//      of the workspace root (the crate's own Cargo.toml or the nearest ancestor with a `[workspace]` table).
+//   3. `[package.metadata.asyncbloat]` of the crate's Cargo.toml layered over the workspace's configuration:
+//      the asyncbloat.toml next to the workspace root's Cargo.toml, else its `[workspace.metadata.asyncbloat]`
+//      (the root is the crate's own Cargo.toml or the nearest ancestor with a `[workspace]` table).
+// In a workspace, `check` applies to each member's items what 1-3 give for that member (members.ts).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse, TomlError } from 'smol-toml';

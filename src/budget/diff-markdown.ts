@@ -81,9 +81,18 @@ function violationLine(v: Violation): string {
 export function renderCheckMarkdown(result: CheckResult): string {
   const icon = result.passed ? '✅' : '❌';
   const out = [MARKDOWN_MARKER, `### asyncbloat check ${icon}`, '', `**${result.summary}**`];
-  if (result.violations.length > 0) {
-    out.push('', '#### Broken budgets', '');
-    out.push(...result.violations.slice(0, MAX_ROWS).map(violationLine));
+  // Broken budgets and error-level rule findings apart: one is fixed by shrinking a future, the other by a rewrite.
+  const budgets = result.violations.filter((v) => v.budget !== 'rule');
+  const rules = result.violations.filter((v) => v.budget === 'rule');
+  if (budgets.length > 0) {
+    out.push('', '#### Budgets exceeded', '');
+    out.push(...budgets.slice(0, MAX_ROWS).map(violationLine));
+    if (budgets.length > MAX_ROWS) out.push('', `…and ${budgets.length - MAX_ROWS} more.`);
+  }
+  if (rules.length > 0) {
+    out.push('', '#### Rule findings at error level', '');
+    out.push(...rules.slice(0, MAX_ROWS).map(violationLine));
+    if (rules.length > MAX_ROWS) out.push('', `…and ${rules.length - MAX_ROWS} more.`);
   }
   if (result.warnings.length > 0) {
     out.push('', `<details><summary>Warnings (${result.warnings.length})</summary>`, '');

@@ -18,12 +18,21 @@ export interface MetricDelta {
 /** One thing inside a future that got bigger (or appeared): a field held across an await, or an awaited child. */
 export interface GrowthCause {
   what: 'field' | 'awaitee';
-  /** Field name as rustc prints it (`.buf`) or the awaited future's item/type name. */
+  /**
+   * For fields: `upvar` (an argument or capture, stored from the start) or `local` (a variable of the body).
+   * An argument used after an await can be both: rustc stores it twice (rust#62958), see `storedTwice`.
+   */
+  kind?: 'upvar' | 'local';
+  /** Field name as rustc prints it (`buf`, `.buf`) or the awaited future's item/type name. */
   name: string;
-  /** The state where head holds it at its largest, e.g. `Suspend0`. */
+  /** The first state where head holds it at its largest, e.g. `Suspend0`. */
   state: string;
   /** Source line of that await in head, when known. */
   line?: number;
+  /** Every state where head holds it at that size, `state` first (a field's size is the same in each). */
+  states: string[];
+  /** On the `local` copy of an argument that is also stored as an `upvar` (rust#62958). */
+  storedTwice?: true;
   type?: string;
   baseBytes: number | null;
   headBytes: number;
@@ -132,27 +141,37 @@ function groupByKey(items: AnalyzedItem[]): Map<string, AnalyzedItem[]> {
 interface Sized {
   bytes: number;
   state: string;
+  states: string[];
   line?: number;
   type?: string;
   what: GrowthCause['what'];
+  kind?: 'upvar' | 'local';
   name: string;
 }
 
-/** Largest size of each held field and each awaited child, keyed by what it is (not where it is). */
+/**
+ * Largest size of each held field and each awaited child, keyed by what it is (not where it is): a field is
+ * one variable with one type, so it has the same size in every state that holds it, and one line per field
+ * with the list of those states says as much as one line per state without repeating the numbers. The upvar
+ * and the local copy of an argument (rust#62958) are two fields: two keys.
+ */
 function contents(item: AnalyzedItem): Map<string, Sized> {
   const out = new Map<string, Sized>();
   const keep = (key: string, s: Sized) => {
     const prev = out.get(key);
     if (!prev || s.bytes > prev.bytes) out.set(key, s);
+    else if (s.bytes === prev.bytes && !prev.states.includes(s.state)) prev.states.push(s.state);
   };
   for (const held of item.heldAcrossAwait) {
     for (const f of held.fields) {
       if (f.kind === 'padding' || f.kind === 'awaitee') continue;
       keep(`field ${f.kind} ${f.name}`, {
         what: 'field',
+        kind: f.kind,
         name: f.name,
         bytes: f.bytes,
         state: held.state,
+        states: [held.state],
         ...(held.line !== undefined ? { line: held.line } : {}),
         ...(f.type !== undefined ? { type: f.type } : {}),
       });
@@ -160,31 +179,53 @@ function contents(item: AnalyzedItem): Map<string, Sized> {
   }
   for (const c of item.children) {
     const name = c.item ?? c.typeName;
-    keep(`awaitee ${name}`, { what: 'awaitee', name, bytes: c.bytes, state: c.state, type: c.typeName });
+    keep(`awaitee ${name}`, {
+      what: 'awaitee',
+      name,
+      bytes: c.bytes,
+      state: c.state,
+      states: [c.state],
+      type: c.typeName,
+    });
   }
   return out;
 }
 
+const KIND_ORDER = { upvar: 0, local: 1 } as const;
+
 /** Fields and awaited futures that are bigger in head than in base (or new in head), largest growth first. */
 export function growthCauses(base: AnalyzedItem, head: AnalyzedItem): GrowthCause[] {
   const before = contents(base);
+  const after = contents(head);
+  // Arguments stored twice: the analysis says so (duplicatedArgs), or head holds an upvar and a local alike.
+  const twice = new Set(head.duplicatedArgs.map((a) => a.name));
+  for (const h of after.values())
+    if (h.kind === 'local' && after.has(`field upvar ${h.name}`)) twice.add(h.name);
   const causes: GrowthCause[] = [];
-  for (const [key, h] of contents(head)) {
+  for (const [key, h] of after) {
     const b = before.get(key);
     const d = h.bytes - (b?.bytes ?? 0);
     if (d <= 0) continue;
     causes.push({
       what: h.what,
+      ...(h.kind !== undefined ? { kind: h.kind } : {}),
       name: h.name,
       state: h.state,
       ...(h.line !== undefined ? { line: h.line } : {}),
+      states: h.states,
+      ...(h.kind === 'local' && twice.has(h.name) ? { storedTwice: true as const } : {}),
       ...(h.type !== undefined ? { type: h.type } : {}),
       baseBytes: b ? b.bytes : null,
       headBytes: h.bytes,
       delta: d,
     });
   }
-  return causes.sort((x, y) => y.delta - x.delta || x.name.localeCompare(y.name));
+  return causes.sort(
+    (x, y) =>
+      y.delta - x.delta ||
+      x.name.localeCompare(y.name) ||
+      (x.kind ? KIND_ORDER[x.kind] : 2) - (y.kind ? KIND_ORDER[y.kind] : 2),
+  );
 }
 
 function compareItems(base: AnalyzedItem, head: AnalyzedItem): ItemDiff {

@@ -33,12 +33,24 @@ export const STATUS_MARK: Record<ItemDiff['status'], string> = {
   unchanged: ' ',
 };
 
-/** `field `.buf` in Suspend0 (await at line 12): 256 B → 768 B (+512 B)`. */
+/**
+ * `local `buf` in Suspend0, await at line 12: 256 B → 768 B (+512 B)`; `(also held in Suspend1)` when other
+ * states hold it too, and on the local copy of an argument that rustc also keeps as an upvar, that it is
+ * stored twice (rust#62958), so that the two lines, which show the same growth, read as what they are.
+ */
 export function formatCause(c: GrowthCause, code: (s: string) => string = (s) => `\`${s}\``): string {
   const where = `${c.state}${c.line !== undefined ? `, await at line ${c.line}` : ''}`;
-  const what = c.what === 'field' ? `field ${code(c.name)}` : `awaited ${code(c.name)}`;
+  // `states` is absent in diffs written by an older asyncbloat.
+  const others = (c.states ?? []).filter((s) => s !== c.state);
+  const shown = others.length > 3 ? [...others.slice(0, 3), `${others.length - 3} more`] : others;
+  const also =
+    shown.length === 0
+      ? ''
+      : ` (also ${c.what === 'field' ? 'held' : 'awaited'} in ${shown.slice(0, -1).join(', ')}${shown.length > 1 ? ' and ' : ''}${shown[shown.length - 1]})`;
+  const label = c.what === 'awaitee' ? 'awaited' : (c.kind ?? 'field');
   const sizes = c.baseBytes === null ? `${c.headBytes} B (new)` : `${c.baseBytes} B \u2192 ${c.headBytes} B`;
-  return `${what} in ${where}: ${sizes} (${signedBytes(c.delta)})`;
+  const twice = c.storedTwice ? ' (argument stored twice: rust#62958)' : '';
+  return `${label} ${code(c.name)}${twice} in ${where}${also}: ${sizes} (${signedBytes(c.delta)})`;
 }
 
 export function location(file: string | null | undefined, line: number | null | undefined): string {

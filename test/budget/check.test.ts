@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkReport } from '../../src/budget/check.ts';
 import { type BudgetConfig, emptyConfig } from '../../src/budget/config.ts';
+import type { MemberConfig } from '../../src/budget/members.ts';
 import { finding, held, item, report } from './reports.ts';
 
 const config = (over: Partial<BudgetConfig>): BudgetConfig => ({
@@ -39,7 +40,7 @@ test('max-future-bytes: global and per-item glob (first matching entry wins)', (
     r.violations[0]!.message,
     'future of `radio::send` is 600 B, over max-future-bytes 512 B by 88 B',
   );
-  assert.equal(r.summary, '2 budget violation(s): 2 future-size');
+  assert.equal(r.summary, '2 budgets exceeded (future-size)');
 });
 
 test('max-growth against a baseline names the growth and the field that grew', () => {
@@ -69,7 +70,7 @@ test('max-growth against a baseline names the growth and the field that grew', (
   assert.equal(
     r.violations[0]!.message,
     'future of `radio::send` grew by 768 B (272 B \u2192 1040 B, +282.4%), over max-growth 10% by 741 B; ' +
-      'grew: field `.buf` in Suspend0, await at line 12: 256 B \u2192 1024 B (+768 B)',
+      'grew: local `.buf` in Suspend0, await at line 12: 256 B \u2192 1024 B (+768 B)',
   );
   assert.deepEqual(
     r.violations[0]!.grew.map((c) => [c.name, c.delta]),
@@ -165,4 +166,191 @@ test('items without a layout are counted in a note, not silently passed', () => 
   });
   assert.equal(r.passed, true);
   assert.match(r.notes[0]!, /^1 item\(s\) have no future size/);
+});
+
+test('broken budgets and error-level rule findings are counted apart in the summary', () => {
+  const head = report([
+    item('main_loop', { futureBytes: 136 }),
+    item('handle', {
+      futureBytes: 5,
+      findings: [finding('duplicate-arm-awaits', 'handle', 'three arms await `led_on`')],
+    }),
+    item('reset', { findings: [finding('single-await-wrapper', 'reset', 'only awaits')] }),
+  ]);
+  const r = checkReport({
+    head,
+    config: config({
+      budgets: [{ item: 'main_loop', maxFutureBytes: 128 }],
+      rules: { 'duplicate-arm-awaits': 'error' },
+    }),
+  });
+  assert.equal(
+    r.summary,
+    '1 budget exceeded (future-size), 1 rule finding at error level (duplicate-arm-awaits); 1 warning',
+  );
+  const onlyRules = checkReport({ head, config: config({ rules: { 'duplicate-arm-awaits': 'error' } }) });
+  assert.equal(onlyRules.summary, '1 rule finding at error level (duplicate-arm-awaits); 1 warning');
+  assert.equal(
+    checkReport({ head, config: config({}) }).summary,
+    'all budgets hold for 3 async items; 2 warnings',
+  );
+});
+
+test('every violation has every documented JSON key, null where it does not apply', () => {
+  const head = report(
+    [
+      item('main_loop', { futureBytes: 136 }),
+      item('handle', { findings: [finding('duplicate-arm-awaits', 'handle', 'dup')] }),
+    ],
+    { crates: [{ name: 'app', asyncItems: 2, futureBytes: 141, asyncCodeBytes: 2500, textBytes: 10000 }] },
+  );
+  const r = checkReport({
+    head,
+    config: config({ maxFutureBytes: 128, maxAsyncTextShare: 5, rules: { 'duplicate-arm-awaits': 'error' } }),
+  });
+  // The keys docs/ci.md lists for `check --format json`, in every violation whatever its kind.
+  const keys = ['budget', 'level', 'rule', 'crate', 'item', 'file', 'line', 'limit', 'actual', 'over'];
+  const json = JSON.parse(JSON.stringify(r)) as { violations: Record<string, unknown>[] };
+  const pick = (v: Record<string, unknown>) => keys.map((k) => v[k]);
+  assert.deepEqual(json.violations.map(pick), [
+    ['async-text-share', 'error', null, 'app', null, null, null, '5%', '25%', 20],
+    ['future-size', 'error', null, 'app', 'main_loop', 'src/lib.rs', 1, '128 B', '136 B', 8],
+    ['rule', 'error', 'duplicate-arm-awaits', 'app', 'handle', 'src/lib.rs', 1, null, null, null],
+  ]);
+  for (const v of json.violations) {
+    assert.ok('message' in v && Array.isArray(v.grew) && 'finding' in v, JSON.stringify(v));
+  }
+  assert.equal(
+    json.violations[2]!.finding && (json.violations[2]!.finding as { rule: string }).rule,
+    'duplicate-arm-awaits',
+  );
+  assert.equal(json.violations[1]!.finding, null);
+});
+
+test('a finding of a workspace member is located from the workspace root, as its item is', () => {
+  // analyze writes a member's findings relative to the member; the item's file is relative to the root.
+  const f = { ...finding('single-await-wrapper', 'Sensor::reset', 'only awaits', 44), file: 'src/lib.rs' };
+  const head = report([
+    item('Sensor::reset', { crate: 'driver', file: 'driver/src/lib.rs', line: 44, findings: [f] }),
+  ]);
+  const r = checkReport({ head, config: config({}) });
+  assert.deepEqual(
+    r.warnings.map((v) => [v.file, v.line]),
+    [['driver/src/lib.rs', 44]],
+  );
+});
+
+/** A workspace like the user's repro: `driver` (no settings of its own) and `app` (its own budgets). */
+function workspace() {
+  const wsLevel = config({
+    sources: ['Cargo.toml [workspace.metadata.asyncbloat]'],
+    maxFutureBytes: 2048,
+    maxAsyncTextShare: 50,
+    rules: { 'duplicate-arm-awaits': 'error' },
+    ignores: [{ item: 'legacy::*', reason: 'old' }],
+  });
+  const app = config({
+    ...wsLevel,
+    sources: ['app/Cargo.toml [package.metadata.asyncbloat]', ...wsLevel.sources],
+    maxFutureBytes: 2048,
+    maxAsyncTextShare: 30,
+    budgets: [{ item: 'main_loop', maxFutureBytes: 128 }],
+    rules: { 'duplicate-arm-awaits': 'error', 'single-await-wrapper': 'error' },
+    ignores: [{ item: 'legacy::*', reason: 'old' }],
+  });
+  const members: MemberConfig[] = [
+    { package: 'driver', dir: 'driver', crates: ['driver'], config: wsLevel, own: false },
+    { package: 'my-app', dir: 'app', crates: ['my_app'], config: app, own: true },
+  ];
+  return { wsLevel, app, members };
+}
+
+test('in a workspace each member’s configuration applies to its own items only', () => {
+  const { wsLevel, members } = workspace();
+  const wrapper = (name: string) => [finding('single-await-wrapper', name, 'only awaits')];
+  const head = report(
+    [
+      item('main_loop', {
+        crate: 'my_app',
+        file: 'app/src/lib.rs',
+        futureBytes: 136,
+        findings: wrapper('main_loop'),
+      }),
+      // 136 B too, and a wrapper too, but driver has no settings of its own: the workspace's apply.
+      item('main_loop', {
+        crate: 'driver',
+        file: 'driver/src/lib.rs',
+        futureBytes: 136,
+        findings: wrapper('main_loop'),
+      }),
+      // A dependency analysed with --deps: no member's; PATH's configuration applies.
+      item('main_loop', {
+        crate: 'embassy_time',
+        file: '/registry/embassy-time/src/lib.rs',
+        futureBytes: 136,
+      }),
+    ],
+    {
+      crates: [
+        { name: 'my_app', asyncItems: 1, futureBytes: 136, asyncCodeBytes: 400, textBytes: 1000 },
+        { name: 'driver', asyncItems: 1, futureBytes: 136, asyncCodeBytes: 400, textBytes: 1000 },
+      ],
+    },
+  );
+  const r = checkReport({ head, config: config({ maxFutureBytes: 100 }), members });
+  assert.deepEqual(
+    r.violations.map((v) => [v.budget, v.crate, v.rule, v.limit]),
+    [
+      ['async-text-share', 'my_app', null, '30%'],
+      ['future-size', 'my_app', null, '128 B'],
+      ['rule', 'my_app', 'single-await-wrapper', null],
+      ['future-size', 'embassy_time', null, '100 B'],
+    ],
+  );
+  assert.deepEqual(
+    r.warnings.map((v) => [v.crate, v.rule]),
+    [['driver', 'single-await-wrapper']],
+  );
+  // The workspace's ignore is in both configurations; it is named stale once.
+  assert.deepEqual(
+    r.notes.filter((n) => n.includes('legacy')),
+    ["ignore 'legacy::*' matches no item (stale?)"],
+  );
+  // Checked from the workspace root, PATH's configuration is the workspace's: the dependency passes.
+  const fromRoot = checkReport({ head, config: wsLevel, members });
+  assert.deepEqual(
+    fromRoot.violations.map((v) => [v.budget, v.crate]),
+    [
+      ['async-text-share', 'my_app'],
+      ['future-size', 'my_app'],
+      ['rule', 'my_app'],
+    ],
+  );
+});
+
+test('a member whose configuration applies to nothing, and a crate name shared by two members, are noted', () => {
+  const { wsLevel, members } = workspace();
+  const onlyDriver = report([item('transfer', { crate: 'driver', file: 'driver/src/lib.rs' })]);
+  const r = checkReport({ head: onlyDriver, config: wsLevel, members });
+  assert.match(
+    r.notes.join('\n'),
+    /package my-app has its own configuration \(app\/Cargo\.toml \[package\.metadata\.asyncbloat\]\) but no item of its crates \(my_app\) is in the report/,
+  );
+  // Two packages with a bin `tool`: the item's directory decides; one in neither directory is noted.
+  const tight = config({ maxFutureBytes: 8 });
+  const twins: MemberConfig[] = [
+    { package: 'a', dir: 'a', crates: ['tool'], config: tight, own: true },
+    { package: 'b', dir: 'b', crates: ['tool'], config: wsLevel, own: false },
+  ];
+  const head = report([
+    item('run', { crate: 'tool', file: 'a/src/main.rs', futureBytes: 16 }),
+    item('run', { crate: 'tool', file: 'b/src/main.rs', futureBytes: 16 }),
+    item('gen', { crate: 'tool', file: undefined, futureBytes: 16 }),
+  ]);
+  const t = checkReport({ head, config: wsLevel, members: twins });
+  assert.deepEqual(
+    t.violations.map((v) => [v.item, v.file]),
+    [['run', 'a/src/main.rs']],
+  );
+  assert.match(t.notes.join('\n'), /crate tool is a target of several packages \(a, b\)/);
 });

@@ -71,7 +71,7 @@ test('diff: human, json and markdown', async () => {
   assert.equal(human.code, 0, human.err);
   assert.match(human.out, /^asyncbloat diff: 1 future grew \(\+768 B\), 1 added, 1 removed\n/);
   assert.match(human.out, /~ +radio::send +app +272 B \u2192 1040 B \(\+768 B\)/);
-  assert.match(human.out, /field \.buf in Suspend0, await at line 9: 256 B \u2192 1024 B \(\+768 B\)/);
+  assert.match(human.out, /local \.buf in Suspend0, await at line 9: 256 B \u2192 1024 B \(\+768 B\)/);
   const json = await cli('diff', 'base.json', 'head.json', '--format', 'json');
   assert.equal(json.code, 0, json.err);
   const doc = JSON.parse(json.out);
@@ -132,8 +132,8 @@ test('check: exit 1 on a broken budget, 0 when budgets hold', async () => {
     r.out,
     /error\[future-growth\]: future of `radio::send` grew by 768 B \(272 B \u2192 1040 B, \+282.4%\), over max-growth 64 B by 704 B\n/,
   );
-  assert.match(r.out, /= grew: field \.buf in Suspend0, await at line 9: 256 B \u2192 1024 B \(\+768 B\)/);
-  assert.match(r.out, /check failed: 2 budget violation\(s\): 1 future-size, 1 future-growth/);
+  assert.match(r.out, /= grew: local \.buf in Suspend0, await at line 9: 256 B \u2192 1024 B \(\+768 B\)/);
+  assert.match(r.out, /check failed: 2 budgets exceeded \(1 future-size, 1 future-growth\)\n$/);
   const json = await cli(
     'check',
     '--report',

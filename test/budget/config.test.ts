@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseConfigText } from '../../src/budget/config.ts';
-import { loadBudgetConfig } from '../../src/budget/config-load.ts';
+import { loadBudgetConfig, loadCheckConfig } from '../../src/budget/config-load.ts';
 import { itemMatches } from '../../src/budget/item-glob.ts';
 import { UserError } from '../../src/cli/errors.ts';
 
@@ -204,4 +204,87 @@ test('item globs: * stays inside a segment, ** crosses segments, crate prefix op
   assert.ok(!itemMatches('radio::*', it('radiox::send')));
   assert.ok(itemMatches('run::{async block}', it('run::{async block}')));
   assert.ok(itemMatches('*::s?nd', it('radio::send')));
+});
+
+/** A cargo workspace `cargo metadata` can read: members `driver` and `app` (package `my-app`, lib `my_app`). */
+function workspaceTree(extra: Record<string, string> = {}): string {
+  const pkg = (name: string, more = '') =>
+    `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${more}`;
+  return tree({
+    'Cargo.toml': `[workspace]\nresolver = "2"\nmembers = ["driver", "app"]\n[workspace.metadata.asyncbloat]\nmax-future-bytes = "2 KiB"\n[workspace.metadata.asyncbloat.rules]\nduplicate-arm-awaits = "error"\n`,
+    'driver/Cargo.toml': pkg('driver'),
+    'driver/src/lib.rs': '',
+    'app/Cargo.toml': pkg(
+      'my-app',
+      '[[bin]]\nname = "app-cli"\npath = "src/main.rs"\n[[package.metadata.asyncbloat.budget]]\nitem = "main_loop"\nmax-future-bytes = 128\n',
+    ),
+    'app/src/lib.rs': '',
+    'app/src/main.rs': 'fn main() {}\n',
+    ...extra,
+  });
+}
+
+test('check at a workspace root reads every member’s configuration, as `check MEMBER_DIR` would', async () => {
+  const root = workspaceTree();
+  const { config, members, notes } = await loadCheckConfig(root);
+  assert.deepEqual(notes, []);
+  assert.equal(config.maxFutureBytes, 2048);
+  assert.deepEqual(config.budgets, []);
+  const byName = new Map(members.map((m) => [m.package, m]));
+  assert.deepEqual(members.map((m) => [m.package, m.dir, m.crates, m.own]).sort(), [
+    ['driver', 'driver', ['driver'], false],
+    ['my-app', 'app', ['my_app', 'app_cli'], true],
+  ]);
+  const app = byName.get('my-app')!.config;
+  assert.deepEqual(app.budgets, [{ item: 'main_loop', maxFutureBytes: 128 }]);
+  assert.equal(app.maxFutureBytes, 2048);
+  assert.deepEqual(app.rules, { 'duplicate-arm-awaits': 'error' });
+  assert.deepEqual(app, loadBudgetConfig(join(root, 'app')));
+  assert.deepEqual(byName.get('driver')!.config.budgets, []);
+  // From a member's directory the members are the same; that member's entry is PATH's configuration.
+  const fromApp = await loadCheckConfig(join(root, 'app'));
+  assert.deepEqual(fromApp.config.budgets, app.budgets);
+  assert.equal(fromApp.members.length, 2);
+  // --config is the only configuration.
+  const only = await loadCheckConfig(root, { configFile: join(root, 'Cargo.toml') });
+  assert.deepEqual(only.members, []);
+});
+
+test('an asyncbloat.toml in the workspace root is the workspace’s configuration, inherited by members', async () => {
+  const root = workspaceTree({
+    'Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["driver", "app"]\n',
+    'asyncbloat.toml': 'max-future-bytes = 512\n[rules]\nno-await = "error"\n',
+  });
+  const { config, members } = await loadCheckConfig(root);
+  assert.equal(config.maxFutureBytes, 512);
+  const app = members.find((m) => m.package === 'my-app')!.config;
+  assert.equal(app.maxFutureBytes, 512);
+  assert.deepEqual(app.rules, { 'no-await': 'error' });
+  assert.deepEqual(app.budgets, [{ item: 'main_loop', maxFutureBytes: 128 }]);
+});
+
+test('a member with an invalid configuration fails check at the root too', async () => {
+  const root = workspaceTree({
+    'driver/Cargo.toml':
+      '[package]\nname = "driver"\nversion = "0.1.0"\n[package.metadata.asyncbloat]\nmax-future-byte = 1\n',
+  });
+  await assert.rejects(
+    loadCheckConfig(root),
+    /invalid configuration 'package\.metadata\.asyncbloat\.max-future-byte' in .*driver\/Cargo\.toml:5: unknown key/,
+  );
+});
+
+test('when cargo cannot list the members, a note says their configuration was not read', async () => {
+  const root = workspaceTree({
+    'Cargo.toml':
+      '[workspace]\nmembers = ["driver", "app", "missing"]\n[workspace.metadata.asyncbloat]\nmax-future-bytes = 64\n',
+  });
+  const { config, members, notes } = await loadCheckConfig(root);
+  assert.equal(config.maxFutureBytes, 64);
+  assert.deepEqual(members, []);
+  assert.equal(notes.length, 1);
+  assert.match(
+    notes[0]!,
+    /^the workspace members could not be listed \(cannot read the cargo workspace .*\); only the configuration of .* was applied, members' own \[package\.metadata\.asyncbloat\] and asyncbloat\.toml were not read$/s,
+  );
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diffReports } from '../../src/budget/diff.ts';
-import { formatCodeDelta } from '../../src/budget/render-common.ts';
-import { finding, held, item, report } from './reports.ts';
+import { formatCause, formatCodeDelta } from '../../src/budget/render-common.ts';
+import { finding, held, heldKinds, item, report } from './reports.ts';
 
 test('moving an item to another line is not a change', () => {
   const base = report([item('radio::send', { line: 10 }), item('radio::recv', { line: 20 })]);
@@ -176,4 +176,70 @@ test('a poll fn that lost or gained its own symbol is said next to the code byte
   const back = new Map(diffReports(head, base).items.map((i) => [i.name, i]));
   assert.match(formatCodeDelta(back.get('a')!), /; poll fn now a symbol of its own$/);
   assert.match(formatCodeDelta(back.get('b')!), /; poll fn now linked$/);
+});
+
+/**
+ * `async fn dma_task(buf: [u8; N], seed: u32)` awaiting twice with `buf` used after the awaits, in the shape
+ * nightly rustc 1.97 lays it out (the repro of the workspace user report): `buf` and `seed` are upvars and
+ * locals at once (rust#62958), in both suspend states; Suspend1 also holds the local `s`.
+ */
+function dmaTask(n: number) {
+  const args: [kind: 'upvar' | 'local' | 'awaitee', name: string, bytes: number][] = [
+    ['upvar', 'buf', n],
+    ['local', 'buf', n],
+    ['upvar', 'seed', 4],
+    ['local', 'seed', 4],
+    ['awaitee', '__awaitee', 1],
+  ];
+  return item('dma_task', {
+    file: 'app/src/lib.rs',
+    line: 40,
+    futureBytes: 2 * n + 20,
+    states: 5,
+    suspendPoints: 2,
+    heldAcrossAwait: [
+      heldKinds('Suspend0', args, 41),
+      heldKinds('Suspend1', [...args, ['local', 's', 4]], 44),
+    ],
+    duplicatedArgs: [
+      { name: 'buf', bytes: n },
+      { name: 'seed', bytes: 4 },
+    ],
+    children: [
+      { typeName: 'Yield', bytes: 1, state: 'Suspend0' },
+      { typeName: 'Yield', bytes: 1, state: 'Suspend1' },
+    ],
+  });
+}
+
+test('an argument stored twice grows twice: one labelled line per copy, each naming every state holding it', () => {
+  const [d] = diffReports(report([dmaTask(1024)]), report([dmaTask(1536)])).items;
+  assert.equal(d?.futureBytes.delta, 1024);
+  assert.deepEqual(
+    d?.grew.map((c) => [c.kind, c.name, c.state, c.line, c.states, c.storedTwice, c.baseBytes, c.headBytes]),
+    [
+      ['upvar', 'buf', 'Suspend0', 41, ['Suspend0', 'Suspend1'], undefined, 1024, 1536],
+      ['local', 'buf', 'Suspend0', 41, ['Suspend0', 'Suspend1'], true, 1024, 1536],
+    ],
+  );
+  const lines = d!.grew.map((c) => formatCause(c));
+  assert.deepEqual(lines, [
+    'upvar `buf` in Suspend0, await at line 41 (also held in Suspend1): 1024 B \u2192 1536 B (+512 B)',
+    'local `buf` (argument stored twice: rust#62958) in Suspend0, await at line 41 (also held in Suspend1): 1024 B \u2192 1536 B (+512 B)',
+  ]);
+  assert.equal(new Set(lines).size, lines.length, 'no two lines alike');
+});
+
+test('a field held in many states names the first and counts the rest', () => {
+  const states = (n: number) =>
+    Array.from({ length: 6 }, (_, i) => held(`Suspend${i}`, [['frame', n]], 10 + i));
+  const [d] = diffReports(
+    report([item('a', { futureBytes: 72, heldAcrossAwait: states(64) })]),
+    report([item('a', { futureBytes: 136, heldAcrossAwait: states(128) })]),
+  ).items;
+  assert.equal(d?.grew.length, 1);
+  assert.equal(
+    formatCause(d!.grew[0]!),
+    'local `frame` in Suspend0, await at line 10 (also held in Suspend1, Suspend2, Suspend3 and 2 more): 64 B \u2192 128 B (+64 B)',
+  );
 });

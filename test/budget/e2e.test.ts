@@ -113,7 +113,7 @@ test('check --baseline trips the budgets on the grown future, naming the item, t
     ),
     r.out,
   );
-  assert.match(r.out, /= grew: field \.?buf in Suspend0[^\n]*\(\+\d+ B\)/);
+  assert.match(r.out, /= grew: local \.?buf in Suspend0[^\n]*\(\+\d+ B\)/);
   assert.doesNotMatch(r.out, /radio::recv/);
   // Without --report, check builds and analyses the crate itself and reaches the same verdict.
   const own = cli(join(tmp, 'grown'), 'check', '--baseline', reports.base!, '--format', 'json');

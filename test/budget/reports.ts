@@ -5,6 +5,7 @@ import {
   type AnalysisReport,
   type AnalyzedItem,
   type HeldAcrossAwait,
+  type LayoutField,
   SCHEMA_VERSION,
 } from '../../src/model/report.ts';
 
@@ -38,6 +39,28 @@ export function held(state: string, fields: [name: string, bytes: number][], lin
     ...(line !== undefined ? { line } : {}),
     bytes: fields.reduce((s, [, b]) => s + b, 0),
     fields: fields.map(([name, bytes], i) => ({ name, kind: 'local', offset: i * 8, bytes })),
+  };
+}
+
+/**
+ * A state with fields of any kind, in rustc's order, e.g. an argument used after the await that rustc stores
+ * twice (rust#62958): `[['upvar', 'buf', 1024], ['local', 'buf', 1024], ['awaitee', '__awaitee', 1]]`.
+ */
+export function heldKinds(
+  state: string,
+  fields: [kind: LayoutField['kind'], name: string, bytes: number][],
+  line?: number,
+): HeldAcrossAwait {
+  let offset = 0;
+  return {
+    state,
+    ...(line !== undefined ? { line } : {}),
+    bytes: fields.reduce((s, [, , b]) => s + b, 0),
+    fields: fields.map(([kind, name, bytes]) => {
+      const f: LayoutField = { name, kind, offset, bytes };
+      offset += bytes;
+      return f;
+    }),
   };
 }
 

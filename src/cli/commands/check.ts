@@ -5,14 +5,14 @@ import { analyze } from '../../analyze/index.ts';
 import { checkReport } from '../../budget/check.ts';
 import { renderCheckHuman } from '../../budget/check-human.ts';
 import { knownRuleNames } from '../../budget/config.ts';
-import { loadBudgetConfig } from '../../budget/config-load.ts';
+import { loadCheckConfig } from '../../budget/config-load.ts';
 import { renderCheckMarkdown } from '../../budget/diff-markdown.ts';
 import { readReportFile } from '../../budget/report-file.ts';
 import { readSuppressions, type Suppression } from '../../budget/suppressions.ts';
 import type { AnalysisReport, AnalyzedItem } from '../../model/report.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
-import { emit, outputColors, parseColor, parseFormat } from '../output.ts';
+import { checkOutputPath, emit, outputColors, parseColor, parseFormat } from '../output.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 
 const FORMATS = ['human', 'json', 'markdown'] as const;
@@ -97,9 +97,15 @@ export function registerCheck(program: Command): void {
     .option('-o, --output <file>', 'write the result to FILE instead of stdout')
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: CheckOptions) => {
+      checkOutputPath(opts.output); // before a build that may take minutes
       const dir = configDir(path, opts.manifestPath);
       // Configuration and baseline first: a mistake in either must fail fast, before a long build.
-      const config = loadBudgetConfig(dir, opts.config);
+      // In a workspace, each member's own configuration applies to its items, as `check MEMBER_DIR` would.
+      const { config, members, notes } = await loadCheckConfig(dir, {
+        ...(opts.config ? { configFile: opts.config } : {}),
+        ...(opts.manifestPath ? { manifestPath: opts.manifestPath } : {}),
+        ...(opts.offline ? { offline: true } : {}),
+      });
       const base = opts.baseline ? readReportFile(opts.baseline) : undefined;
       const head = opts.report ? readReportFile(opts.report) : await analyze(toBuildOptions(opts, path));
       if (!opts.report) writeToolchainNotes(head.build);
@@ -108,10 +114,12 @@ export function registerCheck(program: Command): void {
         head,
         ...(base ? { base } : {}),
         config,
+        members,
         suppressionsFor: suppressions.of,
       });
+      result.notes.unshift(...notes);
       result.notes.push(...suppressions.notes);
-      if (config.sources.length === 0) {
+      if (config.sources.length === 0 && members.every((m) => m.config.sources.length === 0)) {
         result.notes.push('no budgets configured (see docs/ci.md); only rule levels were checked');
       }
       const c = outputColors(opts.color, opts.output);
