@@ -1,10 +1,23 @@
-// Terminal output of `asyncbloat savings`: what each rewritten item saved, the totals, .text per crate and
-// the -Zasync-panic estimate, then the fixes that were measured. Deltas use the `diff` command's format.
+// Terminal output of `asyncbloat savings`: what each rewritten item saved, the totals, root futures and .text
+// per crate and the -Zasync-panic estimate, then the fixes that were measured. Deltas use the `diff`
+// command's format. A replaced coroutine's future reads `40 B → replaced`: it still returns a future (not a
+// coroutine, not measured), so no saving is claimed for it.
 import { formatDelta, STATUS_MARK } from '../budget/render-common.ts';
 import type { Colors } from '../cli/output.ts';
 import { textTable } from '../report/text-table.ts';
 import { fixHeader } from './plan.ts';
-import type { Savings } from './savings.ts';
+import type { ItemSavings, Savings } from './savings.ts';
+
+const NAME_NOTE: Record<NonNullable<ItemSavings['removal']>, string> = {
+  replaced: '(replaced: returns a future that is no coroutine)',
+  'async-dropped': '(async dropped: returns no future)',
+};
+
+function futureCell(i: ItemSavings): string {
+  if (i.removal === 'replaced' && i.futureBytes.base !== null)
+    return `${i.futureBytes.base} B \u2192 replaced`;
+  return formatDelta(i.futureBytes);
+}
 
 const HEADER = ['', 'item', 'future', 'states', 'MIR lines', 'poll fn', 'code', 'panic sites (est.)'];
 
@@ -21,8 +34,8 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
   for (const w of s.warnings) out.push(`${c.yellow('warning')}: ${w}`);
   const rows = s.items.map((i) => [
     STATUS_MARK[i.status],
-    i.status === 'removed' ? `${i.name} ${c.dim('(coroutine removed)')}` : i.name,
-    formatDelta(i.futureBytes),
+    i.removal ? `${i.name} ${c.dim(NAME_NOTE[i.removal])}` : i.name,
+    futureCell(i),
     formatDelta(i.states, ''),
     formatDelta(i.mirLines, ''),
     formatDelta(i.pollBytes),
@@ -33,7 +46,7 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
   rows.push([
     '',
     c.bold('total'),
-    formatDelta(t.futureBytes),
+    `${formatDelta(t.futureBytes)}*`,
     formatDelta(t.states, ''),
     formatDelta(t.mirLines, ''),
     formatDelta(t.pollBytes),
@@ -50,15 +63,29 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
   }
   out.push('');
   for (const k of s.crates) {
+    const replaced =
+      k.replacedRoots.length === 0
+        ? ''
+        : ` (not counting the replaced ${k.replacedRoots.length === 1 ? 'root' : 'roots'} ${k.replacedRoots.map((n) => `\`${n}\``).join(', ')}: no coroutine any more, not measured)`;
     out.push(
-      `${k.name}: futures ${formatDelta(k.futureBytes)}, async code ${formatDelta(k.asyncCodeBytes)}, .text ${formatDelta(k.textBytes)}`,
+      `${k.name}: root futures ${formatDelta(k.rootFutureBytes)}${k.rootFutureBytes.delta === 0 ? ' (unchanged)' : ''}${replaced}, async code ${formatDelta(k.asyncCodeBytes)}, .text ${formatDelta(k.textBytes)}`,
     );
   }
   out.push(
     `estimated -Zasync-panic saving (panic call sites): ${formatDelta(s.asyncPanic)}` +
       c.dim(' — before → after the fixes'),
   );
-  out.push(c.dim('MIR lines count coroutine bodies only; a removed coroutine counts 0 after.'));
+  out.push(
+    c.dim(
+      'Root futures: items no other analysed item awaits (what an executor or block_on holds), the memory figure.',
+    ),
+    c.dim(
+      '* sum over items (nested futures counted in their awaiters too); replaced items are left out of it.',
+    ),
+    c.dim(
+      'MIR lines count coroutine bodies only; a removed coroutine counts 0 after, except the future of a replaced one.',
+    ),
+  );
   out.push('', c.bold('fixes:'));
   const where = (f: Savings['fixes'][number]) => `${f.rule}\0${f.file}\0${f.line}`;
   const unmeasured = new Set(s.unmeasured.map(where));

@@ -1,8 +1,16 @@
 // What the fixes saved, measured: two AnalysisReports of the same crate — before and after `fix` — compared
 // item by item. Pairing and the shared metrics come from budget/diff.ts (the `diff` command's comparison);
 // this adds what `savings` reports on top: MIR lines, poll-fn bytes, panic-site bytes, and .text per crate.
-// A coroutine the fixes removed (a ready future or a forwarded call now) counts as 0 after: it is gone.
+// A coroutine the fixes removed is one of two things after. `replaced`: the fn still returns a future, only
+// not a coroutine (`core::future::ready(..)`'s `Ready<T>`, or the future of the call it forwarded), which its
+// callers hold inside their own futures; rustc lays out no coroutine for it, so its future size after is not
+// measured (null), never 0. `async-dropped`: `async` and every `.await` on it are gone, no future is left,
+// and 0 is right. Its states, MIR lines, poll fn and panic sites are gone either way (0 after).
+// The RAM figure is the root futures per crate: the items no other analysed item awaits (what an executor or
+// `block_on` holds). A sum over all items counts an awaited child's bytes in its awaiter too.
 import { diffReports, type ItemDiff, itemKey, type MetricDelta, type ReportSide } from '../budget/diff.ts';
+import { formatDelta } from '../budget/render-common.ts';
+import { signedBytes } from '../budget/units.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import type { AppliedFix } from './fix-loop.ts';
 
@@ -12,8 +20,14 @@ export interface ItemSavings {
   crate: string;
   name: string;
   kind: ItemDiff['kind'];
-  /** `removed`: the fixes turned the coroutine into plain code; its after-values are 0. */
+  /** `removed`: the fixes turned the coroutine into something else; `removal` says what. */
   status: ItemDiff['status'];
+  /**
+   * For removed items (null otherwise). `replaced`: the fn still returns a future that is not a coroutine
+   * (`Ready<T>`, or the future of the call it forwarded): `futureBytes.head` is null, the other after-values
+   * 0. `async-dropped`: `async` and the `.await`s on it were removed, no future is left: every after-value 0.
+   */
+  removal: Removal | null;
   file?: string;
   line?: number;
   futureBytes: MetricDelta;
@@ -27,11 +41,28 @@ export interface ItemSavings {
   panicBytes: MetricDelta;
 }
 
+export type Removal = 'replaced' | 'async-dropped';
+
 export interface CrateSavings {
   name: string;
   textBytes: MetricDelta;
   asyncCodeBytes: MetricDelta;
+  /**
+   * The RAM figure: summed future bytes of the crate's root futures (items no other analysed item awaits).
+   * Roots the fixes replaced (their future is no coroutine any more, not measured) are left out of both
+   * sides and named in `replacedRoots`; so is an item that is a root after only because the root that
+   * awaited it was replaced (it is that root's forwarded future now).
+   */
+  rootFutureBytes: MetricDelta;
+  /** Roots left out of `rootFutureBytes` because the fixes replaced them. */
+  replacedRoots: string[];
+  /**
+   * Sum over the crate's items measured on both sides: nested futures are counted in their awaiters too,
+   * so this is not memory; replaced items are left out of both sides, async-dropped ones count 0 after.
+   */
   futureBytes: MetricDelta;
+  /** Sum of the crate's items' `codeBytes` deltas (code outside the items is in `textBytes` only). */
+  itemCodeBytes: MetricDelta;
 }
 
 type Metric = 'futureBytes' | 'states' | 'mirLines' | 'pollBytes' | 'codeBytes' | 'panicBytes';
@@ -54,7 +85,11 @@ export interface Savings {
   unmeasured: AppliedFix[];
   /** Items whose numbers changed, or that were removed or added. */
   items: ItemSavings[];
-  /** Sums over the items where both sides were measured (removed items count 0 after). */
+  /**
+   * Sums over the items where both sides were measured (async-dropped items count 0 after, replaced items'
+   * futureBytes are left out of both sides). `futureBytes` counts nested futures in their awaiters too: the
+   * memory figure is `crates[].rootFutureBytes`.
+   */
   totals: Record<Metric, MetricDelta>;
   crates: CrateSavings[];
   /** Estimated -Zasync-panic saving over all items, before and after the fixes. */
@@ -90,28 +125,54 @@ function findItem(report: AnalysisReport, row: ItemDiff, line: number | undefine
   );
 }
 
-function itemSavings(row: ItemDiff, before: AnalysisReport, after: AnalysisReport): ItemSavings {
+/**
+ * What a removed item became. Only the `no-await` rewrite that also removes the callers' `.await`s
+ * (rewrites/no-await-callers.ts, "drop `async` from `f` and the `.await` at its N call sites") leaves no
+ * future; every other fix that removes a coroutine keeps a future-returning signature. A removed item no
+ * applied fix names is taken as replaced: without knowing, its future is not claimed to be gone.
+ */
+function removalOf(row: ItemDiff, fixes: readonly AppliedFix[]): Removal {
+  const own = fixes.filter((f) => f.item === row.name);
+  return own.length > 0 && own.every((f) => ASYNC_DROPPED.test(f.description)) ? 'async-dropped' : 'replaced';
+}
+const ASYNC_DROPPED = /^drop `async` from /;
+
+interface Paired {
+  row: ItemDiff;
+  savings: ItemSavings;
+  before: AnalyzedItem | undefined;
+  after: AnalyzedItem | undefined;
+}
+
+function itemSavings(
+  row: ItemDiff,
+  before: AnalysisReport,
+  after: AnalysisReport,
+  fixes: readonly AppliedFix[],
+): Paired {
   const b =
     row.status === 'added'
       ? undefined
       : findItem(before, row, row.status === 'removed' ? row.line : row.baseLine);
   const a = row.status === 'removed' ? undefined : findItem(after, row, row.line);
-  const value = (m: Metric, item: AnalyzedItem | undefined, gone: boolean) =>
-    item ? (METRIC_OF[m](item) ?? null) : gone ? 0 : null;
+  const removal = row.status === 'removed' ? removalOf(row, fixes) : null;
   const out = {
     crate: row.crate,
     name: row.name,
     kind: row.kind,
     status: row.status,
+    removal,
     ...(row.file !== undefined ? { file: row.file } : {}),
     ...(row.line !== undefined ? { line: row.line } : {}),
   } as ItemSavings;
   for (const m of SAVINGS_METRICS) {
-    // A removed item's "before" must be a measurement for its 0 to mean anything.
-    const bv = value(m, b, false);
-    out[m] = delta(bv, value(m, a, row.status === 'removed' && bv !== null));
+    const bv = b ? (METRIC_OF[m](b) ?? null) : null;
+    // A removed item's "before" must be a measurement for its 0 to mean anything; a replaced item still
+    // returns a future, one rustc does not lay out as a coroutine: its size after is unknown, not 0.
+    const gone = removal !== null && bv !== null && !(m === 'futureBytes' && removal === 'replaced');
+    out[m] = delta(bv, a ? (METRIC_OF[m](a) ?? null) : gone ? 0 : null);
   }
-  return out;
+  return { row, savings: out, before: b, after: a };
 }
 
 function total(items: ItemSavings[], m: Metric): MetricDelta {
@@ -127,13 +188,68 @@ function sumPanic(report: AnalysisReport): number | null {
   return sites.length === 0 ? null : sites.reduce((n, i) => n + i.panicSites!.bytes, 0);
 }
 
+/**
+ * The report's items no other analysed item awaits, with a measured future: what an executor, `block_on` or
+ * a spawn holds. An awaited child names its item without a crate: an item of that name in the awaiter's own
+ * crate is meant when there is one, else every item of that name.
+ */
+export function rootItems(report: AnalysisReport): Set<AnalyzedItem> {
+  const byName = new Map<string, AnalyzedItem[]>();
+  for (const i of report.items) byName.set(i.name, [...(byName.get(i.name) ?? []), i]);
+  const awaited = new Set<AnalyzedItem>();
+  for (const awaiter of report.items) {
+    for (const c of awaiter.children) {
+      if (c.item === undefined) continue;
+      const named = (byName.get(c.item) ?? []).filter((i) => i !== awaiter);
+      const local = named.filter((i) => i.crate === awaiter.crate);
+      for (const i of local.length > 0 ? local : named) awaited.add(i);
+    }
+  }
+  return new Set(report.items.filter((i) => i.futureBytes !== null && !awaited.has(i)));
+}
+
+function sumDelta(pairs: [number, number][]): MetricDelta {
+  if (pairs.length === 0) return { base: null, head: null, delta: null };
+  const b = pairs.reduce((n, [x]) => n + x, 0);
+  const a = pairs.reduce((n, [, y]) => n + y, 0);
+  return { base: b, head: a, delta: a - b };
+}
+
+/**
+ * Root futures of one crate, before and after, paired item by item (see CrateSavings.rootFutureBytes).
+ * `forwarding`: some root (of any crate) was replaced, so an item that is a root after only may be the
+ * future such a root forwards now.
+ */
+function rootFutures(
+  paired: Paired[],
+  beforeRoots: Set<AnalyzedItem>,
+  afterRoots: Set<AnalyzedItem>,
+  forwarding: boolean,
+): { bytes: MetricDelta; replaced: string[] } {
+  const pairs: [number, number][] = [];
+  const replaced: string[] = [];
+  for (const { savings: s, before: b, after: a } of paired) {
+    const bRoot = b !== undefined && beforeRoots.has(b);
+    const aRoot = a !== undefined && afterRoots.has(a);
+    if (s.removal === 'replaced') {
+      if (bRoot) replaced.push(s.name);
+      continue;
+    }
+    if (forwarding && b !== undefined && !bRoot && aRoot) continue;
+    if (!bRoot && !aRoot) continue;
+    pairs.push([bRoot ? b.futureBytes! : 0, aRoot ? a.futureBytes! : 0]);
+  }
+  return { bytes: sumDelta(pairs), replaced };
+}
+
 export function compareReports(
   before: AnalysisReport,
   after: AnalysisReport,
   fixes: AppliedFix[] = [],
 ): Savings {
   const diff = diffReports(before, after);
-  const all = diff.items.map((row) => itemSavings(row, before, after));
+  const paired = diff.items.map((row) => itemSavings(row, before, after, fixes));
+  const all = paired.map((p) => p.savings);
   const items = all.filter(
     (i) => i.status !== 'unchanged' || SAVINGS_METRICS.some((m) => i[m].delta !== null && i[m].delta !== 0),
   );
@@ -141,17 +257,43 @@ export function compareReports(
     Metric,
     MetricDelta
   >;
-  const crateNames = [...new Set([...before.crates, ...after.crates].map((c) => c.name))].sort();
-  const crates = crateNames.map((name) => {
+  const beforeRoots = rootItems(before);
+  const afterRoots = rootItems(after);
+  const forwarding = paired.some(
+    (p) => p.savings.removal === 'replaced' && p.before !== undefined && beforeRoots.has(p.before),
+  );
+  const crateNames = [
+    ...new Set([...before.crates, ...after.crates].map((c) => c.name).concat(all.map((i) => i.crate))),
+  ].sort();
+  const crates: CrateSavings[] = crateNames.map((name) => {
     const b = before.crates.find((c) => c.name === name);
     const a = after.crates.find((c) => c.name === name);
+    const own = paired.filter((p) => p.savings.crate === name);
+    const roots = rootFutures(own, beforeRoots, afterRoots, forwarding);
+    const ownItems = own.map((p) => p.savings);
     return {
       name,
       textBytes: delta(b?.textBytes, a?.textBytes),
       asyncCodeBytes: delta(b?.asyncCodeBytes, a?.asyncCodeBytes),
-      futureBytes: delta(b?.futureBytes, a?.futureBytes),
+      rootFutureBytes: roots.bytes,
+      replacedRoots: roots.replaced,
+      futureBytes: total(ownItems, 'futureBytes'),
+      itemCodeBytes: total(ownItems, 'codeBytes'),
     };
   });
+  const warnings = diff.warnings.filter(
+    (w) => !w.startsWith('toolchains differ') || before.build.toolchain !== after.build.toolchain,
+  );
+  for (const k of crates) {
+    if (k.textBytes.delta === null || k.textBytes.delta <= 0) continue;
+    const items =
+      k.itemCodeBytes.delta === null
+        ? ''
+        : ` while its items' own code changed by ${signedBytes(k.itemCodeBytes.delta)}`;
+    warnings.push(
+      `${k.name}: .text grew ${formatDelta(k.textBytes)}${items}: code the fixes bring in outside the items (e.g. \`core::future::Ready::poll\` and its panic path) is not attributed to them, so the per-item code savings overstate what the binary saves`,
+    );
+  }
   return {
     schemaVersion: SAVINGS_SCHEMA_VERSION,
     before: diff.base,
@@ -162,8 +304,6 @@ export function compareReports(
     totals,
     crates,
     asyncPanic: delta(sumPanic(before), sumPanic(after)),
-    warnings: diff.warnings.filter(
-      (w) => !w.startsWith('toolchains differ') || before.build.toolchain !== after.build.toolchain,
-    ),
+    warnings,
   };
 }

@@ -72,6 +72,7 @@ test('savings --format json reports the fixes and per-item deltas', () => {
   assert.ok(s.fixes.length > 0);
   const triple = s.items.find((i: { name: string }) => i.name === 'triple');
   assert.equal(triple.status, 'removed');
-  assert.equal(triple.futureBytes.head, 0);
+  assert.equal(triple.removal, 'replaced');
+  assert.equal(triple.futureBytes.head, null);
   assert.ok(triple.futureBytes.base > 0);
 });
