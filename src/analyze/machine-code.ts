@@ -85,7 +85,9 @@ export function measureMachineCode(
       return;
     }
     item.code = attribution.code;
-    item.panicSites = panicSitesOf(attribution.code.parts, panics);
+    // Undefined when the poll fn has no symbol (code.inlined): unknown, not 0; the caller holds the sites.
+    const sites = panicSitesOf(attribution.code.parts, panics);
+    if (sites) item.panicSites = sites;
   });
   if (ambiguous > 0) {
     warn(

@@ -1,7 +1,8 @@
 // Counts call sites of `panic_const_async_fn_resumed` / `..._resumed_panic` per function: the code
 // `-Zasync-panic=false` (rust-lang/compiler-team#1016) would remove. rustc-outputs.md §3.2: in linked
 // PIE binaries the calls go through the GOT (`call *disp(%rip)`, resolved via `.rela.dyn`), in `.o`/`.a`
-// they carry relocations against the symbol. Site bytes are measured per site: the call/jump
+// they carry relocations against the symbol, or with LTO (the panic fn then local to the object) against
+// its section symbol plus an addend. Site bytes are measured per site: the call/jump
 // instruction plus the `lea <Location>(%rip),%rdi` right before it when present (x86-64), or the 4-byte
 // BL/B.W (Thumb). Linked code is scanned byte by byte for call/jmp opcodes without a full disassembler;
 // a false hit needs the stray opcode's operand to resolve to the exact panic address.
@@ -10,6 +11,7 @@ import { demangle, isRustSymbol } from '../readers/demangle/index.ts';
 import {
   bytesAtAddress,
   type ElfFile,
+  type ElfRelocation,
   type ElfSymbol,
   EM_ARM,
   EM_X86_64,
@@ -17,7 +19,9 @@ import {
   SHF_EXECINSTR,
   SHN_LORESERVE,
   SHN_UNDEF,
+  SHT_RELA,
   STT_FUNC,
+  STT_SECTION,
   sectionBytes,
 } from '../readers/elf.ts';
 import type { CodeObject } from './code-objects.ts';
@@ -221,42 +225,169 @@ function site(obj: CodeObject, fn: ElfSymbol, t: Tally): FunctionPanicSites {
   return { symbol: fn.name, demangled: demangle(fn.name), object: obj.name, address: fn.value, ...t };
 }
 
-/** Relocatable objects: relocations against the panic symbols inside each function's byte range. */
+/**
+ * Relocatable objects: relocations against the panic fns inside each function's byte range. Calls to an
+ * imported panic fn are relocated against its symbol. With LTO, core's panic fns become local functions
+ * of the same object and the assembler relocates calls to them against their section's STT_SECTION
+ * symbol plus an addend (`.text.unlikely.<panic fn>-0x4`), resolved here to the function at that offset.
+ * A call within one section to a local function needs no relocation at all: the sections that hold a
+ * panic fn are scanned for such calls too.
+ */
 function countRelocatable(obj: CodeObject, out: FunctionPanicSites[]): void {
   const { elf } = obj;
-  // Most objects never reference the panic fns: find their symbol indices first and skip the rest.
+  // Most objects never reference the panic fns: find their symbols first and skip the rest.
   const panicSymbols = new Map<number, PanicKind>();
+  /** Locally defined panic fns: section index -> offset -> kind. */
+  const definedAt = new Map<number, Map<number, PanicKind>>();
   for (const s of elf.symbols) {
     const kind = panicKindOf(s.name);
-    if (kind) panicSymbols.set(s.index, kind);
+    if (!kind) continue;
+    panicSymbols.set(s.index, kind);
+    if (!isDefinedFunction(s)) continue;
+    const at = definedAt.get(s.shndx) ?? new Map<number, PanicKind>();
+    definedAt.set(s.shndx, at);
+    if (!at.has(s.value)) at.set(s.value, kind);
   }
   if (panicSymbols.size === 0) return;
   let fnsBySection: Map<number, ElfSymbol[]> | undefined;
-  for (const rs of elf.relocationSections) {
-    if (rs.symbolTable !== 'symtab' || !rs.relocations.some((r) => panicSymbols.has(r.symbolIndex))) continue;
-    const section = elf.sections[rs.target];
-    if (!section || (section.flags & SHF_EXECINSTR) === 0) continue;
+  const functionsIn = (section: number): ElfSymbol[] => {
     if (!fnsBySection) {
       fnsBySection = new Map();
       for (const s of elf.symbols)
         if (isDefinedFunction(s)) fnsBySection.set(s.shndx, [...(fnsBySection.get(s.shndx) ?? []), s]);
     }
-    const code = sectionBytes(elf, section);
-    const fns = fnsBySection.get(section.index) ?? [];
-    const tallies = new Map<ElfSymbol, Tally>();
+    return fnsBySection.get(section) ?? [];
+  };
+  const tallies = new Map<ElfSymbol, Tally>();
+  /** Relocated offsets per patched section, for the relocation-less scan. */
+  const relocated = new Map<number, Set<number>>();
+  for (const rs of elf.relocationSections) {
+    if (rs.symbolTable !== 'symtab') continue;
+    const section = elf.sections[rs.target];
+    if (!section || (section.flags & SHF_EXECINSTR) === 0) continue;
+    if (definedAt.has(section.index)) {
+      const offsets = relocated.get(section.index) ?? new Set<number>();
+      relocated.set(section.index, offsets);
+      for (const r of rs.relocations) offsets.add(r.offset);
+    }
+    let code: Uint8Array | undefined;
     for (const r of rs.relocations) {
-      const kind = panicSymbols.get(r.symbolIndex);
+      const named = panicSymbols.get(r.symbolIndex);
+      const viaSection = !named && r.symbol?.type === STT_SECTION ? definedAt.get(r.symbol.shndx) : undefined;
+      if (!named && !viaSection) continue;
+      code ??= sectionBytes(elf, section);
+      let kind = named;
+      if (viaSection) {
+        const target = sectionRelocationTarget(elf, r, rs.section.type === SHT_RELA, code);
+        kind = target === undefined ? undefined : viaSection.get(target);
+      }
       if (!kind) continue;
-      const fn = fns.find((f) => r.offset >= f.value && r.offset < f.value + f.size);
-      if (!fn) continue;
+      const fn = functionsIn(section.index).find((f) => r.offset >= f.value && r.offset < f.value + f.size);
+      if (!fn || definedAt.get(section.index)?.has(fn.value)) continue;
       const bytes = relocatedCallBytes(elf.machine, r.type, code, r.offset);
       if (bytes === undefined) continue;
       const t = tallies.get(fn) ?? { resumed: 0, resumedPanic: 0, bytes: 0 };
       tallies.set(fn, t);
       add(t, kind, bytes);
     }
-    for (const [fn, t] of tallies) out.push(site(obj, fn, t));
   }
+  for (const [index, targets] of definedAt) {
+    const section = elf.sections[index];
+    if (!section || (section.flags & SHF_EXECINSTR) === 0) continue;
+    const fns = functionsIn(index).filter((f) => !targets.has(f.value));
+    if (fns.length === 0) continue;
+    const code = sectionBytes(elf, section);
+    const skip = relocated.get(index) ?? new Set<number>();
+    for (const fn of fns) {
+      const found = scanUnrelocated(elf, code, fn, targets, skip);
+      if (found.resumed + found.resumedPanic === 0) continue;
+      const t = tallies.get(fn) ?? { resumed: 0, resumedPanic: 0, bytes: 0 };
+      tallies.set(fn, t);
+      t.resumed += found.resumed;
+      t.resumedPanic += found.resumedPanic;
+      t.bytes += found.bytes;
+    }
+  }
+  for (const [fn, t] of tallies) out.push(site(obj, fn, t));
+}
+
+/**
+ * Calls inside one section to a panic fn of that section: resolved by the assembler, so no relocation
+ * marks them. Offsets that carry a relocation are skipped (their displacement is not final).
+ */
+function scanUnrelocated(
+  elf: ElfFile,
+  code: Uint8Array,
+  fn: ElfSymbol,
+  targets: Map<number, PanicKind>,
+  relocated: Set<number>,
+): Tally {
+  const t: Tally = { resumed: 0, resumedPanic: 0, bytes: 0 };
+  const end = Math.min(fn.value + fn.size, code.length);
+  const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
+  if (elf.machine === EM_ARM) {
+    for (let i = fn.value; i + 4 <= end; i += 2) {
+      if (relocated.has(i)) continue;
+      const target = thumbBranchTarget(
+        view.getUint16(i, elf.littleEndian),
+        view.getUint16(i + 2, elf.littleEndian),
+        i,
+      );
+      const kind = target === undefined ? undefined : targets.get(target);
+      if (kind) {
+        add(t, kind, 4);
+        i += 2;
+      }
+    }
+    return t;
+  }
+  for (let i = fn.value; i + 5 <= end; i++) {
+    if ((code[i] !== 0xe8 && code[i] !== 0xe9) || relocated.has(i + 1)) continue;
+    const kind = targets.get(i + 5 + view.getInt32(i + 1, true));
+    if (kind) {
+      add(t, kind, x86SiteBytes(code, i, 5));
+      i += 4;
+    }
+  }
+  return t;
+}
+
+/**
+ * The section offset a call relocated against a section symbol lands on: the symbol's value plus the
+ * addend, corrected for the PC-relative form (x86-64 PLT32/PC32 carry -4 because the CPU adds the end of
+ * the 4-byte field; REL-format ARM keeps the addend in the BL/B.W immediate, whose PC is 4 bytes on).
+ * Undefined for relocation types that are not calls.
+ */
+function sectionRelocationTarget(
+  elf: ElfFile,
+  r: ElfRelocation,
+  rela: boolean,
+  code: Uint8Array,
+): number | undefined {
+  const base = r.symbol!.value;
+  if (elf.machine === EM_X86_64) {
+    if (r.type === R_X86_64_PLT32 || r.type === R_X86_64_PC32) return base + r.addend + 4;
+    // A GOT entry holds the symbol's address; the addend only corrects for the PC.
+    if (r.type === R_X86_64_GOTPCREL || r.type === R_X86_64_GOTPCRELX || r.type === R_X86_64_REX_GOTPCRELX)
+      return base;
+    return undefined;
+  }
+  if (elf.machine !== EM_ARM || (r.type !== R_ARM_THM_CALL && r.type !== R_ARM_THM_JUMP24)) return undefined;
+  let addend = r.addend;
+  if (!rela) {
+    if (r.offset + 4 > code.length) return undefined;
+    const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
+    // thumbBranchTarget with PC 0 is the encoded immediate + 4.
+    const encoded = thumbBranchTarget(
+      view.getUint16(r.offset, elf.littleEndian),
+      view.getUint16(r.offset + 2, elf.littleEndian),
+      0,
+    );
+    if (encoded === undefined) return undefined;
+    addend = encoded - 4;
+  }
+  // A section symbol has no Thumb bit of its own: the addend may carry it.
+  return (base + addend + 4) & ~1;
 }
 
 /** Bytes of the call a relocation at `offset` belongs to, or undefined when it is not a call/jump. */
@@ -304,9 +435,14 @@ export function countPanicSites(objects: CodeObject[]): PanicSiteResult {
   return { functions, total, unsupported };
 }
 
-/** Sums the sites of an item's poll fns (every copy); inlined children's sites are inside these. */
-export function panicSitesOf(parts: CodePart[], result: PanicSiteResult): PanicSites {
+/**
+ * Sums the sites of an item's poll fns (every copy); inlined children's sites are inside these.
+ * Undefined when the item has no poll fn of its own (inlined into its caller): its sites, if any, are
+ * counted in that caller, so 0 would be a wrong answer.
+ */
+export function panicSitesOf(parts: CodePart[], result: PanicSiteResult): PanicSites | undefined {
   const polls = new Set(parts.filter((p) => p.kind === 'poll').map((p) => p.symbol));
+  if (polls.size === 0) return undefined;
   const t: PanicSites = { resumed: 0, resumedPanic: 0, bytes: 0 };
   for (const f of result.functions) {
     if (!polls.has(f.demangled)) continue;

@@ -20,11 +20,17 @@ export interface BuildSpec {
   describe: string;
   /** More RUSTFLAGS. */
   rustflags?: string;
+  /**
+   * Build the staticlib and cdylib with `cargo rustc --crate-type staticlib,cdylib` as well: rustc skips
+   * LTO for a crate that is also an rlib (the fixture's lib is, for the bin), so only this way are the
+   * libraries really LTO'd.
+   */
+  ltoLibs?: boolean;
 }
 
 /**
  * The matrix: opt-level 3/s/z, panic unwind/abort, codegen-units 16/1, LTO off/thin/fat, legacy and v0
- * mangling, stable and nightly (drop_glue naming). Six builds of a small crate: ~20 s cold.
+ * mangling, stable and nightly (drop_glue naming). Seven builds of a small crate: ~25 s cold.
  */
 export const MATRIX: BuildSpec[] = [
   {
@@ -69,7 +75,18 @@ export const MATRIX: BuildSpec[] = [
     v0: false,
     describe: 'nightly opt3 (v0 default)',
   },
+  {
+    id: 'stable-z-lto-abort',
+    toolchain: 'stable',
+    profile: 'opt-z-lto-abort',
+    v0: false,
+    describe: 'opt-z abort cgu1 fat, LTO libs legacy',
+    ltoLibs: true,
+  },
 ];
+
+/** The embedded profile: core's panic fns become local functions of the one LTO'd object. */
+export const LTO_ABORT: BuildSpec = MATRIX.find((s) => s.id === 'stable-z-lto-abort')!;
 
 /** std linked as a shared library: the panic fns are imported, reached through GLOB_DAT GOT slots. */
 export const DYNAMIC_STD: BuildSpec = {
@@ -127,25 +144,44 @@ export function buildAsyncfix(spec: BuildSpec): Built {
   const targetDir = join(TARGET, spec.id);
   // CARGO_ENCODED_RUSTFLAGS, when set at all, would override RUSTFLAGS.
   const { CARGO_ENCODED_RUSTFLAGS: _ignored, ...env } = process.env;
+  const buildEnv = {
+    ...env,
+    CARGO_INCREMENTAL: '0',
+    RUSTFLAGS: [spec.v0 ? '-C symbol-mangling-version=v0' : '', spec.rustflags ?? ''].join(' ').trim(),
+  };
   execFileSync(
     'cargo',
     [`+${spec.toolchain}`, 'build', '--quiet', '--profile', spec.profile, '--target-dir', targetDir],
-    {
-      cwd: ASYNCFIX,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...env,
-        CARGO_INCREMENTAL: '0',
-        RUSTFLAGS: [spec.v0 ? '-C symbol-mangling-version=v0' : '', spec.rustflags ?? ''].join(' ').trim(),
-      },
-    },
+    { cwd: ASYNCFIX, stdio: ['ignore', 'ignore', 'pipe'], env: buildEnv },
   );
   const dir = join(targetDir, spec.profile === 'dev' ? 'debug' : spec.profile);
+  let libDir = dir;
+  if (spec.ltoLibs) {
+    // A target dir of its own, so the two cargo commands never overwrite each other's libraries.
+    const libTarget = `${targetDir}-libs`;
+    execFileSync(
+      'cargo',
+      [
+        `+${spec.toolchain}`,
+        'rustc',
+        '--quiet',
+        '--lib',
+        '--crate-type',
+        'staticlib,cdylib',
+        '--profile',
+        spec.profile,
+        '--target-dir',
+        libTarget,
+      ],
+      { cwd: ASYNCFIX, stdio: ['ignore', 'ignore', 'pipe'], env: buildEnv },
+    );
+    libDir = join(libTarget, spec.profile === 'dev' ? 'debug' : spec.profile);
+  }
   const b: Built = {
     spec,
     bin: join(dir, 'asyncfix'),
-    cdylib: join(dir, 'libasyncfix.so'),
-    staticlib: join(dir, 'libasyncfix.a'),
+    cdylib: join(libDir, 'libasyncfix.so'),
+    staticlib: join(libDir, 'libasyncfix.a'),
   };
   built.set(spec.id, b);
   return b;
