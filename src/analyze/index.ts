@@ -74,7 +74,13 @@ export async function analyzeBuild(
     const toRoot = (file: string) => reportPath(root, resolve(s.root, file));
     for (const j of items) {
       j.item.file = j.item.file && toRoot(j.item.file);
-      j.item.findings = j.item.findings.map((f) => ({ ...f, file: toRoot(f.file) }));
+      j.item.findings = j.item.findings.map((f) => ({
+        ...f,
+        file: toRoot(f.file),
+        ...(f.fix
+          ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, file: toRoot(e.file) })) } }
+          : {}),
+      }));
     }
     joined.push(...items);
     foreign.push(...foreignLayouts);

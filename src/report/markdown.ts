@@ -31,6 +31,20 @@ export function inlineMarkdown(text: string): string {
     .join('');
 }
 
+/**
+ * The async code of all crates and the `.text` it is a share of. The analysis measures one artifact
+ * (report.build.artifact) and every crate's `textBytes` is that artifact's `.text`: crates linked into the same
+ * binary (a workspace's library and the cdylib using it) share it, so it is counted once, not per crate.
+ */
+export function asyncTextShare(report: AnalysisReport): { asyncCodeBytes: number; textBytes: number } | null {
+  const measured = report.crates.filter((c) => c.textBytes);
+  if (measured.length === 0) return null;
+  return {
+    asyncCodeBytes: measured.reduce((s, c) => s + (c.asyncCodeBytes ?? 0), 0),
+    textBytes: Math.max(...measured.map((c) => c.textBytes ?? 0)),
+  };
+}
+
 function heldMax(i: AnalyzedItem): number | null {
   return i.heldAcrossAwait.length ? Math.max(...i.heldAcrossAwait.map((h) => h.bytes)) : null;
 }
@@ -113,10 +127,9 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
   if (isAnalysis) {
     const total = report.items.reduce((s, i) => s + (i.futureBytes ?? 0), 0);
     summary += `, ${formatBytes(total)} of futures`;
-    const withText = report.crates.filter((c) => c.textBytes);
-    if (withText.length) {
-      const text = withText.reduce((s, c) => s + (c.textBytes ?? 0), 0);
-      const code = withText.reduce((s, c) => s + (c.asyncCodeBytes ?? 0), 0);
+    const share = asyncTextShare(report);
+    if (share) {
+      const { asyncCodeBytes: code, textBytes: text } = share;
       summary += `, async code ${formatBytes(code)} (${((100 * code) / text).toFixed(1)}% of .text)`;
     }
   } else {

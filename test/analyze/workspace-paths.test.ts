@@ -13,10 +13,15 @@ test('findings of a member crate carry workspace-relative paths, in JSON and SAR
   const report = await analyze({ manifestPath: workspace, progress: false, log: () => {} });
   const withFindings = report.items.filter((i) => i.findings.length > 0);
   assert.ok(withFindings.length > 0, 'the fixture has a finding');
+  assert.ok(
+    withFindings.some((i) => i.findings.some((f) => (f.fix?.edits.length ?? 0) > 0)),
+    'and a fix',
+  );
   for (const item of withFindings) {
     for (const f of item.findings) {
       assert.equal(f.file, item.file, `${item.name}: finding and item name the same file`);
       assert.ok(existsSync(join(workspace, f.file)), `${f.file} exists under the workspace root`);
+      for (const e of f.fix?.edits ?? []) assert.equal(e.file, f.file, 'its fix edits the same file');
     }
   }
   const sarif = JSON.parse(renderShared(report, 'sarif'));

@@ -8,7 +8,14 @@ import { after, describe, test } from 'node:test';
 import { renderHtml } from '../../src/report/html/render.ts';
 import { has, need } from '../support/require.ts';
 import { launch, openReport } from './browser.ts';
-import { analysisReport, RULES, readSample, scanReport } from './sample-reports.ts';
+import {
+  analysisReport,
+  RULES,
+  readSample,
+  scanReport,
+  WORKSPACE_SOURCES,
+  workspaceReport,
+} from './sample-reports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-html-'));
 let browser: ReturnType<typeof launch> | undefined;
@@ -158,6 +165,59 @@ describe('html report in chromium', () => {
       (await r.page.locator('article.detail').textContent()) ?? '',
       /no symbol in the binary \(never used by it, or inlined entirely\)/,
     );
+    assert.deepEqual(r.problems, []);
+    await r.close();
+  });
+
+  test('workspace report: .text counted once, root futures labelled, fix as a diff, awaitees by name', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const file = write(
+      'workspace.html',
+      renderHtml(workspaceReport(), { readSource: (f) => WORKSPACE_SOURCES[f], rules: RULES }),
+    );
+    const { ctx } = await getBrowser();
+    const r = await openReport(ctx, file);
+    const { page } = r;
+    const card = (label: string) =>
+      page.locator('.card', { has: page.locator('.label', { hasText: new RegExp(`^${label}$`) }) });
+    assert.equal(await card('async share of .text').locator('.value').textContent(), '61.4 %');
+    assert.equal(await card('async share of .text').locator('.note').textContent(), '11,693 B of 19,057 B');
+    assert.equal(await card('root futures').locator('.value').textContent(), '40 B');
+    assert.equal(await card('future bytes, all items').locator('.value').textContent(), '53 B');
+    assert.match(
+      (await card('future bytes, all items').locator('.note').textContent()) ?? '',
+      /nested futures counted in their awaiters too/,
+    );
+    assert.equal(await page.locator('.crumbs .crumb.current').textContent(), 'root futures (40 B)');
+
+    // Zoomed into main_loop, the awaitees are named: the other crate's item by its name, a block by place.
+    await page.locator('svg.treemap > g.cell[data-item="3"]').click();
+    const labels = await page.locator('svg.treemap > g.cell > title').allTextContents();
+    assert.ok(
+      labels.some((l) => l.startsWith('tiny_inline\n')),
+      labels.join(' / '),
+    );
+    assert.ok(
+      labels.some((l) => l.startsWith('async block at app/src/lib.rs:5\n')),
+      labels.join(' / '),
+    );
+    assert.ok(!labels.some((l) => /\{async (fn body|block@)/.test(l)), labels.join(' / '));
+    assert.match((await page.locator('article.detail ul.awaitees').textContent()) ?? '', /: tiny_inline/);
+
+    // The no-await fix of the member's file is a unified diff, not a list of offsets.
+    await page.locator('table.items tbody tr', { hasText: 'Sensor::id' }).click();
+    const diff = page.locator('article.detail pre.diff');
+    assert.deepEqual(await diff.locator('.meta').allTextContents(), [
+      '--- a/driver/src/lib.rs\n',
+      '+++ b/driver/src/lib.rs\n',
+      '@@ -1,8 +1,8 @@\n',
+    ]);
+    assert.deepEqual(await diff.locator('.add').allTextContents(), [
+      '+    pub fn id(&self) -> impl ::core::future::Future<Output = u8> {\n',
+      '+        ::core::future::ready(self.id)\n',
+    ]);
+    assert.equal(await diff.locator('.ctx').first().textContent(), ' pub struct Sensor { id: u8 }\n');
+    assert.doesNotMatch((await diff.textContent()) ?? '', /offset/i);
     assert.deepEqual(r.problems, []);
     await r.close();
   });

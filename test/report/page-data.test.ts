@@ -1,6 +1,7 @@
 // The HTML report's pure parts: snippets with await marks, fix diffs, JSON embedding, the page's summary.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { unifiedDiff } from '../../src/fix/unified-diff.ts';
 import { fixDiff } from '../../src/report/html/fix-diff.ts';
 import { pageData } from '../../src/report/html/page-data.ts';
 import { jsonForScript } from '../../src/report/html/render.ts';
@@ -52,7 +53,7 @@ describe('snippetFor', () => {
 });
 
 describe('fixDiff', () => {
-  test('shows the touched lines before and after all edits', () => {
+  test('is the unified diff `asyncbloat fix` prints: headers, 3 lines of context, file line numbers', () => {
     const at = radio.indexOf('self.flush().await');
     const diff = fixDiff(
       [
@@ -62,28 +63,54 @@ describe('fixDiff', () => {
       readSample,
     );
     assert.deepEqual(diff, [
-      { op: ' ', text: '@@ src/radio.rs:10' },
+      { op: '@', text: '--- a/src/radio.rs' },
+      { op: '@', text: '+++ b/src/radio.rs' },
+      { op: '@', text: '@@ -7,7 +7,7 @@' },
+      { op: ' ', text: '        let encoded = frame.encode(&mut self.buf);' },
+      { op: ' ', text: '        net::fetch(encoded).await?;' },
+      { op: ' ', text: '        // a comment with .await in it' },
       { op: '-', text: '        self.flush().await' },
       { op: '+', text: '        Box::pin(self.flush()).await' },
+      { op: ' ', text: '    }' },
+      { op: ' ', text: '' },
+      { op: ' ', text: '    async fn flush(&mut self) -> Result<(), Error> {' },
     ]);
+    // The same text as the CLI's diff of the whole file.
+    const after = `${radio.slice(0, at)}Box::pin(${radio.slice(at, at + 12)})${radio.slice(at + 12)}`;
+    assert.equal(
+      diff.map((d) => (d.op === '@' ? d.text : d.op + d.text)).join('\n') + '\n',
+      unifiedDiff('src/radio.rs', radio, after),
+    );
   });
 
   test('an edit that deletes a whole line shows it removed and nothing added', () => {
     const text = 'a\nb\nc\n';
-    assert.deepEqual(
-      fixDiff([{ file: 'x', start: 2, end: 4, text: '' }], () => text),
-      [
-        { op: ' ', text: '@@ x:2' },
-        { op: '-', text: 'b' },
-      ],
-    );
+    assert.deepEqual(fixDiff([{ file: 'x', start: 2, end: 4, text: '' }], () => text).slice(2), [
+      { op: '@', text: '@@ -1,3 +1,2 @@' },
+      { op: ' ', text: 'a' },
+      { op: '-', text: 'b' },
+      { op: ' ', text: 'c' },
+    ]);
   });
 
-  test('without the source the edits are listed, not dropped', () => {
-    const diff = fixDiff([{ file: 'gone.rs', start: 3, end: 7, text: 'new' }], () => undefined);
+  test('without the source the edits are described in words, not dropped', () => {
+    const diff = fixDiff(
+      [
+        { file: 'gone.rs', start: 3, end: 7, text: 'new' },
+        { file: 'gone.rs', start: 9, end: 9, text: 'a\nb' },
+      ],
+      () => undefined,
+    );
     assert.deepEqual(diff, [
-      { op: ' ', text: '@@ gone.rs: replace UTF-16 offsets 3..7 with:' },
+      {
+        op: '@',
+        text: 'gone.rs: no diff, the file could not be read (moved or deleted since the analysis?); the fix:',
+      },
+      { op: '@', text: 'replaces 4 characters with:' },
       { op: '+', text: 'new' },
+      { op: '@', text: 'inserts:' },
+      { op: '+', text: 'a' },
+      { op: '+', text: 'b' },
     ]);
   });
 });
@@ -110,6 +137,13 @@ describe('pageData', () => {
     );
     assert.equal(d.summary.panicPathBytes, 48);
     assert.equal(d.summary.textBytes, 48_000);
+    // Nothing awaits main's block, send sits inside it and fetch/flush inside send.
+    assert.equal(
+      d.summary.rootFutureBytes,
+      d.items
+        .filter((i) => !['radio::Radio::send', 'radio::Radio::flush', 'net::fetch'].includes(i.name))
+        .reduce((s, i) => s + (i.futureBytes ?? 0), 0),
+    );
     assert.deepEqual(
       d.summary.findingsByRule.map((r) => [r.rule, r.count, r.description]),
       [
@@ -155,12 +189,11 @@ describe('pageData', () => {
 });
 
 test('fixDiff: an edit that empties a line keeps the (now empty) line', () => {
-  assert.deepEqual(
-    fixDiff([{ file: 'x', start: 2, end: 3, text: '' }], () => 'a\nb\nc\n'),
-    [
-      { op: ' ', text: '@@ x:2' },
-      { op: '-', text: 'b' },
-      { op: '+', text: '' },
-    ],
-  );
+  assert.deepEqual(fixDiff([{ file: 'x', start: 2, end: 3, text: '' }], () => 'a\nb\nc\n').slice(2), [
+    { op: '@', text: '@@ -1,3 +1,3 @@' },
+    { op: ' ', text: 'a' },
+    { op: '-', text: 'b' },
+    { op: '+', text: '' },
+    { op: ' ', text: 'c' },
+  ]);
 });

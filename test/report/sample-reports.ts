@@ -339,3 +339,147 @@ export function scanReport(): ScanReport {
 export function readSample(file: string): string | undefined {
   return SOURCES[file];
 }
+
+/** Sources of workspaceReport(), by path from the workspace root. */
+export const WORKSPACE_SOURCES: Record<string, string> = {
+  'driver/src/lib.rs': [
+    'pub struct Sensor { id: u8 }',
+    '',
+    'impl Sensor {',
+    '    pub async fn id(&self) -> u8 {',
+    '        self.id',
+    '    }',
+    '}',
+    '',
+    '#[inline(always)]',
+    'pub async fn tiny_inline(v: u32) -> u32 {',
+    '    yield_now().await;',
+    '    v + 1',
+    '}',
+    '',
+  ].join('\n'),
+  'app/src/lib.rs': [
+    'pub async fn main_loop() {',
+    '    driver::tiny_inline(1).await;',
+    '    let job = async { 1 };',
+    '    job.await;',
+    '    async { 2 }.await;',
+    '    core::future::ready(3u8).await;',
+    '}',
+    '',
+  ].join('\n'),
+};
+
+const idText = WORKSPACE_SOURCES['driver/src/lib.rs']!;
+const asyncAt = idText.indexOf('async fn id');
+const bodyAt = idText.indexOf('self.id');
+
+/**
+ * A workspace (`driver` lib + `app` cdylib) analysed from its root: both crates are linked into the one
+ * artifact, libapp.so, so both carry its `.text` (19,057 B). Findings name files from the workspace root, but
+ * the no-await fix's edits name the file from the member (`src/lib.rs`), as `analyze` wrote them.
+ */
+export function workspaceReport(): AnalysisReport {
+  const id = item({
+    name: 'Sensor::id',
+    crate: 'driver',
+    file: 'driver/src/lib.rs',
+    line: 4,
+    column: 5,
+    awaits: 0,
+    futureBytes: 16,
+    states: 3,
+    suspendPoints: 0,
+    findings: [
+      {
+        rule: 'no-await',
+        severity: 'warning',
+        message: '`async fn id` never awaits',
+        help: 'return a ready future',
+        item: 'Sensor::id',
+        file: 'driver/src/lib.rs',
+        line: 4,
+        column: 5,
+        endLine: 4,
+        endColumn: 16,
+        byteStart: asyncAt,
+        byteEnd: asyncAt + 11,
+        fix: {
+          description: 'return a ready future instead of a coroutine',
+          edits: [
+            { file: 'src/lib.rs', start: asyncAt, end: asyncAt + 6, text: '' },
+            {
+              file: 'src/lib.rs',
+              start: asyncAt + 22,
+              end: asyncAt + 22,
+              text: 'impl ::core::future::Future<Output = ',
+            },
+            { file: 'src/lib.rs', start: asyncAt + 24, end: asyncAt + 24, text: '>' },
+            { file: 'src/lib.rs', start: bodyAt, end: bodyAt, text: '::core::future::ready(' },
+            { file: 'src/lib.rs', start: bodyAt + 7, end: bodyAt + 7, text: ')' },
+          ],
+        },
+      },
+    ],
+  });
+  const tiny = item({
+    name: 'tiny_inline',
+    crate: 'driver',
+    file: 'driver/src/lib.rs',
+    line: 10,
+    column: 1,
+    awaits: 1,
+    futureBytes: 12,
+    states: 4,
+    suspendPoints: 1,
+  });
+  const job = item({
+    name: 'main_loop::{async block#0}',
+    kind: 'async-block',
+    crate: 'app',
+    file: 'app/src/lib.rs',
+    line: 3,
+    column: 15,
+    awaits: 0,
+    futureBytes: 1,
+    states: 3,
+    suspendPoints: 0,
+  });
+  const mainLoop = item({
+    name: 'main_loop',
+    crate: 'app',
+    file: 'app/src/lib.rs',
+    line: 1,
+    column: 1,
+    awaits: 4,
+    futureBytes: 24,
+    states: 7,
+    suspendPoints: 4,
+    children: [
+      // The analysis resolves awaitees per crate: one from the other crate stays unresolved.
+      { typeName: '{async fn body of driver::tiny_inline()}', bytes: 12, state: 'Suspend0' },
+      { typeName: '{async block@app/src/lib.rs:3:15: 3:26}', bytes: 1, state: 'Suspend1' },
+      { typeName: '{async block@app/src/lib.rs:5:5: 5:16}', bytes: 1, state: 'Suspend2' },
+      { typeName: 'core::future::Ready<u8>', bytes: 2, state: 'Suspend3' },
+    ],
+  });
+  return {
+    schemaVersion: 1,
+    tool: { name: 'asyncbloat', version: '0.1.0' },
+    root: '/home/dev/ws',
+    build: {
+      profile: 'dev',
+      toolchain: 'rustc 1.97.0-nightly',
+      bootstrap: false,
+      artifact: 'target/asyncbloat/debug/libapp.so',
+    },
+    warnings: [],
+    items: [id, tiny, job, mainLoop],
+    crates: [
+      { name: 'driver', asyncItems: 2, futureBytes: 28, asyncCodeBytes: 3970, textBytes: 19_057 },
+      { name: 'app', asyncItems: 2, futureBytes: 25, asyncCodeBytes: 7723, textBytes: 19_057 },
+    ],
+    unparsed: [],
+    scan: { filesScanned: 2, filesWithoutAsync: 0, filesWithParseErrors: [], skipped: [] },
+  };
+}

@@ -1,12 +1,15 @@
 // The view model the HTML report embeds as JSON: a report (scan or analysis) flattened into what the page
 // draws. Computed in Node so the page only lays out and never has to interpret compiler output. Pure:
 // source text comes in through `readSource`, nothing is read from disk here.
+import { asyncFnPath, namesItem, pathSegments } from '../../analyze/item-keys.ts';
 import type { AsyncKind } from '../../model/async-item.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
+import { coroutineKind, spanOfTypeName } from '../../readers/mir-span.ts';
 import { describeBuild } from '../build-line.ts';
+import { asyncTextShare } from '../markdown.ts';
 import { runtimeCodeBytes } from '../text-table.ts';
-import { fixDiff } from './fix-diff.ts';
+import { fixDiff, rebaseEdits } from './fix-diff.ts';
 import { type Snippet, snippetFor } from './snippet.ts';
 
 export type { Snippet } from './snippet.ts';
@@ -44,7 +47,10 @@ export interface PageLayout {
 }
 
 export interface PageChild {
+  /** As rustc printed it, e.g. `{async fn body of driver::tiny_inline()}`. */
   typeName: string;
+  /** What the page shows: the item's name when `item` is set, else `typeName` cleaned up (see awaiteeLabel). */
+  label: string;
   bytes: number;
   /** Index into PageData.items when the awaitee is one of the analysed items. */
   item: number | null;
@@ -82,7 +88,8 @@ export interface PageItem {
 }
 
 export interface DiffLine {
-  op: ' ' | '-' | '+';
+  /** `@` is a header (`--- a/F`, `@@ -l,n +l,n @@`) or a line saying why there is no diff. */
+  op: ' ' | '-' | '+' | '@';
   text: string;
 }
 
@@ -105,7 +112,11 @@ export interface PageNotice {
 
 export interface PageSummary {
   asyncItems: number;
+  /** Sum over all items: a future awaited by another item is counted again inside its awaiter. */
   totalFutureBytes: number | null;
+  /** Sum over the futures no other analysed item awaits (the treemap's top level). */
+  rootFutureBytes: number | null;
+  /** Async code of all crates, and the `.text` of the one artifact they were measured in (counted once). */
   asyncCodeBytes: number | null;
   textBytes: number | null;
   panicPathBytes: number | null;
@@ -189,7 +200,11 @@ function pageFinding(
     column: f.column,
     item,
     fix: f.fix
-      ? { description: f.fix.description, caveat: f.fix.caveat ?? null, diff: fixDiff(f.fix.edits, read) }
+      ? {
+          description: f.fix.description,
+          caveat: f.fix.caveat ?? null,
+          diff: fixDiff(rebaseEdits(f.file, f.fix.edits, read), read),
+        }
       : null,
   };
 }
@@ -202,6 +217,7 @@ function summarise(items: PageItem[], findings: PageFinding[], opts: PageOptions
   return {
     asyncItems: items.length,
     totalFutureBytes: sizes.length ? sizes.reduce((a, b) => a + b, 0) : null,
+    rootFutureBytes: null,
     asyncCodeBytes: null,
     textBytes: null,
     panicPathBytes: panic.length ? panic.reduce((a, b) => a + b, 0) : null,
@@ -225,9 +241,68 @@ function scanNotices(stats: ScanReport['stats']): PageNotice[] {
   return notices;
 }
 
+/**
+ * The text shown for an awaitee that is not one of the analysed items: rustc's type name without its braces.
+ * `{async fn body of driver::tiny_inline()}` → `driver::tiny_inline`, `{async block@src/a.rs:4:5: 6:6}` →
+ * `async block at src/a.rs:4`; other types (`core::future::Ready<u8>`) as printed.
+ */
+export function awaiteeLabel(typeName: string): string {
+  const path = asyncFnPath(typeName);
+  if (path !== undefined) return path;
+  const kind = coroutineKind(typeName);
+  const span = spanOfTypeName(typeName);
+  if (span && kind === 'async-block') return `async block at ${span.file}:${span.line}`;
+  if (span && kind === 'async-closure') return `async closure at ${span.file}:${span.line}`;
+  return typeName;
+}
+
+function sameFile(a: string, b: string): boolean {
+  return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+}
+
+/**
+ * Finds the item an awaitee is when the analysis left it unresolved: an `async fn` of another crate of the
+ * report, which rustc prints with its crate (`{async fn body of driver::tiny_inline()}` for `tiny_inline` of
+ * crate `driver`), or a block or closure by its span. Only an unambiguous match counts.
+ */
+function awaiteeResolver(items: AnalyzedItem[]): (typeName: string, awaiter: number) => number | null {
+  const segments = items.map((it) => pathSegments(it.name));
+  return (typeName, awaiter) => {
+    const path = asyncFnPath(typeName);
+    let found: number[] = [];
+    if (path !== undefined) {
+      const [crate, ...rest] = pathSegments(path);
+      found = items.flatMap((it, k) =>
+        it.crate.replace(/-/g, '_') === crate &&
+        rest.length === segments[k]!.length &&
+        namesItem(rest, segments[k]!)
+          ? [k]
+          : [],
+      );
+    } else {
+      const span = spanOfTypeName(typeName);
+      if (span)
+        found = items.flatMap((it, k) =>
+          it.file && it.line === span.line && it.column === span.column && sameFile(it.file, span.file)
+            ? [k]
+            : [],
+        );
+    }
+    found = found.filter((k) => k !== awaiter);
+    return found.length === 1 ? found[0]! : null;
+  };
+}
+
+/** Items with a future that no other item awaits: what the program itself holds (the treemap's top level). */
+function rootItems(items: PageItem[]): number[] {
+  const awaited = new Set(items.flatMap((i) => i.children.map((c) => c.item)));
+  return items.flatMap((it, k) => ((it.futureBytes ?? 0) > 0 && !awaited.has(k) ? [k] : []));
+}
+
 function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
   const read = cachedReader(opts.readSource);
   const index = new Map(report.items.map((it, i) => [it.name, i]));
+  const resolve = awaiteeResolver(report.items);
   const findings: PageFinding[] = [];
   const items = report.items.map((it: AnalyzedItem, i): PageItem => {
     const mine = it.findings.map((f) => findings.push(pageFinding(f, i, read)) - 1);
@@ -254,12 +329,11 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
       layout,
       held,
       duplicatedArgs: it.duplicatedArgs,
-      children: it.children.map((c) => ({
-        typeName: c.typeName,
-        bytes: c.bytes,
-        item: c.item !== undefined ? (index.get(c.item) ?? null) : null,
-        state: c.state,
-      })),
+      children: it.children.map((c): PageChild => {
+        const item = (c.item !== undefined ? index.get(c.item) : undefined) ?? resolve(c.typeName, i);
+        const label = item !== null ? report.items[item]!.name : awaiteeLabel(c.typeName);
+        return { typeName: c.typeName, label, bytes: c.bytes, item, state: c.state };
+      }),
       snippet:
         it.file && it.line
           ? snippetFor(read(it.file), { line: it.line, column: it.column ?? 1 }, awaitLines)
@@ -268,10 +342,12 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
     };
   });
   const summary = summarise(items, findings, opts);
-  const withText = report.crates.filter((c) => c.textBytes !== undefined);
-  if (withText.length > 0) {
-    summary.textBytes = withText.reduce((s, c) => s + (c.textBytes ?? 0), 0);
-    summary.asyncCodeBytes = withText.reduce((s, c) => s + (c.asyncCodeBytes ?? 0), 0);
+  const roots = rootItems(items).map((k) => items[k]!.futureBytes ?? 0);
+  if (summary.totalFutureBytes !== null) summary.rootFutureBytes = roots.reduce((a, b) => a + b, 0);
+  const share = asyncTextShare(report);
+  if (share) {
+    summary.textBytes = share.textBytes;
+    summary.asyncCodeBytes = share.asyncCodeBytes;
   }
   const b = report.build;
   return {

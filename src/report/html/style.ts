@@ -96,7 +96,8 @@ ul.awaitees .num { display: inline-block; min-width: 6em; }
 pre.diff { background: var(--soft); border-radius: 6px; padding: 6px 10px; overflow-x: auto; margin: 4px 0; }
 pre.diff .add { color: #116329; background: #dafbe1; display: block; }
 pre.diff .del { color: #82071e; background: #ffebe9; display: block; }
-pre.diff .ctx { color: var(--muted); display: block; }
+pre.diff .ctx { display: block; }
+pre.diff .meta { color: var(--muted); display: block; }
 button.link { all: unset; color: var(--accent); cursor: pointer; font-family: ui-monospace, monospace; font-size: 12.5px; word-break: break-all; }
 button.link:hover { text-decoration: underline; }
 .fatal { color: var(--err); padding: 20px; }

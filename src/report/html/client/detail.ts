@@ -62,8 +62,8 @@ export function findingView(f: PageFinding, data: PageData, onSelect?: (item: nu
       diff.append(
         h(
           'span',
-          { class: d.op === '+' ? 'add' : d.op === '-' ? 'del' : 'ctx' },
-          `${d.op === ' ' ? '' : d.op}${d.text}\n`,
+          { class: d.op === '+' ? 'add' : d.op === '-' ? 'del' : d.op === '@' ? 'meta' : 'ctx' },
+          `${d.op === '@' ? '' : d.op}${d.text}\n`,
         ),
       );
     box.append(diff);
@@ -132,14 +132,13 @@ export function detailView(data: PageData, index: number, onSelect: (item: numbe
   if (it.children.length > 0) {
     const list = h('ul', { class: 'awaitees' });
     for (const c of [...it.children].sort((a, b) => b.bytes - a.bytes)) {
-      const label = c.item !== null ? data.items[c.item]!.name : c.typeName;
       const li = h('li', {}, h('span', { class: 'num' }, bytes(c.bytes)), ` in ${c.state}: `);
       if (c.item !== null) {
         const target = c.item;
-        const b = h('button', { type: 'button', class: 'link' }, label);
+        const b = h('button', { type: 'button', class: 'link', title: c.typeName }, c.label);
         b.addEventListener('click', () => onSelect(target));
         li.append(b);
-      } else li.append(h('code', {}, label));
+      } else li.append(h('code', { title: c.typeName }, c.label));
       list.append(li);
     }
     el.append(h('h3', {}, 'Awaited futures'), list);

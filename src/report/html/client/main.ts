@@ -28,13 +28,20 @@ function summary(data: PageData): HTMLElement {
     'div',
     { class: 'cards' },
     card('async items', String(s.asyncItems)),
-    card(
-      'total future bytes',
-      data.kind === 'scan' ? '–' : bytes(s.totalFutureBytes),
-      data.kind === 'scan'
-        ? 'run `asyncbloat analyze` for sizes'
-        : 'sum over items; awaitees are also inside their awaiters',
-    ),
+    ...(data.kind === 'scan'
+      ? [card('future bytes', '–', 'run `asyncbloat analyze` for sizes')]
+      : [
+          card(
+            'root futures',
+            bytes(s.rootFutureBytes),
+            'futures no other item awaits: what the program holds (the treemap’s top level)',
+          ),
+          card(
+            'future bytes, all items',
+            bytes(s.totalFutureBytes),
+            'sum over all items (nested futures counted in their awaiters too)',
+          ),
+        ]),
     card(
       'async share of .text',
       share,
@@ -120,7 +127,7 @@ function main(): void {
         h(
           'p',
           { class: 'muted' },
-          'Area is future size; awaited futures are drawn inside their awaiter. Click a box to open it and zoom in; use the path above to zoom out.',
+          'Area is future size. The top level is the root futures (those no other item awaits); awaited futures are drawn inside their awaiter, not again beside it. Click a box to open it and zoom in; use the path above to zoom out.',
         ),
         tm.element,
       ),

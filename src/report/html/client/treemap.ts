@@ -22,13 +22,12 @@ interface Box {
 const MAX_BOXES = 150;
 
 /** Awaitees of an item, one per distinct future (the same awaitee in several states counts once). */
-function awaitees(data: PageData, item: PageItem): { label: string; bytes: number; item: number | null }[] {
+function awaitees(item: PageItem): { label: string; bytes: number; item: number | null }[] {
   const seen = new Map<string, { label: string; bytes: number; item: number | null }>();
   for (const c of item.children) {
     const key = c.item !== null ? `#${c.item}` : c.typeName;
-    const label = c.item !== null ? data.items[c.item]!.name : c.typeName;
     const prev = seen.get(key);
-    if (!prev || prev.bytes < c.bytes) seen.set(key, { label, bytes: c.bytes, item: c.item });
+    if (!prev || prev.bytes < c.bytes) seen.set(key, { label: c.label, bytes: c.bytes, item: c.item });
   }
   return [...seen.values()].filter((c) => c.bytes > 0);
 }
@@ -48,7 +47,7 @@ function grow(data: PageData, box: Box, depth: number, path: Set<number>): Box {
     };
   }
   if (box.item === null || path.has(box.item)) return box;
-  const kids = awaitees(data, data.items[box.item]!);
+  const kids = awaitees(data.items[box.item]!);
   if (kids.length === 0) return box;
   const sum = kids.reduce((s, k) => s + k.bytes, 0);
   const scale = (Math.min(1, box.bytes / sum) * box.area) / box.bytes;
@@ -81,7 +80,10 @@ function grouped(boxes: Box[]): Box[] {
   ];
 }
 
-/** Items no other item awaits are the top level; the rest appear inside their awaiters. */
+/**
+ * Items no other item awaits (root futures) are the top level; the rest appear inside their awaiters. Same
+ * rule as the summary's rootFutureBytes, so the two totals agree.
+ */
 function topLevel(data: PageData): Box {
   const awaited = new Set(data.items.flatMap((i) => i.children.map((c) => c.item)));
   const roots: Box[] = [];
@@ -90,7 +92,7 @@ function topLevel(data: PageData): Box {
       roots.push({ label: it.name, bytes: it.futureBytes!, area: it.futureBytes!, item: i });
   });
   const total = roots.reduce((s, r) => s + r.bytes, 0);
-  return { label: 'all futures', bytes: total, area: total, item: null, group: grouped(roots) };
+  return { label: 'root futures', bytes: total, area: total, item: null, group: grouped(roots) };
 }
 
 const PALETTE = [
