@@ -176,6 +176,7 @@ export function fillMeasures(joined: JoinedItem[], allLayouts: FutureLayout[]): 
   const index = indexFutures(allLayouts);
   const owner = new Map<FutureLayout, string>();
   for (const { item } of joined) for (const l of item.layouts) owner.set(l, item.name);
+  ownCopiesPrintedElsewhere(owner, allLayouts);
   for (const { item, mir } of joined) {
     const largest = item.layouts[0];
     if (!largest) continue;
@@ -200,6 +201,37 @@ export function fillMeasures(joined: JoinedItem[], allLayouts: FutureLayout[]): 
     item.heldAcrossAwait = m.heldAcrossAwait;
     item.duplicatedArgs = m.duplicatedArgs;
     item.children = m.children.map(({ layout: _layout, indirect: _indirect, ...child }) => child);
+  }
+}
+
+/**
+ * A member's future awaited in another member is printed there too, with its crate in front
+ * (`{async fn body of driver::tiny_inline()}` in app's output, `{async fn body of tiny_inline()}` in
+ * driver's). Such a copy of the same size belongs to the same item, so an awaitee that resolves to it is
+ * linked to that item.
+ */
+function ownCopiesPrintedElsewhere(owner: Map<FutureLayout, string>, all: FutureLayout[]): void {
+  const byName = new Map<string, { layout: FutureLayout; item: string }[]>();
+  for (const [layout, item] of owner) {
+    const list = byName.get(layout.typeName) ?? [];
+    list.push({ layout, item });
+    byName.set(layout.typeName, list);
+  }
+  const prefix = '{async fn body of ';
+  for (const l of all) {
+    if (owner.has(l) || !l.typeName.startsWith(prefix)) continue;
+    let path = l.typeName.slice(prefix.length);
+    for (
+      let cut = path.indexOf('::');
+      cut > 0 && !/[<({]/.test(path.slice(0, cut));
+      cut = path.indexOf('::')
+    ) {
+      path = path.slice(cut + 2);
+      const same = (byName.get(prefix + path) ?? []).filter((o) => o.layout.bytes === l.bytes);
+      if (same.length === 0) continue;
+      if (new Set(same.map((o) => o.item)).size === 1) owner.set(l, same[0]!.item);
+      break;
+    }
   }
 }
 

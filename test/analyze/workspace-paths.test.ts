@@ -32,3 +32,14 @@ test('findings of a member crate carry workspace-relative paths, in JSON and SAR
   assert.ok(uris.length > 0);
   for (const uri of uris) assert.ok(existsSync(join(workspace, uri)), `${uri} is a workspace path`);
 });
+
+test("a member's future awaited in another member is linked to its item", async () => {
+  const report = await analyze({ manifestPath: workspace, progress: false, log: () => {} });
+  const step = report.items.find((i) => i.name === 'app_lib_step');
+  assert.ok(step);
+  // app's output prints driver-core's futures with the crate in front; they are the same items.
+  assert.deepEqual(step.children.map((c) => [c.typeName, c.item]).sort(), [
+    ['{async fn body of driver_core::core_buffered()}', 'core_buffered'],
+    ['{async fn body of driver_core::core_leaf()}', 'core_leaf'],
+  ]);
+});
