@@ -25,6 +25,21 @@ function cli(args: string[], env: Record<string, string> = {}) {
 const ANSI = /\x1b\[/;
 
 describe('asyncbloat scan', () => {
+  it('--list prints every item of the JSON inventory, one row each, with its awaits', () => {
+    const list = cli([DEMO, '--list', '--color', 'never']);
+    assert.equal(list.code, 0, list.stderr);
+    const json = JSON.parse(cli([DEMO, '--format', 'json']).stdout);
+    const rows = list.stdout.split('\n').slice(1, 1 + json.items.length);
+    assert.equal(rows.length, json.items.length);
+    for (const item of json.items as { name: string; awaits: number; file: string; line: number }[]) {
+      const row = rows.find((r) => r.includes(` ${item.name} `) && r.includes(`${item.file}:${item.line}:`));
+      assert.ok(row, `${item.name} is listed`);
+      assert.equal(Number(row.trim().split(/\s+/)[0]), item.awaits, `${item.name}: awaits`);
+    }
+    assert.match(list.stdout, new RegExp(`^${json.items.length} async items in \\d+ files`, 'm'));
+    assert.doesNotMatch(list.stdout, /^warning\[/m);
+  });
+
   it('prints rustc-style diagnostics for the example crate and exits 0 on warnings', () => {
     const r = cli([DEMO, '--color', 'never']);
     assert.equal(r.code, 0, r.stderr);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { renderDiagnostics, renderFileWarnings } from '../../report/diagnostics.ts';
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { scanReportJson } from '../../report/json.ts';
+import { renderScanList } from '../../report/scan-list.ts';
 import { scan } from '../../scan/index.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../errors.ts';
 import { type ColorChoice, colors, emit, outputColors, parseColor, parseFormat } from '../output.ts';
@@ -17,6 +18,7 @@ interface ScanCliOptions {
   color: ColorChoice;
   deny: string[];
   cache: boolean;
+  list?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -37,7 +39,11 @@ export function registerScan(program: Command): void {
       collect,
       [],
     )
-    .option('--no-cache', 'do not read or write the per-file result cache');
+    .option('--no-cache', 'do not read or write the per-file result cache')
+    .option(
+      '--list',
+      'human format: list every async item (awaits, findings, kind, location), not the diagnostics',
+    );
   addRuleFlags(cmd).action(async (path: string, opts: ScanCliOptions) => {
     const levels = Object.fromEntries(opts.deny.map((id) => [id, 'error' as const]));
     const report = await scan(path, { ...ruleSelection(opts.rule), levels, cache: opts.cache });
@@ -46,6 +52,7 @@ export function registerScan(program: Command): void {
     let text: string;
     if (opts.format === 'json') text = scanReportJson(report);
     else if (isSharedFormat(opts.format)) text = renderShared(report, opts.format);
+    else if (opts.list) text = renderScanList(report, outputColors(opts.color, opts.output));
     else text = renderDiagnostics(report, { colors: outputColors(opts.color, opts.output) });
     emit(text, opts.output);
     process.exitCode = report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
