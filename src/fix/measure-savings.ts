@@ -7,14 +7,18 @@
 // A workspace without dependencies has nothing to share between the two builds, so there they run at the
 // same time, each in its own target dir (`asyncbloat-savings-after` for the fixed copy): on a small crate
 // the two analysis builds were most of the wall time, one after the other.
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+// cargo's messages from the fixed copy wait until the copy as it is has built: a crate that does not build
+// shows its errors once, from the "before" build, and the run stops there. Messages and errors name the
+// user's crate, not the scratch copy (which is gone by the time the user reads them).
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'smol-toml';
 import { analyzeBuild } from '../analyze/index.ts';
-import { type BuildOptions, buildForAnalysis, CargoBuildError } from '../cargo/build.ts';
+import { type BuildOptions, buildForAnalysis, CargoBuildError, cargoBuildArgs } from '../cargo/build.ts';
 import { type WorkspaceMetadata, workspaceMetadata } from '../cargo/metadata.ts';
 import { planToolchains, toolchainChoice } from '../cargo/toolchain.ts';
+import { UserError } from '../cli/errors.ts';
 import type { AnalysisReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
 import { scan } from '../scan/index.ts';
@@ -78,6 +82,12 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
   const elapsed = (from: number) => (performance.now() - from) / 1000;
   const beforeCopy = makeScratchCopy(crateRoot);
   const afterCopy = makeScratchCopy(crateRoot);
+  // cargo colours its messages for a terminal only when they are not given to a `log` (which the builds
+  // here always are, to hold or rename them): they still go to the terminal when the caller gave none.
+  const colorEnv =
+    build.log === undefined && process.stderr.isTTY && env.CARGO_TERM_COLOR === undefined
+      ? { CARGO_TERM_COLOR: 'always' }
+      : {};
   // The same flags, pointed at a copy, with the shared target dir: dependencies are compiled once.
   const optionsFor = (copy: ScratchCopy, target: string): BuildOptions => {
     const inCopy = (p: string) => join(copy.dir, relative(copy.sourceRoot, p));
@@ -86,7 +96,7 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
       ...(build.manifestPath
         ? { manifestPath: inCopy(resolve(build.manifestPath)) }
         : { cwd: inCopy(start) }),
-      env: { ...env, CARGO_TARGET_DIR: target },
+      env: { ...env, CARGO_TARGET_DIR: target, ...colorEnv },
     };
   };
   // The copies are alike where a toolchain is chosen (rust-toolchain files, .cargo/config, their place
@@ -101,12 +111,25 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
       }),
   );
   toolchain.catch(() => {});
+  const log = build.log ?? ((text: string) => void process.stderr.write(text));
+  // The fixed copy's messages are held until the "before" build has passed, and dropped if it fails.
+  let beforeBuilt = false;
+  const heldAfter: string[] = [];
+  const logFor = (copy: ScratchCopy) => {
+    const inUserTerms = userPaths(copy);
+    if (copy === beforeCopy) return (text: string) => log(inUserTerms(text));
+    return (text: string) => {
+      // The status line (`\r`, redrawn in place) is not a message: it goes out at once.
+      if (beforeBuilt || text.startsWith('\r')) log(inUserTerms(text));
+      else heldAfter.push(inUserTerms(text));
+    };
+  };
   const analyzeCopy = async (copy: ScratchCopy, target: string) => {
     // cargo gives both copies the same unit hashes as earlier runs (path packages hash their
     // workspace-relative path) and decides freshness by mtime, so the copy must be newer than any output
     // in the shared target dir, or the build would reuse another version's outputs.
     touchAll(copy.dir, new Date());
-    const o = { ...optionsFor(copy, target), toolchain };
+    const o = { ...optionsFor(copy, target), toolchain, log: logFor(copy) };
     return analyzeBuild(await buildForAnalysis(o), { ...o, scan: { cache: false } });
   };
 
@@ -143,9 +166,13 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
     const afterRun = parallel && loop.applied.length > 0 ? buildAfter() : undefined;
     afterRun?.catch(() => {});
     const before = await beforeRun.catch(async (e) => {
+      // The crate does not build as it is: its errors were shown, the fixed copy's are not (the same
+      // errors again, or ones that only follow from them).
       await afterRun?.catch(() => {});
-      throw e;
+      throw errorInUserTerms(e, beforeCopy);
     });
+    beforeBuilt = true;
+    for (const text of heldAfter.splice(0)) log(text);
     const unchanged = (): SavingsRun => ({
       savings: withRoot(compareReports(before, before), crateRoot),
       before,
@@ -171,8 +198,26 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
         first: loop,
         targetDir: join(meta.targetDirectory, 'asyncbloat-fix'),
         env,
+        // What the measured builds build: the same packages, features and target (a firmware crate
+        // may not compile for the host, or without its board feature).
+        cargoArgs: cargoBuildArgs({
+          ...(build.package ? { package: build.package } : {}),
+          ...(build.workspace ? { workspace: true } : {}),
+          ...(build.features ? { features: build.features } : {}),
+          ...(build.allFeatures ? { allFeatures: true } : {}),
+          ...(build.noDefaultFeatures ? { noDefaultFeatures: true } : {}),
+          ...(build.target ? { target: build.target } : {}),
+          ...(build.offline ? { offline: true } : {}),
+        }),
       });
-      if (verified.verification.status !== 'passed') throw e;
+      if (verified.verification.status !== 'passed') {
+        throw new CargoBuildError(
+          `${crateRoot} builds, but not with the fixes applied, and no fix could be singled out` +
+            (verified.verification.note ? `: ${verified.verification.note}` : ''),
+          'the errors above are cargo’s, from a copy with the fixes applied; `asyncbloat fix` shows the diffs',
+          userPaths(afterCopy)(e.stderr),
+        );
+      }
       loop = verified.result;
       dropped = verified.dropped;
       if (loop.applied.length === 0) return { ...unchanged(), dropped };
@@ -200,6 +245,27 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
     beforeCopy.remove();
     afterCopy.remove();
   }
+}
+
+/** Replaces the copy's root in `text` (as given and as its real path) with the user's. */
+function userPaths(copy: ScratchCopy): (text: string) => string {
+  let real = copy.dir;
+  try {
+    real = realpathSync(copy.dir);
+  } catch {}
+  // The longer first: one may contain the other (`/private/tmp/...` and `/tmp/...` on macOS).
+  const dirs = [...new Set([copy.dir, real])].sort((a, b) => b.length - a.length);
+  return (text) => dirs.reduce((t, d) => t.split(d).join(copy.sourceRoot), text);
+}
+
+/** A failed build of `copy`, told in terms of the user's crate. */
+function errorInUserTerms(e: unknown, copy: ScratchCopy): unknown {
+  const map = userPaths(copy);
+  if (e instanceof CargoBuildError)
+    return new CargoBuildError(map(e.message), map(e.help ?? ''), map(e.stderr));
+  if (e instanceof UserError)
+    return new UserError(map(e.message), e.help === undefined ? undefined : map(e.help));
+  return e;
 }
 
 /** The directory cargo runs in for these options (what buildForAnalysis runs it in). */

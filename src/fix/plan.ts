@@ -10,7 +10,7 @@ import { checkVcs, type VcsOptions } from './git-state.ts';
 import { preferCallerUpdates } from './rewrites/no-await-callers.ts';
 import { findCrateRoot, makeScratchCopy } from './scratch-copy.ts';
 import { unifiedDiff } from './unified-diff.ts';
-import { type CheckResult, cargoCheck, verifyOrRollback } from './verify.ts';
+import { type CrateCheck, cargoCheck, verifyOrRollback, type WriteCheck } from './verify.ts';
 import { type DroppedFix, type PlanVerification, verifyFixesOnCopy } from './verify-plan.ts';
 import { WriteTransaction } from './write-files.ts';
 
@@ -138,16 +138,16 @@ export function renderDiffs(plan: FixPlan): string {
 
 export interface WriteOptions extends VcsOptions {
   verify: boolean;
-  check?: (dir: string) => Promise<CheckResult>;
+  check?: CrateCheck;
 }
 
 /**
  * Writes the plan into the crate. Refuses on a dirty tree like cargo fix; each file is written atomically
  * and, unless verification is off, `cargo check` must pass or every file is restored. A file that changed
- * since it was planned is not overwritten.
+ * since it was planned is not overwritten. Returns how the written crate was checked (undefined: it was not).
  */
-export async function writePlan(plan: FixPlan, options: WriteOptions): Promise<void> {
-  if (plan.changes.length === 0) return;
+export async function writePlan(plan: FixPlan, options: WriteOptions): Promise<WriteCheck | undefined> {
+  if (plan.changes.length === 0) return undefined;
   checkVcs(plan.crateRoot, options);
   const tx = new WriteTransaction(plan.crateRoot);
   try {
@@ -166,7 +166,9 @@ export async function writePlan(plan: FixPlan, options: WriteOptions): Promise<v
   }
   if (!options.verify) {
     tx.commit();
-    return;
+    return undefined;
   }
-  await verifyOrRollback(plan.crateRoot, tx, options.check ?? cargoCheck);
+  // The targets the dry run checked with: when the crate's tests did not build without the fixes either,
+  // there is no need to find that out again.
+  return verifyOrRollback(plan.crateRoot, tx, options.check ?? cargoCheck, plan.verification.targets);
 }

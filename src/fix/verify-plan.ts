@@ -2,8 +2,11 @@
 // fails, find the fixes that broke it and run the loop again without them, until the copy compiles. A
 // compiler error whose primary span lies in lines a fix wrote names that fix directly; an error elsewhere
 // (a caller, a macro, a file no fix touched) is found by bisection: the fixes in file order, the shortest
-// failing prefix ends with the culprit. A crate that does not compile even without any fix cannot be
-// verified; that is reported, not hidden.
+// failing prefix ends with the culprit. Before any fix is blamed, the copy is checked without the fixes: a
+// failure the crate already has is never a fix's. When only `--all-targets` fails that way (a `#![no_std]`
+// crate with its own `#[panic_handler]`: its test harness links std, whose handler clashes), the fixes are
+// checked with a plain `cargo check` (libs and bins), and a note says so. A crate that does not compile even
+// that way without any fix cannot be verified; that is reported, not hidden.
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,7 +26,7 @@ import {
   runFixLoop,
 } from './fix-loop.ts';
 import type { ScratchCopy } from './scratch-copy.ts';
-import { type CheckResult, cargoCheck, errorLines } from './verify.ts';
+import { type CheckResult, type CheckTargets, cargoCheck, defaultTargetsNote, errorLines } from './verify.ts';
 
 export interface DroppedFix {
   fix: AppliedFix;
@@ -38,7 +41,12 @@ export interface PlanVerification {
   status: 'passed' | 'skipped' | 'unverifiable';
   /** `cargo check` runs it took. */
   checks: number;
-  /** Why the plan could not be verified. */
+  /**
+   * What the last check checked: `default` (libs and bins) when `--all-targets` failed without any fix
+   * too. Unset when nothing was checked.
+   */
+  targets?: CheckTargets;
+  /** Why the plan could not be verified, or why it was checked with the default targets. */
   note?: string;
 }
 
@@ -47,8 +55,8 @@ export interface VerifyLoopOptions {
   first: FixLoopResult;
   /** Puts the copy back as it was and runs the loop again, applying only the fixes `accept` takes. */
   rerun: (accept: (f: FixIdentity) => boolean) => Promise<FixLoopResult>;
-  /** `cargo check --message-format=json` of the copy. */
-  check: () => Promise<CheckResult>;
+  /** `cargo check --message-format=json` of the copy, of these targets. */
+  check: (targets: CheckTargets) => Promise<CheckResult>;
   /** A file as rustc names it in a span, relative to the loop's directory (undefined: outside it). */
   loopFile: (rustcFile: string) => string | undefined;
 }
@@ -95,24 +103,58 @@ export async function verifyFixLoop(options: VerifyLoopOptions): Promise<Verifie
   const notDropped = (f: FixIdentity) => !dropped.has(fixKey(f));
   let result = options.first;
   let checks = 0;
-  const check = async () => {
+  let targets: CheckTargets = 'all';
+  /** Set when the copy without fixes passed a check of `targets`: from then on failures are the fixes'. */
+  let baseOk = false;
+  let targetsNote: string | undefined;
+  const check = async (): Promise<Checked> => {
     checks++;
-    const r = await options.check();
+    const r = await options.check(targets);
     return { ...r, diag: readCheckDiagnostics(r.stdout) };
   };
-  const done = (verification: Omit<PlanVerification, 'checks'>): VerifiedLoop => ({
-    result,
-    dropped: [...dropped.values()],
-    verification: { ...verification, checks },
-  });
-  // Each round drops at least one fix, so this ends; the bound only guards against a surprise.
-  for (let attempt = 0; attempt <= options.first.applied.length + 1; attempt++) {
-    if (result.applied.length === 0) return done({ status: 'passed' });
+  const done = (status: PlanVerification['status'], note?: string): VerifiedLoop => {
+    const notes = [targetsNote, note].filter((n) => n !== undefined);
+    return {
+      result,
+      dropped: [...dropped.values()],
+      verification: {
+        status,
+        checks,
+        ...(checks > 0 ? { targets } : {}),
+        ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+      },
+    };
+  };
+  // Each round drops at least one fix (or, once, changes the targets), so this ends; the bound only guards
+  // against a surprise.
+  for (let attempt = 0; attempt <= options.first.applied.length + 2; attempt++) {
+    if (result.applied.length === 0) return done('passed');
     const failed = await check();
-    if (failed.ok) return done({ status: 'passed' });
+    if (failed.ok) return done('passed');
     if (failed.diag.errors.length === 0) {
       // Not a compile error (a dependency that cannot be fetched, a broken manifest): no fix is to blame.
-      return done({ status: 'unverifiable', note: firstLines(errorLines(failed.output)) });
+      return done('unverifiable', firstLines(errorLines(failed.output)));
+    }
+    if (!baseOk) {
+      // Is the failure the crate's own? Then no fix is to blame, whatever lines its errors point at.
+      result = await options.rerun(() => false);
+      let base = await check();
+      if (!base.ok && targets === 'all') {
+        const all = base;
+        targets = 'default';
+        base = await check();
+        if (base.ok) {
+          targetsNote = defaultTargetsNote(summary(all));
+          baseOk = true;
+          result = await options.rerun(notDropped);
+          continue;
+        }
+      }
+      result = await options.rerun(notDropped);
+      if (!base.ok) {
+        return done('unverifiable', `the crate does not compile without the fixes either: ${summary(base)}`);
+      }
+      baseOk = true;
     }
     const blamed = attribute(failed.diag, result, options.loopFile);
     if (blamed.size > 0) {
@@ -122,30 +164,32 @@ export async function verifyFixLoop(options: VerifyLoopOptions): Promise<Verifie
       }
     } else {
       const culprit = await bisect(result.applied, notDropped, options, check, failed);
-      if (culprit === 'base-fails') {
-        result = await options.rerun(notDropped);
-        return done({
-          status: 'unverifiable',
-          note: `the crate does not compile without the fixes either: ${errorSummary(failed.diag.errors[0]!)}`,
-        });
-      }
       dropped.set(fixKey(culprit.fix), culprit);
     }
     result = await options.rerun(notDropped);
   }
-  return done({ status: 'unverifiable', note: 'the fixes kept failing `cargo check`' });
+  return done('unverifiable', 'the fixes kept failing `cargo check`');
 }
 
 type Checked = CheckResult & { diag: CheckDiagnostics };
 
-/** The first fix (in file order) whose prefix fails, with the error of that failing check. */
+/** rustc's first error, or cargo's first lines when there is no compile error. */
+function summary(c: Checked): string {
+  const first = c.diag.errors[0];
+  return first ? errorSummary(first) : firstLines(errorLines(c.output), 1);
+}
+
+/**
+ * The first fix (in file order) whose prefix fails, with the error of that failing check. The crate
+ * without any fix is known to pass, and with all of them to fail.
+ */
 async function bisect(
   applied: AppliedFix[],
   notDropped: (f: FixIdentity) => boolean,
   options: VerifyLoopOptions,
   check: () => Promise<Checked>,
   allFailed: Checked,
-): Promise<DroppedFix | 'base-fails'> {
+): Promise<DroppedFix> {
   const ordered = [...applied].sort(inFileOrder);
   const keys = ordered.map(fixKey);
   const prefixFails = new Map<number, Checked>([[ordered.length, allFailed]]);
@@ -156,7 +200,6 @@ async function bisect(
     if (!r.ok) prefixFails.set(k, r);
     return r.ok;
   };
-  if (!(await run(0))) return 'base-fails';
   let lo = 0;
   let hi = ordered.length;
   while (hi - lo > 1) {
@@ -181,6 +224,8 @@ export interface CopyVerifyOptions {
   /** cargo's target dir for the checks (kept warm between runs). */
   targetDir: string;
   env?: NodeJS.ProcessEnv;
+  /** More `cargo check` arguments: the selection the crate is built with (`--features`, `--target`, ...). */
+  cargoArgs?: string[];
 }
 
 /** verifyFixLoop on a scratch copy the loop rewrote: reruns restore the copy first, checks run cargo there. */
@@ -193,10 +238,10 @@ export function verifyFixesOnCopy(o: CopyVerifyOptions): Promise<VerifiedLoop> {
       last = await runFixLoop({ ...o.loop, accept });
       return last;
     },
-    check: () =>
-      cargoCheck(o.copy.crateDir, ['--message-format=json'], {
-        ...(o.env ?? process.env),
-        CARGO_TARGET_DIR: o.targetDir,
+    check: (targets) =>
+      cargoCheck(o.copy.crateDir, targets, {
+        args: ['--message-format=json', ...(o.cargoArgs ?? [])],
+        env: { ...(o.env ?? process.env), CARGO_TARGET_DIR: o.targetDir },
       }),
     // rustc names files relative to the workspace root it runs in (the copy's root), or absolute.
     loopFile: (file) => {

@@ -1,7 +1,8 @@
 // Writing rewritten sources into the user's crate. Each file is replaced atomically (temporary file in the
 // same directory, then rename, so a crash leaves the old or the new file, never half of one) with its mode
 // kept. A WriteTransaction remembers every file's original bytes so a failed `cargo check` (or any error
-// half-way) can put the tree back byte for byte. Only regular files inside the crate root are written:
+// half-way) can put the tree back byte for byte, and write them again after the rollback (when the failure
+// turned out not to be the rewrite's). Only regular files inside the crate root are written:
 // paths are resolved through symlinks first, so a link pointing out of the crate is refused.
 import {
   chmodSync,
@@ -58,6 +59,10 @@ export function writeAtomic(path: string, bytes: Uint8Array): void {
 export class WriteTransaction {
   /** Real path -> bytes before the first write in this transaction. */
   private readonly originals = new Map<string, Buffer>();
+  /** Real path -> the bytes last written, kept through a rollback for reapply(). */
+  private readonly written = new Map<string, Uint8Array>();
+  /** Real path -> the bytes the last rollback put back. */
+  private readonly restored = new Map<string, Buffer>();
 
   constructor(readonly root: string) {}
 
@@ -70,11 +75,14 @@ export class WriteTransaction {
     const real = resolveInside(this.root, file);
     if (!this.originals.has(real)) this.originals.set(real, readFileSync(real));
     writeAtomic(real, bytes);
+    this.written.set(real, Buffer.from(bytes));
   }
 
   /** Puts back every touched file's original bytes; returns the files it could not restore. */
   rollback(): { file: string; error: string }[] {
     const failed: { file: string; error: string }[] = [];
+    // Nothing written since the last rollback: keep what that one restored.
+    if (this.originals.size === 0) return failed;
     for (const [real, bytes] of this.originals) {
       try {
         writeAtomic(real, bytes);
@@ -82,12 +90,32 @@ export class WriteTransaction {
         failed.push({ file: real, error: (e as Error).message });
       }
     }
-    if (failed.length === 0) this.originals.clear();
+    if (failed.length === 0) {
+      this.restored.clear();
+      for (const [real, bytes] of this.originals) this.restored.set(real, bytes);
+      this.originals.clear();
+    }
     return failed;
+  }
+
+  /**
+   * After a rollback, writes every file again as the transaction had written it. A file that changed since
+   * the rollback is not overwritten: that throws, and the files written so far are rolled back by the caller.
+   */
+  reapply(): void {
+    for (const [real, bytes] of this.written) {
+      const was = this.restored.get(real);
+      if (was === undefined || !readFileSync(real).equals(was)) {
+        throw new UserError(`'${real}' changed while asyncbloat was checking it`, 'run the command again');
+      }
+      this.write(real, bytes);
+    }
   }
 
   /** Forgets the originals: the writes stay. */
   commit(): void {
     this.originals.clear();
+    this.written.clear();
+    this.restored.clear();
   }
 }

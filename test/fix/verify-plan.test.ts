@@ -34,8 +34,11 @@ after(() => temp.removeAll());
 
 test('the dry run leaves out the fix that does not compile, with E0277, and keeps the others', () => {
   assert.equal(plan.verification.status, 'passed');
-  // One failing check, one passing after the culprit was dropped: no bisection was needed.
-  assert.equal(plan.verification.checks, 2);
+  assert.equal(plan.verification.targets, 'all');
+  assert.equal(plan.verification.note, undefined);
+  // One failing check, one of the crate without fixes (which passes: the failure is a fix's), one passing
+  // after the culprit was dropped: no bisection was needed.
+  assert.equal(plan.verification.checks, 3);
   assert.deepEqual(
     plan.dropped.map((d) => `${d.fix.rule} ${d.fix.file} ${d.fix.item}`),
     ['single-await-wrapper src/later.rs later::wrapper'],
@@ -156,8 +159,11 @@ test('regions follow later rounds: lines inserted above move an earlier fix down
   ]);
 });
 
-/** A loop over fixed fixes: `rerun` applies those `accept` takes; the check fails while `bad` is applied. */
-function simulated(all: AppliedFix[], bad: string, errorFile: string) {
+/**
+ * A loop over fixed fixes: `rerun` applies those `accept` takes; the check fails while `bad` is applied,
+ * and with `allTargetsFail` whenever it checks `--all-targets` (a test target that never built).
+ */
+function simulated(all: AppliedFix[], bad: string, errorFile: string, allTargetsFail = false) {
   let applied = all;
   const result = (): FixLoopResult => ({
     applied,
@@ -184,8 +190,8 @@ function simulated(all: AppliedFix[], bad: string, errorFile: string) {
       applied = all.filter(accept);
       return result();
     },
-    check: async () => {
-      const broken = applied.some((f) => fixKey(f) === bad);
+    check: async (targets) => {
+      const broken = applied.some((f) => fixKey(f) === bad) || (allTargetsFail && targets === 'all');
       return { ok: !broken, output: '', stdout: broken ? error : '' };
     },
     loopFile: (f) => f,
@@ -251,4 +257,66 @@ test('a crate that fails without any fix is reported as unverifiable, dropping n
   assert.match(v.verification.note ?? '', /does not compile without the fixes either: E0425/);
   assert.deepEqual(v.dropped, []);
   assert.equal(v.result.applied.length, 1);
+});
+
+test('when --all-targets fails without any fix, the fixes are checked as a plain `cargo check`, with a note', async () => {
+  const all = ['a', 'b', 'c'].map((x) => fixAt(`src/${x}.rs`, x));
+  const bad = fixKey(all[1]!);
+  const v = await simulated(all, bad, 'src/user.rs', true);
+  assert.equal(v.verification.status, 'passed');
+  assert.equal(v.verification.targets, 'default');
+  assert.match(
+    v.verification.note ?? '',
+    /^`cargo check --all-targets` fails without the fixes too \(E0308 mismatched types\), so they were checked with a plain `cargo check`/,
+  );
+  // The failure --all-targets had anyway blames nothing; the fix that breaks the libs is still found.
+  assert.deepEqual(
+    v.dropped.map((d) => fixKey(d.fix)),
+    [bad],
+  );
+  assert.equal(v.result.applied.length, 2);
+});
+
+test("an error in a fix's own lines that the crate has without the fix too blames no fix", async () => {
+  const all = [fixAt('src/a.rs', 'a'), fixAt('src/b.rs', 'b')];
+  const loop = (applied: AppliedFix[]): FixLoopResult => ({
+    applied,
+    rounds: 1,
+    remaining: [],
+    skippedInBrokenFiles: { count: 0, example: '' },
+    originals: new Map(),
+    // Fix `a` wrote lines 1 to 5 of src/a.rs, where the crate's own error is.
+    regions: applied.map((f, i) => ({ fix: i, file: f.file, startLine: 1, endLine: 5 })),
+  });
+  const checked: string[] = [];
+  const v = await verifyFixLoop({
+    first: loop(all),
+    rerun: async (accept) => loop(all.filter(accept)),
+    check: async (targets) => {
+      checked.push(targets);
+      return {
+        ok: false,
+        output: '',
+        stdout: JSON.stringify({
+          reason: 'compiler-message',
+          message: {
+            level: 'error',
+            message: 'mismatched types',
+            code: { code: 'E0308' },
+            spans: [{ file_name: 'src/a.rs', line_start: 3, line_end: 3, is_primary: true }],
+          },
+        }),
+      };
+    },
+    loopFile: (f) => f,
+  });
+  assert.equal(v.verification.status, 'unverifiable');
+  assert.match(
+    v.verification.note ?? '',
+    /^the crate does not compile without the fixes either: E0308 mismatched types$/,
+  );
+  assert.deepEqual(v.dropped, []);
+  assert.equal(v.result.applied.length, 2);
+  // With the fixes, then without them: with --all-targets and as a plain `cargo check`.
+  assert.deepEqual(checked, ['all', 'all', 'default']);
 });

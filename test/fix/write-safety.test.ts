@@ -113,3 +113,33 @@ test('dirty tree: refused with the dirty and staged files listed, unless --allow
   );
   checkVcs(root, { allowDirty: true, allowNoVcs: false });
 });
+
+test('after a rollback, reapply writes the same bytes again, but not over a file changed meanwhile', () => {
+  const root = tempDir();
+  mkdirSync(join(root, 'src'));
+  writeFileSync(join(root, 'src/a.rs'), 'a0');
+  writeFileSync(join(root, 'src/b.rs'), 'b0');
+  const tx = new WriteTransaction(root);
+  tx.write('src/a.rs', Buffer.from('a1'));
+  tx.write('src/b.rs', Buffer.from('b1'));
+  assert.deepEqual(tx.rollback(), []);
+  assert.equal(readFileSync(join(root, 'src/a.rs'), 'utf8'), 'a0');
+  // A second rollback with nothing written since changes nothing and keeps what reapply needs.
+  assert.deepEqual(tx.rollback(), []);
+  tx.reapply();
+  assert.equal(readFileSync(join(root, 'src/a.rs'), 'utf8'), 'a1');
+  assert.equal(readFileSync(join(root, 'src/b.rs'), 'utf8'), 'b1');
+  assert.equal(tx.touched.length, 2);
+  assert.deepEqual(tx.rollback(), []);
+  assert.equal(readFileSync(join(root, 'src/b.rs'), 'utf8'), 'b0');
+
+  writeFileSync(join(root, 'src/b.rs'), 'b-edited');
+  assert.throws(
+    () => tx.reapply(),
+    (e: Error) => e instanceof UserError && /b\.rs' changed while/.test(e.message),
+  );
+  assert.equal(readFileSync(join(root, 'src/b.rs'), 'utf8'), 'b-edited');
+  // What reapply wrote before it stopped is rolled back.
+  assert.deepEqual(tx.rollback(), []);
+  assert.equal(readFileSync(join(root, 'src/a.rs'), 'utf8'), 'a0');
+});

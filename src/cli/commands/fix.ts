@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
 import { NotUtf8Error } from '../../fix/source-text.ts';
+import type { CheckTargets } from '../../fix/verify.ts';
 import { scan } from '../../scan/index.ts';
 import { UserError } from '../errors.ts';
 import { type ColorChoice, type Colors, colors, parseColor } from '../output.ts';
@@ -32,6 +33,10 @@ function colorDiff(diff: string, c: Colors): string {
     })
     .join('\n');
 }
+
+/** `cargo check` passed, and with which targets when not all of them. */
+const checkPassed = (targets: CheckTargets | undefined) =>
+  targets === 'default' ? '`cargo check` (libs and bins) passed' : '`cargo check` passed';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : word.endsWith('x') ? 'es' : 's'}`;
 
@@ -85,6 +90,8 @@ export function registerFix(program: Command): void {
         process.stderr.write(
           `${c.yellow('warning')}: the fixes could not be checked with \`cargo check\`: ${plan.verification.note ?? ''}\n`,
         );
+      } else if (plan.verification.note) {
+        process.stderr.write(`${c.bold('note')}: ${plan.verification.note}\n`);
       }
       if (plan.changes.length === 0) {
         process.stderr.write('nothing to fix\n');
@@ -92,17 +99,22 @@ export function registerFix(program: Command): void {
       }
       if (!opts.write) {
         process.stdout.write(colorDiff(renderDiffs(plan), c));
-        const checked = plan.verification.status === 'passed' ? ', `cargo check` passed on a copy' : '';
+        const checked =
+          plan.verification.status === 'passed'
+            ? `, ${checkPassed(plan.verification.targets)} on a copy`
+            : '';
         process.stderr.write(`${fixes} in ${files}${checked}; run with --write to apply\n`);
         return;
       }
-      await writePlan(plan, {
+      const checked = await writePlan(plan, {
         allowDirty: opts.allowDirty === true,
         allowNoVcs: opts.allowNoVcs === true,
         verify: opts.verify,
       });
+      // The dry run's note (printed above) already says why the default targets were checked.
+      if (checked?.note) process.stderr.write(`${c.bold('note')}: ${checked.note}\n`);
       process.stderr.write(
-        `${c.green('fixed')}: ${fixes} in ${files}${opts.verify ? ', `cargo check` passed' : ''}\n`,
+        `${c.green('fixed')}: ${fixes} in ${files}${checked ? `, ${checkPassed(checked.targets)}` : ''}\n`,
       );
     });
 }
