@@ -40,5 +40,17 @@ ruleTester(singleAwaitWrapper, {
         },
       ],
     },
+    {
+      name: 'a borrow of an owned argument is not fixable, and says whose it is',
+      code: 'async fn forward(tx: Sender, v: u8) -> u8 {\n    send(&tx, v).await\n}',
+      findings: [
+        {
+          line: 1,
+          help: [
+            'not fixable: the argument `&tx` borrows `tx`, which the wrapper owns: the new fn would return a future borrowing its own argument',
+          ],
+        },
+      ],
+    },
   ],
 });

@@ -174,8 +174,14 @@ export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string):
   }
   const preamble = stmts.slice(0, -1);
   for (const r of [args, ...preamble].flatMap((n) => n.descendantsOfType('reference_expression'))) {
-    if (!mayBorrow(rootName(r)))
-      return notFixable(`the argument \`${r.text}\` borrows a local of the wrapper`);
+    const root = rootName(r);
+    if (mayBorrow(root)) continue;
+    const owned = root !== undefined && (params.ownedArgs.includes(root) || (root === 'self' && params.ownedSelf));
+    return notFixable(
+      owned
+        ? `the argument \`${r.text}\` borrows \`${root}\`, which the wrapper owns: the new fn would return a future borrowing its own argument`
+        : `the argument \`${r.text}\` borrows a local of the wrapper`,
+    );
   }
   // By-value arguments are moved into the future of an async fn and dropped when it completes; after the
   // rewrite the ones not passed on are dropped when `f` returns.
