@@ -299,6 +299,11 @@ export function attachForeignLayouts(joined: JoinedItem[], foreign: FutureLayout
     const segs = (j: JoinedItem) => pathSegments(j.item.name);
     let hits = candidates.filter((j) => namesItem(rest, segs(j)));
     if (hits.length !== 1) hits = candidates.filter((j) => namesItem(rest.slice(-2), segs(j)));
+    // A free fn re-exported from its own module (`hyper::body::to_bytes` is `body::to_bytes::to_bytes`):
+    // the fn name alone, when exactly one async fn of the crate has it. Only for a free fn (the segment
+    // before it a module, lower case): a method's type must match, or another type's method would do.
+    const freeFn = rest.length < 2 || /^[a-z_]/.test(rest[rest.length - 2]!);
+    if (hits.length !== 1 && freeFn) hits = candidates.filter((j) => namesItem(rest.slice(-1), segs(j)));
     const target = hits.length === 1 ? hits[0]!.item : undefined;
     if (!target) continue;
     // The same instantiation printed by its own crate (without the prefix) and by a user crate (with it).

@@ -98,5 +98,13 @@ describe('analyze the hyper app', () => {
       `${otherTargets.length} items of targets that were not built`,
     );
     checkAgainstCompiler(deps, build);
+    // `hyper::body::to_bytes` is `body::to_bytes::to_bytes` re-exported from its module: the layout the
+    // app's crate prints for it goes to that item, and the handlers' awaitee links to it.
+    const toBytes = itemNamed(deps, 'body::to_bytes::to_bytes', 'hyper');
+    assert.deepEqual(
+      toBytes.layouts.map((l) => l.typeName),
+      ['{async fn body of hyper::body::to_bytes<hyper::Body>()}'],
+    );
+    assert.ok(deps.items.some((i) => i.children.some((c) => c.item === 'body::to_bytes::to_bytes')));
   });
 });
