@@ -4,7 +4,7 @@ import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import type { BudgetConfig, ItemBudget } from './config.ts';
 import { diffReports, type GrowthCause, type ItemDiff, itemKey, type ReportDiff } from './diff.ts';
-import { itemMatches } from './item-glob.ts';
+import { itemMatches, suggestGlob } from './item-glob.ts';
 import { configScopes, type MemberConfig } from './members.ts';
 import { formatCause } from './render-common.ts';
 import type { Suppression } from './suppressions.ts';
@@ -195,6 +195,33 @@ function summarize(violations: Violation[], warnings: number, suppressed: number
   return `${head}${tail.length ? `; ${tail.join(', ')}` : ''}`;
 }
 
+/**
+ * `[[budget]]` and `[[ignore]]` entries whose item glob matches no async item of the report: a typo
+ * (`storage::*` for `store::*`) or an item that is gone. Not an error: a budget for items that come and go
+ * (behind a feature, in a member not built) is legitimate, but it must not go unnoticed that it applied to
+ * nothing. Members' configurations repeat the workspace's entries, so each distinct entry is named once.
+ */
+function unmatchedEntries(configs: BudgetConfig[], items: AnalyzedItem[]): string[] {
+  const seen = new Set<string>();
+  const notes: string[] = [];
+  const entries = configs.flatMap((c) => [
+    ...c.budgets.map((b) => ['budget', b.item] as const),
+    ...c.ignores.map((ig) => ['ignore', ig.item] as const),
+  ]);
+  for (const [what, glob] of entries) {
+    const key = `${what}\u0000${glob}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (items.some((item) => itemMatches(glob, item))) continue;
+    const guess = suggestGlob(glob, items);
+    const effect = what === 'budget' ? 'its limits apply to nothing' : 'it suppresses nothing';
+    notes.push(
+      `${what} '${glob}' matches no async item in the report, so ${effect}${guess ? `; did you mean '${guess}'?` : ''}`,
+    );
+  }
+  return notes;
+}
+
 export function checkReport(input: CheckInput): CheckResult {
   const { head, base } = input;
   const scopes = configScopes(input.config, input.members ?? [], head.items);
@@ -308,15 +335,7 @@ export function checkReport(input: CheckInput): CheckResult {
     }
     kept.push(v);
   }
-  // An ignore is stale when it matches no item at all. Members' configurations repeat the workspace's
-  // entries, so each distinct entry is named once.
-  const ignores = new Map<string, string>();
-  for (const config of [input.config, ...(input.members ?? []).map((m) => m.config)]) {
-    for (const ig of config.ignores) {
-      if (!head.items.some((item) => itemMatches(ig.item, item))) ignores.set(ig.item, ig.item);
-    }
-  }
-  for (const glob of ignores.values()) notes.push(`ignore '${glob}' matches no item (stale?)`);
+  notes.push(...unmatchedEntries([input.config, ...(input.members ?? []).map((m) => m.config)], head.items));
 
   const violations = kept.filter((v) => v.level === 'error');
   const warnings = kept.filter((v) => v.level === 'warning');

@@ -2,7 +2,15 @@
 // (`check --format markdown`). GitHub caps comments at 65,536 characters, so long tables are cut with a count.
 import type { CheckResult, Violation } from './check.ts';
 import type { ReportDiff } from './diff.ts';
-import { formatCause, formatCodeDelta, formatDelta, location, STATUS_MARK } from './render-common.ts';
+import {
+  formatCause,
+  formatCodeDelta,
+  formatDelta,
+  formatGenericCodeDelta,
+  hasGenericCode,
+  location,
+  STATUS_MARK,
+} from './render-common.ts';
 
 /** First line of every comment, so a workflow can find and update its previous comment. */
 export const MARKDOWN_MARKER = '<!-- asyncbloat -->';
@@ -31,10 +39,12 @@ export function renderDiffMarkdown(diff: ReportDiff): string {
   for (const w of diff.warnings) out.push('', `> [!WARNING]\n> ${w}`);
   const shown = diff.items.filter((i) => i.status !== 'unchanged');
   if (shown.length > 0) {
+    // `code` is the item's own code and `generic code` what is instantiated for its type, as in analyze.
+    const generic = hasGenericCode(shown.slice(0, MAX_ROWS));
     out.push(
       '',
-      '| | item | future | states | held across await | code | panic sites |',
-      '|---|---|--:|--:|--:|--:|--:|',
+      `| | item | future | states | held across await | code |${generic ? ' generic code |' : ''} panic sites |`,
+      `|---|---|--:|--:|--:|--:|${generic ? '--:|' : ''}--:|`,
     );
     for (const i of shown.slice(0, MAX_ROWS)) {
       out.push(
@@ -43,6 +53,7 @@ export function renderDiffMarkdown(diff: ReportDiff): string {
           formatDelta(i.states, ''),
           formatDelta(i.heldBytes),
           formatCodeDelta(i),
+          ...(generic ? [formatGenericCodeDelta(i)] : []),
           formatDelta(i.panicSites, ''),
         ]
           .map(cell)

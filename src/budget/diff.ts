@@ -3,6 +3,7 @@
 import type { AsyncKind } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { runtimeCodeBytes } from '../report/text-table.ts';
 import { signedBytes } from './units.ts';
 
 /** Version of the ReportDiff JSON document (`asyncbloat diff --format json`), independent of SCHEMA_VERSION. */
@@ -23,7 +24,10 @@ export interface GrowthCause {
    * An argument used after an await can be both: rustc stores it twice (rust#62958), see `storedTwice`.
    */
   kind?: 'upvar' | 'local';
-  /** Field name as rustc prints it (`buf`, `.buf`) or the awaited future's item/type name. */
+  /**
+   * Field name as rustc prints it (`buf`, `.buf`), the awaited future's item/type name, or `(temporaries)` for
+   * values rustc keeps across an await without a binding (`.coroutine_fieldN`): see `temporaries`.
+   */
   name: string;
   /** The first state where head holds it at its largest, e.g. `Suspend0`. */
   state: string;
@@ -33,6 +37,12 @@ export interface GrowthCause {
   states: string[];
   /** On the `local` copy of an argument that is also stored as an `upvar` (rust#62958). */
   storedTwice?: true;
+  /**
+   * For `name: '(temporaries)'`: how many unnamed compiler temporaries of `type` head holds in `state`. rustc
+   * numbers them (`.coroutine_field7`) by position, and the number shifts when the fn changes elsewhere, so
+   * they are matched by type (bytes when rustc printed no type) and counted, never by their number.
+   */
+  temporaries?: number;
   type?: string;
   baseBytes: number | null;
   headBytes: number;
@@ -64,7 +74,15 @@ export interface ItemDiff {
   states: MetricDelta;
   /** Largest number of bytes held across one await. */
   heldBytes: MetricDelta;
+  /**
+   * All machine code attributed to the item, as the report's `code.codeBytes`: its own code plus the generic
+   * code instantiated for its type. `ownCodeBytes` + `genericCodeBytes`.
+   */
   codeBytes: MetricDelta;
+  /** Its own code: poll fns and drop glue (analyze's `code` column). */
+  ownCodeBytes: MetricDelta;
+  /** Generic code monomorphised for its type: executor, `IntoFuture`, ... (CodePart kind `runtime`). */
+  genericCodeBytes: MetricDelta;
   /**
    * Present when the poll fn has its own symbol on one side only: its bytes then moved into a caller (or
    * out of the binary) rather than disappearing, and `codeBytes` alone would read as a saving.
@@ -91,7 +109,12 @@ export interface ReportDiff {
   /** Every matched, added and removed item; sorted by crate, name, kind, then occurrence. */
   items: ItemDiff[];
   findings: { new: Finding[]; fixed: Finding[] };
-  totals: { futureBytes: MetricDelta; codeBytes: MetricDelta };
+  totals: {
+    futureBytes: MetricDelta;
+    codeBytes: MetricDelta;
+    ownCodeBytes: MetricDelta;
+    genericCodeBytes: MetricDelta;
+  };
   /** Things that make the comparison less trustworthy (different profile or toolchain, ambiguous matches). */
   warnings: string[];
   summary: string;
@@ -147,13 +170,35 @@ interface Sized {
   what: GrowthCause['what'];
   kind?: 'upvar' | 'local';
   name: string;
+  temporaries?: number;
+}
+
+/**
+ * A value rustc keeps across an await without a binding of its own: `.coroutine_fieldN` (`.generator_fieldN`
+ * before rustc 1.75, `__N` in older layouts). N is its position among the coroutine's saved locals, so it
+ * changes when an await or a local is added anywhere before it: it says nothing about which value it is.
+ */
+export function isTemporaryField(name: string): boolean {
+  return /^\.?(?:coroutine|generator)_field\d+$/.test(name) || /^\.?__\d+$/.test(name);
+}
+
+/**
+ * A type name with the source spans of closures, async blocks and coroutines taken out:
+ * `PollFn<{closure@src/main.rs:7:34: 7:42}>` → `PollFn<{closure}>`. rustc names those types by where they are
+ * written, so the awaited type of an unchanged `.await` changes whenever code above it moves.
+ */
+export function withoutSpans(typeName: string): string {
+  return typeName.replace(/\{([a-z][a-z ]*)@[^{}]*\}/g, '{$1}');
 }
 
 /**
  * Largest size of each held field and each awaited child, keyed by what it is (not where it is): a field is
  * one variable with one type, so it has the same size in every state that holds it, and one line per field
  * with the list of those states says as much as one line per state without repeating the numbers. The upvar
- * and the local copy of an argument (rust#62958) are two fields: two keys.
+ * and the local copy of an argument (rust#62958) are two fields: two keys. Nothing in a key depends on the
+ * state index or on source positions, which both shift when an await is added earlier in the fn: awaitees are
+ * keyed by their type without spans, and compiler temporaries (numbered by position) by their type, all those
+ * of one type in one state taken together.
  */
 function contents(item: AnalyzedItem): Map<string, Sized> {
   const out = new Map<string, Sized>();
@@ -162,29 +207,54 @@ function contents(item: AnalyzedItem): Map<string, Sized> {
     if (!prev || s.bytes > prev.bytes) out.set(key, s);
     else if (s.bytes === prev.bytes && !prev.states.includes(s.state)) prev.states.push(s.state);
   };
+  const lineOf = new Map(item.heldAcrossAwait.map((h) => [h.state, h.line]));
   for (const held of item.heldAcrossAwait) {
+    const at = { state: held.state, ...(held.line !== undefined ? { line: held.line } : {}) };
+    const temporaries = new Map<string, Sized>();
     for (const f of held.fields) {
       if (f.kind === 'padding' || f.kind === 'awaitee') continue;
+      if (isTemporaryField(f.name)) {
+        const key = `temporaries ${f.kind} ${f.type ?? `${f.bytes} B`}`;
+        const t = temporaries.get(key);
+        if (t) {
+          t.bytes += f.bytes;
+          t.temporaries = (t.temporaries ?? 0) + 1;
+        } else {
+          temporaries.set(key, {
+            what: 'field',
+            kind: f.kind,
+            name: '(temporaries)',
+            bytes: f.bytes,
+            temporaries: 1,
+            ...at,
+            states: [held.state],
+            ...(f.type !== undefined ? { type: f.type } : {}),
+          });
+        }
+        continue;
+      }
       keep(`field ${f.kind} ${f.name}`, {
         what: 'field',
         kind: f.kind,
         name: f.name,
         bytes: f.bytes,
-        state: held.state,
+        ...at,
         states: [held.state],
-        ...(held.line !== undefined ? { line: held.line } : {}),
         ...(f.type !== undefined ? { type: f.type } : {}),
       });
     }
+    for (const [key, t] of temporaries) keep(key, t);
   }
   for (const c of item.children) {
     const name = c.item ?? c.typeName;
-    keep(`awaitee ${name}`, {
+    const line = lineOf.get(c.state);
+    keep(`awaitee ${withoutSpans(name)}`, {
       what: 'awaitee',
       name,
       bytes: c.bytes,
       state: c.state,
       states: [c.state],
+      ...(line !== undefined ? { line } : {}),
       type: c.typeName,
     });
   }
@@ -193,7 +263,11 @@ function contents(item: AnalyzedItem): Map<string, Sized> {
 
 const KIND_ORDER = { upvar: 0, local: 1 } as const;
 
-/** Fields and awaited futures that are bigger in head than in base (or new in head), largest growth first. */
+/**
+ * Fields and awaited futures that are bigger in head than in base (or new in head), largest growth first.
+ * What is unchanged is not listed, wherever it moved: to another state (an await added before it), or to
+ * another line (its closure's span in its type name).
+ */
 export function growthCauses(base: AnalyzedItem, head: AnalyzedItem): GrowthCause[] {
   const before = contents(base);
   const after = contents(head);
@@ -213,7 +287,10 @@ export function growthCauses(base: AnalyzedItem, head: AnalyzedItem): GrowthCaus
       state: h.state,
       ...(h.line !== undefined ? { line: h.line } : {}),
       states: h.states,
-      ...(h.kind === 'local' && twice.has(h.name) ? { storedTwice: true as const } : {}),
+      ...(h.kind === 'local' && h.temporaries === undefined && twice.has(h.name)
+        ? { storedTwice: true as const }
+        : {}),
+      ...(h.temporaries !== undefined ? { temporaries: h.temporaries } : {}),
       ...(h.type !== undefined ? { type: h.type } : {}),
       baseBytes: b ? b.bytes : null,
       headBytes: h.bytes,
@@ -224,8 +301,19 @@ export function growthCauses(base: AnalyzedItem, head: AnalyzedItem): GrowthCaus
     (x, y) =>
       y.delta - x.delta ||
       x.name.localeCompare(y.name) ||
-      (x.kind ? KIND_ORDER[x.kind] : 2) - (y.kind ? KIND_ORDER[y.kind] : 2),
+      (x.kind ? KIND_ORDER[x.kind] : 2) - (y.kind ? KIND_ORDER[y.kind] : 2) ||
+      (x.type ?? '').localeCompare(y.type ?? ''),
   );
+}
+
+/** Poll fns and drop glue, as analyze's `code` column; null when the code was not measured. */
+function ownCode(item: AnalyzedItem): number | null {
+  return item.code ? item.code.codeBytes - runtimeCodeBytes(item.code) : null;
+}
+
+/** Generic code instantiated for the item's type (analyze's `generic code`); null when not measured. */
+function genericCode(item: AnalyzedItem): number | null {
+  return item.code ? runtimeCodeBytes(item.code) : null;
 }
 
 function compareItems(base: AnalyzedItem, head: AnalyzedItem): ItemDiff {
@@ -241,12 +329,22 @@ function compareItems(base: AnalyzedItem, head: AnalyzedItem): ItemDiff {
     states: delta(base.states, head.states),
     heldBytes: delta(maxHeld(base), maxHeld(head)),
     codeBytes: delta(base.code?.codeBytes, head.code?.codeBytes),
+    ownCodeBytes: delta(ownCode(base), ownCode(head)),
+    genericCodeBytes: delta(genericCode(base), genericCode(head)),
     panicSites: delta(panicSiteCount(base), panicSiteCount(head)),
     grew: [],
   };
   const [basePoll, headPoll] = [pollFnSymbol(base), pollFnSymbol(head)];
   if (basePoll && headPoll && basePoll !== headPoll) d.pollFn = { base: basePoll, head: headPoll };
-  const metrics = [d.futureBytes, d.states, d.heldBytes, d.codeBytes, d.panicSites];
+  const metrics = [
+    d.futureBytes,
+    d.states,
+    d.heldBytes,
+    d.codeBytes,
+    d.ownCodeBytes,
+    d.genericCodeBytes,
+    d.panicSites,
+  ];
   // A metric measured on one side only is a change too (e.g. the layout disappeared from rustc's output).
   if (metrics.some((m) => m.delta !== 0 && !(m.base === null && m.head === null))) d.status = 'changed';
   if ((d.futureBytes.delta ?? 0) > 0 || (d.heldBytes.delta ?? 0) > 0) d.grew = growthCauses(base, head);
@@ -267,6 +365,8 @@ function oneSided(item: AnalyzedItem, status: 'added' | 'removed'): ItemDiff {
     states: side(item.states),
     heldBytes: side(maxHeld(item)),
     codeBytes: side(item.code?.codeBytes),
+    ownCodeBytes: side(ownCode(item)),
+    genericCodeBytes: side(genericCode(item)),
     panicSites: side(panicSiteCount(item)),
     grew: [],
   };
@@ -393,6 +493,8 @@ export function diffReports(base: AnalysisReport, head: AnalysisReport): ReportD
         sum(base.items, (i) => i.code?.codeBytes),
         sum(head.items, (i) => i.code?.codeBytes),
       ),
+      ownCodeBytes: delta(sum(base.items, ownCode), sum(head.items, ownCode)),
+      genericCodeBytes: delta(sum(base.items, genericCode), sum(head.items, genericCode)),
     },
     warnings,
   };

@@ -14,9 +14,16 @@ export function formatDelta(m: MetricDelta, unit = ' B'): string {
   return `${v(m.base)} \u2192 ${v(m.head)} (${signed})`;
 }
 
-/** The code column: bytes, and when the poll fn gained or lost its own symbol, that this is why. */
+/**
+ * The `code` column: the item's own code (poll fns and drop glue, as analyze's `code` column; generic code
+ * instantiated for its type is the `generic code` column), and when the poll fn gained or lost its own
+ * symbol, that this is why.
+ */
 export function formatCodeDelta(i: ItemDiff): string {
-  const bytes = formatDelta(i.codeBytes);
+  // `ownCodeBytes` is absent in diffs written by an older asyncbloat, whose `codeBytes` is all code.
+  // No code at all on either side: nothing was linked, or all of it was inlined (analyze says the same).
+  const none = i.codeBytes.base === 0 && i.codeBytes.head === 0;
+  const bytes = none ? 'no symbol' : formatDelta(i.ownCodeBytes ?? i.codeBytes);
   if (!i.pollFn) return bytes;
   const now = {
     symbol: i.pollFn.base === 'inlined' ? 'now a symbol of its own' : 'now linked',
@@ -24,6 +31,18 @@ export function formatCodeDelta(i: ItemDiff): string {
     'no symbol': 'no longer linked',
   }[i.pollFn.head];
   return `${bytes}; poll fn ${now}`;
+}
+
+/** Whether any of these rows has generic code (CodePart kind `runtime`) on either side: show the column. */
+export function hasGenericCode(rows: ItemDiff[]): boolean {
+  return rows.some((i) => (i.genericCodeBytes?.base ?? 0) > 0 || (i.genericCodeBytes?.head ?? 0) > 0);
+}
+
+/** The `generic code` column, `-` when the item has none on either side. */
+export function formatGenericCodeDelta(i: ItemDiff): string {
+  const m = i.genericCodeBytes;
+  if (!m || (!m.base && !m.head)) return '-';
+  return formatDelta(m);
 }
 
 export const STATUS_MARK: Record<ItemDiff['status'], string> = {
@@ -47,10 +66,16 @@ export function formatCause(c: GrowthCause, code: (s: string) => string = (s) =>
     shown.length === 0
       ? ''
       : ` (also ${c.what === 'field' ? 'held' : 'awaited'} in ${shown.slice(0, -1).join(', ')}${shown.length > 1 ? ' and ' : ''}${shown[shown.length - 1]})`;
-  const label = c.what === 'awaitee' ? 'awaited' : (c.kind ?? 'field');
   const sizes = c.baseBytes === null ? `${c.headBytes} B (new)` : `${c.baseBytes} B \u2192 ${c.headBytes} B`;
+  const growth = `in ${where}${also}: ${sizes} (${signedBytes(c.delta)})`;
+  if (c.temporaries !== undefined) {
+    // Unnamed compiler temporaries (`.coroutine_fieldN`): what they are, how many and of which type.
+    const what = c.type !== undefined ? code(c.type) : `${c.headBytes / c.temporaries} B`;
+    return `temporaries held across an await (${c.temporaries} \u00d7 ${what}) ${growth}`;
+  }
+  const label = c.what === 'awaitee' ? 'awaited' : (c.kind ?? 'field');
   const twice = c.storedTwice ? ' (argument stored twice: rust#62958)' : '';
-  return `${label} ${code(c.name)}${twice} in ${where}${also}: ${sizes} (${signedBytes(c.delta)})`;
+  return `${label} ${code(c.name)}${twice} ${growth}`;
 }
 
 export function location(file: string | null | undefined, line: number | null | undefined): string {

@@ -2,7 +2,15 @@
 // items as a table, what grew inside each grown future, then new and fixed findings.
 
 import type { ReportDiff } from '../budget/diff.ts';
-import { formatCause, formatCodeDelta, formatDelta, location, STATUS_MARK } from '../budget/render-common.ts';
+import {
+  formatCause,
+  formatCodeDelta,
+  formatDelta,
+  formatGenericCodeDelta,
+  hasGenericCode,
+  location,
+  STATUS_MARK,
+} from '../budget/render-common.ts';
 import type { Colors } from '../cli/output.ts';
 import { textTable } from './text-table.ts';
 
@@ -13,6 +21,8 @@ export function renderDiffHuman(diff: ReportDiff, c: Colors): string {
   if (shown.length > 0) {
     const colour = (s: string, status: string) =>
       status === 'added' ? c.green(s) : status === 'removed' ? c.red(s) : s;
+    // `code` is the item's own code and `generic code` what is instantiated for its type, as in analyze.
+    const generic = hasGenericCode(shown);
     const rows = shown.map((i) => [
       colour(STATUS_MARK[i.status], i.status),
       i.name,
@@ -21,21 +31,22 @@ export function renderDiffHuman(diff: ReportDiff, c: Colors): string {
       formatDelta(i.states, ''),
       formatDelta(i.heldBytes),
       formatCodeDelta(i),
+      ...(generic ? [formatGenericCodeDelta(i)] : []),
       formatDelta(i.panicSites, ''),
     ]);
-    out.push(
+    const header = [
       '',
-      textTable(['', 'item', 'crate', 'future', 'states', 'held across await', 'code', 'panic sites'], rows, [
-        'left',
-        'left',
-        'left',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-      ]),
-    );
+      'item',
+      'crate',
+      'future',
+      'states',
+      'held across await',
+      'code',
+      ...(generic ? ['generic code'] : []),
+      'panic sites',
+    ];
+    const align = header.map((_, k) => (k < 3 ? 'left' : 'right') as 'left' | 'right');
+    out.push('', textTable(header, rows, align));
     for (const i of shown.filter((x) => x.grew.length > 0)) {
       out.push('', `${c.bold(i.name)} (${location(i.file, i.line) || i.crate}) grew:`);
       for (const cause of i.grew) out.push(`  ${formatCause(cause, (s) => c.cyan(s))}`);

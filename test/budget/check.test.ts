@@ -141,7 +141,10 @@ test('ignores and suppression comments move violations to suppressed, with their
       ['net::serve', 'future-size'],
     ],
   );
-  assert.match(r.notes.join('\n'), /ignore 'gone::\*' matches no item/);
+  assert.match(
+    r.notes.join('\n'),
+    /^ignore 'gone::\*' matches no async item in the report, so it suppresses nothing$/m,
+  );
 });
 
 test('async share of .text per crate, and a note when it was not measured', () => {
@@ -311,10 +314,10 @@ test('in a workspace each member’s configuration applies to its own items only
     r.warnings.map((v) => [v.crate, v.rule]),
     [['driver', 'single-await-wrapper']],
   );
-  // The workspace's ignore is in both configurations; it is named stale once.
+  // The workspace's ignore is in both configurations; it is named once.
   assert.deepEqual(
     r.notes.filter((n) => n.includes('legacy')),
-    ["ignore 'legacy::*' matches no item (stale?)"],
+    ["ignore 'legacy::*' matches no async item in the report, so it suppresses nothing"],
   );
   // Checked from the workspace root, PATH's configuration is the workspace's: the dependency passes.
   const fromRoot = checkReport({ head, config: wsLevel, members });
@@ -353,4 +356,32 @@ test('a member whose configuration applies to nothing, and a crate name shared b
     [['run', 'a/src/main.rs']],
   );
   assert.match(t.notes.join('\n'), /crate tool is a target of several packages \(a, b\)/);
+});
+
+test('budget and ignore entries that match no async item are noted, with a close glob when there is one', () => {
+  const head = report([
+    item('store::run', { futureBytes: 88 }),
+    item('store::extra', { futureBytes: 2104 }),
+    item('radio::Radio::send', { futureBytes: 64 }),
+  ]);
+  const r = checkReport({
+    head,
+    config: config({
+      maxFutureBytes: 4096,
+      budgets: [
+        { item: 'storage::*', maxFutureBytes: 1024 },
+        { item: 'radio::*', maxFutureBytes: 32 },
+        { item: 'flash::**', maxGrowth: { bytes: 64 } },
+        { item: 'store::*', maxFutureBytes: 4096 },
+      ],
+      ignores: [{ item: 'app::store::run', reason: 'crate-prefixed globs match too' }],
+    }),
+  });
+  // Not an error: the entries simply do not apply.
+  assert.equal(r.passed, true);
+  assert.deepEqual(r.notes, [
+    "budget 'storage::*' matches no async item in the report, so its limits apply to nothing; did you mean 'store::*'?",
+    "budget 'radio::*' matches no async item in the report, so its limits apply to nothing; did you mean 'radio::**'?",
+    "budget 'flash::**' matches no async item in the report, so its limits apply to nothing",
+  ]);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diffReports } from '../../src/budget/diff.ts';
+import { diffReports, isTemporaryField, withoutSpans } from '../../src/budget/diff.ts';
 import { formatCause, formatCodeDelta } from '../../src/budget/render-common.ts';
 import { finding, held, heldKinds, item, report } from './reports.ts';
 
@@ -241,5 +241,61 @@ test('a field held in many states names the first and counts the rest', () => {
   assert.equal(
     formatCause(d!.grew[0]!),
     'local `frame` in Suspend0, await at line 10 (also held in Suspend1, Suspend2, Suspend3 and 2 more): 64 B \u2192 128 B (+64 B)',
+  );
+});
+
+test("spans of closures, async blocks and coroutines are not part of an awaitee's identity", () => {
+  assert.equal(withoutSpans('PollFn<{closure@src/main.rs:7:34: 7:42}>'), 'PollFn<{closure}>');
+  assert.equal(
+    withoutSpans('Map<{async block@src/lib.rs:3:5: 9:6}, {closure@src/lib.rs:9:11: 9:14}>'),
+    'Map<{async block}, {closure}>',
+  );
+  assert.equal(withoutSpans('{async fn body of io::write()}'), '{async fn body of io::write()}');
+  const child = (line: number, state: string, bytes = 32) => ({
+    typeName: `PollFn<{closure@src/main.rs:${line}:34: ${line}:42}>`,
+    bytes,
+    state,
+  });
+  const big = { typeName: '{async fn body of big()}', item: 'big', bytes: 514, state: 'Suspend1' };
+  const base = report([item('run', { futureBytes: 112, children: [child(6, 'Suspend1')] })]);
+  const head = report([item('run', { futureBytes: 600, children: [big, child(7, 'Suspend2')] })]);
+  assert.deepEqual(
+    diffReports(base, head).items[0]?.grew.map((c) => c.name),
+    ['big'],
+  );
+  // The same awaitee grown is growth, named as head names it.
+  const grown = report([item('run', { futureBytes: 136, children: [child(7, 'Suspend2', 56)] })]);
+  assert.deepEqual(
+    diffReports(base, grown).items[0]?.grew.map((c) => [c.name, c.baseBytes, c.headBytes]),
+    [['PollFn<{closure@src/main.rs:7:34: 7:42}>', 32, 56]],
+  );
+});
+
+test('compiler temporaries are matched by type and counted, not by their shifting number', () => {
+  assert.equal(isTemporaryField('.coroutine_field10'), true);
+  assert.equal(isTemporaryField('.generator_field3'), true);
+  assert.equal(isTemporaryField('__2'), true);
+  assert.equal(isTemporaryField('__awaitee'), false);
+  assert.equal(isTemporaryField('coroutine'), false);
+  const flags = (from: number, n: number): [kind: 'local', name: string, bytes: number, type: string][] =>
+    Array.from({ length: n }, (_, k) => ['local', `.coroutine_field${from + k}`, 1, 'bool']);
+  const state = (name: string, n: number, from: number, line: number) =>
+    heldKinds(name, [['awaitee', '__awaitee', 248, 'Fut'], ['local', 'tx', 8], ...flags(from, n)], line);
+  const main = (n: number, from: number, extra = 0) =>
+    item('main', {
+      futureBytes: 272 + extra,
+      heldAcrossAwait: [state('Suspend0', n, from, 90), state('Suspend1', n, from, 95)],
+    });
+  // An await added earlier renumbers them (7..9 → 8..10): nothing grew.
+  assert.deepEqual(diffReports(report([main(3, 7)]), report([main(3, 8)])).items[0]?.grew, []);
+  // One more of them is growth, said as what they are.
+  const [d] = diffReports(report([main(3, 7)]), report([main(4, 8, 1)])).items;
+  assert.deepEqual(
+    d?.grew.map((c) => [c.name, c.temporaries, c.type, c.state, c.states, c.baseBytes, c.headBytes]),
+    [['(temporaries)', 4, 'bool', 'Suspend0', ['Suspend0', 'Suspend1'], 3, 4]],
+  );
+  assert.equal(
+    formatCause(d!.grew[0]!),
+    'temporaries held across an await (4 \u00d7 `bool`) in Suspend0, await at line 90 (also held in Suspend1): 3 B \u2192 4 B (+1 B)',
   );
 });

@@ -1,5 +1,6 @@
 // Builders for AnalysisReport documents in unit tests. The numbers passed in are test inputs for the
 // arithmetic and matching of diff/check, not claims about what rustc produces (the e2e test covers that).
+import { readFileSync } from 'node:fs';
 import type { Finding } from '../../src/model/finding.ts';
 import {
   type AnalysisReport,
@@ -44,11 +45,13 @@ export function held(state: string, fields: [name: string, bytes: number][], lin
 
 /**
  * A state with fields of any kind, in rustc's order, e.g. an argument used after the await that rustc stores
- * twice (rust#62958): `[['upvar', 'buf', 1024], ['local', 'buf', 1024], ['awaitee', '__awaitee', 1]]`.
+ * twice (rust#62958): `[['upvar', 'buf', 1024], ['local', 'buf', 1024], ['awaitee', '__awaitee', 1]]`. A
+ * fourth element is the type rustc prints for awaitees and unnamed locals (`['local', '.coroutine_field7', 1,
+ * 'bool']`).
  */
 export function heldKinds(
   state: string,
-  fields: [kind: LayoutField['kind'], name: string, bytes: number][],
+  fields: [kind: LayoutField['kind'], name: string, bytes: number, type?: string][],
   line?: number,
 ): HeldAcrossAwait {
   let offset = 0;
@@ -56,12 +59,17 @@ export function heldKinds(
     state,
     ...(line !== undefined ? { line } : {}),
     bytes: fields.reduce((s, [, , b]) => s + b, 0),
-    fields: fields.map(([kind, name, bytes]) => {
-      const f: LayoutField = { name, kind, offset, bytes };
+    fields: fields.map(([kind, name, bytes, type]) => {
+      const f: LayoutField = { name, kind, offset, bytes, ...(type !== undefined ? { type } : {}) };
       offset += bytes;
       return f;
     }),
   };
+}
+
+/** An analysis report as `asyncbloat analyze --format json` wrote it (test/fixtures/budget/recorded/). */
+export function recorded(path: string): AnalysisReport {
+  return JSON.parse(readFileSync(new URL(`../fixtures/budget/recorded/${path}`, import.meta.url), 'utf8'));
 }
 
 export function finding(rule: string, itemName: string, message: string, line = 1): Finding {
