@@ -176,7 +176,8 @@ export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string):
   for (const r of [args, ...preamble].flatMap((n) => n.descendantsOfType('reference_expression'))) {
     const root = rootName(r);
     if (mayBorrow(root)) continue;
-    const owned = root !== undefined && (params.ownedArgs.includes(root) || (root === 'self' && params.ownedSelf));
+    const owned =
+      root !== undefined && (params.ownedArgs.includes(root) || (root === 'self' && params.ownedSelf));
     return notFixable(
       owned
         ? `the argument \`${r.text}\` borrows \`${root}\`, which the wrapper owns: the new fn would return a future borrowing its own argument`
