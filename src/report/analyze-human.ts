@@ -173,6 +173,16 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
   }
   for (const f of item.findings)
     out.push(`  ${c.yellow(`${f.severity}[${f.rule}]`)}: ${f.message}\n    = help: ${f.help}`);
+  // The rewrites replace the coroutine, not what the executor instantiates for the future's type: that
+  // code is instantiated again for the replacement (`Ready<T>`, the inner future).
+  const generic = item.code ? runtimeCodeBytes(item.code) : 0;
+  if (generic > 0 && item.findings.some((f) => f.fix)) {
+    out.push(
+      c.dim(
+        `    = note: the fix removes the coroutine, not the ${formatBytes(generic)} of generic code instantiated for its type: that is instantiated again for the future that replaces it`,
+      ),
+    );
+  }
   return out.join('\n');
 }
 

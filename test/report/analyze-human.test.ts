@@ -130,3 +130,17 @@ test('cells that say `-` are explained once below the table, with what to do', (
   assert.ok(full.items.length > 0);
   assert.doesNotMatch(renderAnalyzeTable(full, full.items, colors('never')), /note:/);
 });
+
+test('explain says a fix does not remove the generic code instantiated for the future', () => {
+  const report = analysisReport();
+  const item = report.items.find((i) => i.findings.some((f) => f.fix));
+  assert.ok(item, 'the sample has a fixable finding');
+  const harness = { symbol: 'Harness<F>::poll', kind: 'runtime' as const, bytes: 30000, copies: 1 };
+  item.code = { codeBytes: 30000, parts: [harness], inlined: true };
+  assert.match(
+    renderExplain(item, colors('never')),
+    /= note: the fix removes the coroutine, not the 29\.3 KiB of generic code instantiated for its type/,
+  );
+  item.code = { codeBytes: 0, parts: [], inlined: true };
+  assert.doesNotMatch(renderExplain(item, colors('never')), /generic code/);
+});
