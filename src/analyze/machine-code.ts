@@ -4,9 +4,11 @@
 import { readFileSync } from 'node:fs';
 import type { BuildArtifacts, FinalArtifact } from '../cargo/build.ts';
 import { UserError } from '../cli/errors.ts';
-import { loadCodeObjects } from '../measure/code-objects.ts';
+import { type CodeObject, loadCodeObjects, ownObjects } from '../measure/code-objects.ts';
+import { parseMirPath, splitTopLevel } from '../measure/code-paths.ts';
 import { attributeCode, type CoroutineRef } from '../measure/code-size.ts';
 import { countPanicSites, panicSitesOf } from '../measure/panic-sites.ts';
+import { textBytes } from '../readers/elf.ts';
 import type { AnalyzeOptions } from './index.ts';
 import { pathSegments } from './item-keys.ts';
 import type { JoinedItem } from './join.ts';
@@ -15,7 +17,7 @@ export interface MachineCodeResult {
   artifact?: FinalArtifact;
   /** Per crate: bytes of code attributed to its async items. */
   asyncCodeBytes: Map<string, number>;
-  /** `.text` of the artifact. */
+  /** `.text` of the artifact; of a static library, only of the workspace crates' objects (staticlibText). */
   textBytes?: number;
 }
 
@@ -77,11 +79,12 @@ export function measureMachineCode(
       `panic call sites not counted in ${u.object}: machine ${u.machine} is not supported yet (x86-64 and ARM Thumb are)`,
     );
   }
-  let ambiguous = 0;
+  const ambiguous = { impls: [] as string[], legacy: [] as string[], paths: [] as string[] };
   code.items.forEach((attribution, k) => {
     const { item } = withBody[k]!;
     if (attribution.ambiguous) {
-      ambiguous++;
+      const candidates = attribution.ambiguous.join(' | ');
+      ambiguous[attribution.ambiguity ?? 'paths'].push(`${item.crate} ${item.name} (${candidates})`);
       return;
     }
     item.code = attribution.code;
@@ -89,25 +92,69 @@ export function measureMachineCode(
     const sites = panicSitesOf(attribution.code.parts, panics);
     if (sites) item.panicSites = sites;
   });
-  if (ambiguous > 0) {
+  const why = {
+    impls:
+      "methods of several same-named types fit each, and symbols name the type, not the impl block (an impl that names its type by path, `impl crate::a::Probe`, or sits in the type's module is matched)",
+    legacy:
+      'their symbols are legacy-mangled, where `{{closure}}` does not say which closure of a fn it is (build with -C symbol-mangling-version=v0)',
+    paths: 'several symbol paths fit each',
+  };
+  for (const kind of ['impls', 'legacy', 'paths'] as const) {
+    const list = ambiguous[kind];
+    if (list.length === 0) continue;
+    const more = list.length > 3 ? `; and ${list.length - 3} more` : '';
     warn(
-      `${ambiguous} async item(s) matched several symbols and got no code size (build with v0 mangling to tell them apart)`,
+      `${list.length} async item(s) got no code size: ${why[kind]}: ${list.slice(0, 3).join('; ')}${more}`,
     );
   }
   for (const c of code.crates) result.asyncCodeBytes.set(c.crate, c.asyncCodeBytes);
-  result.textBytes = code.textBytes;
+  result.textBytes =
+    artifact.kind === 'staticlib' ? staticlibText(loaded.objects, build, warn) : code.textBytes;
   return result;
 }
 
 /**
- * MIR trims the module path of free fns when it is unambiguous (`handle::{closure#0}` for
- * `dispatch::handle`), symbols never do. The source item knows the full path: put back the modules that
- * precede the MIR path's first segment. Impl paths (`radio::<impl at ..>::send`) keep their module.
+ * A static library bundles the whole standard library (~300 objects: core, alloc, compiler_builtins) and
+ * every dependency, which the final link mostly drops; its `.text` is that of the workspace's own crates'
+ * objects: the library's crate and the members linked into it.
+ */
+function staticlibText(
+  objects: CodeObject[],
+  build: BuildArtifacts,
+  warn: (message: string) => void,
+): number {
+  const owners = build.crates.filter((c) => c.member && !c.host);
+  const own = ownObjects(objects, owners);
+  if (own.length === 0) {
+    warn(
+      `no member of the static library is named after a workspace crate (${owners.map((c) => c.unit ?? c.crateName).join(', ')}): .text counts all ${objects.length} members, the standard library's too`,
+    );
+    return objects.reduce((n, o) => n + textBytes(o.elf), 0);
+  }
+  return own.reduce((n, o) => n + textBytes(o.elf), 0);
+}
+
+/**
+ * MIR trims module paths when they are unambiguous (`handle::{closure#0}` for `dispatch::handle`), symbols
+ * never do. The source item knows the full path: put back the modules that precede the MIR path's first
+ * segment, or for an impl (`bounded::<impl at ..>::send`), the segments before the MIR's module.
  */
 export function fullMirPath(mirName: string, itemName: string): string {
-  if (mirName.includes('<impl at')) return mirName;
+  const owner = splitTopLevel(itemName.replace(/(::\{async (block|closure)#\d+\})+$/, ''));
+  const impl = mirName.indexOf('<impl at ');
+  if (impl >= 0) {
+    // Impl paths are trimmed the same way (`bounded::<impl at ..>::send` for `sync::mpsc::bounded`). The
+    // item is `module::Type::method`: the module's segments end at least two before the item's end.
+    const module = splitTopLevel(mirName.slice(0, impl)).filter((s) => s !== '');
+    if (module.length === 0) return mirName;
+    for (let end = owner.length - 2; end > module.length; end--) {
+      const start = end - module.length;
+      if (module.every((s, i) => owner[start + i] === s))
+        return [...owner.slice(0, start), mirName].join('::');
+    }
+    return mirName;
+  }
   const first = mirName.split('::')[0]!;
-  const owner = itemName.replace(/(::\{async (block|closure)#\d+\})+$/, '').split('::');
   const at = owner.lastIndexOf(first);
   return at > 0 ? [...owner.slice(0, at), mirName].join('::') : mirName;
 }
@@ -120,6 +167,13 @@ function coroutineRef(j: JoinedItem): CoroutineRef {
     const segs = pathSegments(j.item.name);
     const selfType = segs[segs.length - 2];
     if (selfType) ref.selfType = selfType;
+    // The item is `module::<self type as written>::method`; MIR (made full above) gives the module.
+    const mir = parseMirPath(path);
+    const module = mir.module.filter((s): s is string => typeof s === 'string');
+    if (mir.viaImpl && module.length === mir.module.length && module.every((s, i) => segs[i] === s)) {
+      const written = segs.slice(module.length, -1);
+      if (written.length > 1) ref.selfPath = written;
+    }
   }
   return ref;
 }

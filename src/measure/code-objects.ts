@@ -7,6 +7,8 @@ import { ElfError, type ElfFile, readElf } from '../readers/elf.ts';
 export interface CodeObject {
   /** File name, or `lib.a(member.o)` for archive members. */
   name: string;
+  /** The archive member's own name (`app-1a2b3c4d5e6f7a8b.app.9f8e-cgu.0.rcgu.o`), for archive members. */
+  member?: string;
   elf: ElfFile;
 }
 
@@ -24,7 +26,7 @@ export function loadCodeObjects(bytes: Uint8Array, fileName: string): LoadedArti
   for (const m of readArchive(bytes, fileName).members) {
     const name = `${fileName}(${m.name})`;
     try {
-      objects.push({ name, elf: readElf(m.bytes, { fileName: name, allowStripped: true }) });
+      objects.push({ name, member: m.name, elf: readElf(m.bytes, { fileName: name, allowStripped: true }) });
     } catch (e) {
       if (!(e instanceof ElfError) || e.kind !== 'not-elf') throw e;
       skipped = { count: (skipped?.count ?? 0) + 1, example: skipped?.example ?? m.name };
@@ -37,6 +39,32 @@ export function loadCodeObjects(bytes: Uint8Array, fileName: string): LoadedArti
       'set `strip = false` in the cargo profile',
     );
   return { objects, skipped };
+}
+
+/** A crate whose objects a static library may hold. */
+export interface ObjectOwner {
+  /** rustc's crate name (`driver_app`). */
+  crateName: string;
+  /** `<crate>-<hash>`, cargo's `-C extra-filename` stem of the crate's outputs, when known. */
+  unit: string | null;
+}
+
+/**
+ * The members of a static library that `owners` compiled, as opposed to the standard library's
+ * (`core-<hash>.core.<hash>-cgu.0.rcgu.o`, ~270 `compiler_builtins-<hash>..` objects, compiler-rt's
+ * `<hash>-absvdi2.o`) and other dependencies' objects, which the archive bundles whole and a firmware
+ * link with `--gc-sections` mostly drops. rustc names a crate's objects after its output file stem: the
+ * crate's own `<crate>.<cgu>.rcgu.o` or `<crate>-<hash>.<crate>.<hash>-cgu.N.rcgu.o`, a bundled rlib's as
+ * they are in the rlib, `<crate>-<hash>.<cgu>.rcgu.o`. Without a unit any `<crate>-<hex>.` prefix counts.
+ */
+export function ownObjects(objects: CodeObject[], owners: ObjectOwner[]): CodeObject[] {
+  // Crate names are identifiers and units `<identifier>-<hex>`: nothing to escape.
+  const names = owners.map((o) =>
+    o.unit === null
+      ? new RegExp(`^${o.crateName}(-[0-9a-f]+)?\\.`)
+      : new RegExp(`^(${o.crateName}|${o.unit})\\.`),
+  );
+  return objects.filter((o) => o.member !== undefined && names.some((n) => n.test(o.member!)));
 }
 
 const SECTION_TYPES_NEEDED = new Set([
@@ -109,6 +137,7 @@ export function loadSymbolsOnly(path: string): LoadedArtifact {
     const name = `${path}(${m.name})`;
     objects.push({
       name,
+      member: m.name,
       elf: readElf(m.bytes, { fileName: name, allowStripped: true, relocations: false }),
     });
   }

@@ -8,7 +8,10 @@
 // * impl items: MIR says `module::<impl at src/x.rs:L:C: ..>::method::{closure#N}`, symbols say
 //   `<crate::module::Type>::method`, `<crate::Type as crate::Trait>::method` or (legacy inherent)
 //   `crate::module::Type::method`. The method + closure tail must match; a symbol whose self type lives
-//   in the impl's module wins; an optional `selfType` hint (from the source scan) narrows further.
+//   in the impl's module wins (MIR may trim that module to its last segments: a type in a module ending
+//   so is next best); an optional `selfType` hint (from the source scan) narrows further, and a self type
+//   written as a path (`impl crate::a::Probe`) picks its type wherever the impl is. Instantiations
+//   of a generic impl (`<crate::m::Tx<u8>>::send`, `<crate::m::Tx<Cmd>>::send`) are one path, summed.
 //   Anything still matching several distinct paths is reported as ambiguous, never guessed.
 // * trait default methods: MIR says `Trait::method::{closure#N}` like a free item, but each implementing
 //   type gets its own copy, `<crate::Type as crate::Trait>::method::{closure#N}`. All those copies are
@@ -42,6 +45,12 @@ export interface CoroutineRef {
   path: string;
   /** For impl items: the impl's self type name (`Radio`), when known; disambiguates impls in one module. */
   selfType?: string;
+  /**
+   * For impl items whose self type is written as a path (`impl crate::radio::Radio`, `impl super::Radio`,
+   * `impl radio::Radio`): its segments. Symbols name the self type, so this tells impls of same-named
+   * types apart wherever the impl is. A path that fits no symbol (a re-export) is ignored.
+   */
+  selfPath?: string[];
 }
 
 export interface CodeAttribution {
@@ -52,6 +61,13 @@ export interface CodeAttribution {
   symbolPath?: string;
   /** Several symbol paths (or several requested coroutines) fit; nothing was attributed. */
   ambiguous?: string[];
+  /**
+   * Why, with `ambiguous`: `impls` — methods of several same-named types fit (symbols name the self type,
+   * not the impl block, and none of these types is in the impl's module or named by the impl's path);
+   * `legacy` — a legacy `{{closure}}` symbol (no closure index) fits several coroutines or sits next to
+   * the v0 spelling of the same path; `paths` — any other several symbol paths.
+   */
+  ambiguity?: 'impls' | 'legacy' | 'paths';
 }
 
 export interface CrateCode {
@@ -174,7 +190,12 @@ function candidatesFor(
 ): string[][] {
   const mir = parseMirPath(ref.path);
   const strong: string[] = [];
+  // MIR trims module paths, impls' too (`bounded::<impl at ..>` for `sync::mpsc::bounded`): a self type
+  // whose module ends in the MIR's is next best.
+  const trimmed: string[] = [];
   const weak: string[] = [];
+  const byPath: string[] = [];
+  const selfPath = ref.selfPath && resolveSelfPath(ref.selfPath, ref.crate, mir.module);
   const defaultCopies: string[] = [];
   for (const [key, segs] of paths) {
     // The copy's self type may live in any crate; the trait is the item's.
@@ -197,11 +218,43 @@ function candidatesFor(
     else continue;
     const typeName = typePath[typePath.length - 1];
     if (ref.selfType !== undefined && typeName !== ref.selfType) continue;
-    const inImplModule = sameNames(typePath.slice(0, -1), [ref.crate, ...mir.module]);
-    (inImplModule ? strong : weak).push(key);
+    if (selfPath && (selfPath.absolute ? sameNames : endsWithNames)(typePath, selfPath.segments))
+      byPath.push(key);
+    const typeModule = typePath.slice(0, -1);
+    if (sameNames(typeModule, [ref.crate, ...mir.module])) strong.push(key);
+    else if (mir.module.length > 0 && endsWithNames(typeModule, mir.module)) trimmed.push(key);
+    else weak.push(key);
   }
   if (defaultCopies.length > 0) strong.push(defaultCopies.join(GROUP));
-  return (strong.length > 0 ? strong : weak).map((k) => k.split(GROUP));
+  const best = byPath.length > 0 ? byPath : strong.length > 0 ? strong : trimmed.length > 0 ? trimmed : weak;
+  return best.map((k) => k.split(GROUP));
+}
+
+/** `crate::a::T` / `self::T` / `super::a::T` from the impl's module; a plain `a::T` is only a suffix. */
+function resolveSelfPath(
+  path: string[],
+  crate: string,
+  module: Segment[],
+): { segments: Segment[]; absolute: boolean } | undefined {
+  let base: Segment[] | undefined;
+  let rest = path;
+  if (path[0] === 'crate') {
+    base = [crate];
+    rest = path.slice(1);
+  } else if (path[0] === 'self' || path[0] === 'super') {
+    base = [crate, ...module];
+    for (; rest[0] === 'self' || rest[0] === 'super'; rest = rest.slice(1))
+      if (rest[0] === 'super') {
+        if (base.length <= 1) return undefined;
+        base = base.slice(0, -1);
+      }
+  }
+  if (rest.length === 0) return undefined;
+  return base ? { segments: [...base, ...rest], absolute: true } : { segments: rest, absolute: false };
+}
+
+function endsWithNames(path: Segment[], suffix: Segment[]): boolean {
+  return path.length >= suffix.length && sameNames(path.slice(path.length - suffix.length), suffix);
 }
 
 /** Joins the paths of one candidate group; never occurs in a demangled path. */
@@ -255,12 +308,24 @@ export function attributeCode(objects: CodeObject[], coroutines: CoroutineRef[])
   });
   const items: CodeAttribution[] = coroutines.map((coroutine, i) => {
     const groups = resolved[i]!;
-    if (groups.length > 1) return { coroutine, code: EMPTY, ambiguous: groups.flat() };
+    if (groups.length > 1) {
+      const ambiguous = groups.flat();
+      // A legacy `f::{{closure}}` next to `f::{closure#0}` (crates mangled both ways): v0 would tell.
+      const segs = ambiguous.map((k) => paths.get(k)!);
+      const mixed = segs.some((a) => hasLegacyClosure(a) && segs.some((b) => b !== a && sameNames(a, b)));
+      const ambiguity = mixed ? 'legacy' : viaImpl[i] ? 'impls' : 'paths';
+      return { coroutine, code: EMPTY, ambiguous, ambiguity };
+    }
     const keys = groups[0];
     if (keys === undefined) return { coroutine, code: EMPTY };
     const contested = keys.find((k) => (claims.get(k) ?? []).length > 1 && hasLegacyClosure(paths.get(k)!));
     if (contested !== undefined)
-      return { coroutine, code: EMPTY, ambiguous: claims.get(contested)!.map((j) => coroutines[j]!.path) };
+      return {
+        coroutine,
+        code: EMPTY,
+        ambiguous: claims.get(contested)!.map((j) => coroutines[j]!.path),
+        ambiguity: 'legacy',
+      };
     return { coroutine, code: codeSizeOf(rolesOf(keys, roles)), symbolPath: keys.join(', ') };
   });
   const perCrate = new Map<string, Set<FunctionGroup>>();

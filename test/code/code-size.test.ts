@@ -140,6 +140,7 @@ function checkArtifact(spec: BuildSpec, file: string, mir: string[]): number {
     const pollRe = v0 ? exp.v0 : exp.legacy;
     if (pollRe === 'ambiguous') {
       assert.ok(item.ambiguous && item.ambiguous.length >= 2, `${where}: expected an ambiguity report`);
+      assert.equal(item.ambiguity, 'legacy', `${where}: reported as legacy mangling's`);
       assert.equal(item.code.codeBytes, 0);
       continue;
     }
