@@ -144,7 +144,11 @@ export function synthesise(count: number): { report: AnalysisReport; sources: Ma
       endColumn: 30,
       byteStart: at,
       byteEnd: at + 10,
-      fix: { description: 'box the future', edits: [{ file: it.file!, start: at, end: at, text: 'boxed_' }] },
+      fix: {
+        description: 'box the future',
+        applicability: 'maybe-incorrect',
+        edits: [{ file: it.file!, start: at, end: at, text: 'boxed_' }],
+      },
     });
   }
   const report: AnalysisReport = {

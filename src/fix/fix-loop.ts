@@ -1,10 +1,12 @@
 // The fix driver: scan, take every fixable finding, apply the fixes that do not collide, rescan — until no
 // fixable finding is left or a round bound is hit. One rewrite can expose another (a hoisted match can
 // leave a single-await wrapper), and a fix whose edits overlap an earlier one's is recomputed on the new
-// text in the next round instead of being applied to stale offsets.
+// text in the next round instead of being applied to stale offsets. Only machine-applicable fixes are taken
+// unless `allowEager` says otherwise, in every round: a maybe-incorrect fix (one that makes code run at the
+// call instead of the first poll) is left in place and reported as withheld, as `fix --write` needs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Finding } from '../model/finding.ts';
+import type { Applicability, Finding } from '../model/finding.ts';
 import type { ScanReport } from '../model/report.ts';
 import type { TextEdit } from '../model/source.ts';
 import { applyEdits, pickCompatible, sortAndCheck } from './apply-edits.ts';
@@ -20,6 +22,7 @@ export interface AppliedFix {
   line: number;
   item?: string;
   description: string;
+  applicability: Applicability;
   caveat?: string;
   /** Files the fix edited (call-site updates can reach other files), relative to the loop's directory. */
   files: string[];
@@ -35,6 +38,11 @@ export interface FixLoopOptions {
   /** Only fix findings of these rules (default: every fixable finding). */
   rules?: readonly string[];
   maxRounds?: number;
+  /**
+   * Also apply maybe-incorrect fixes (`fix --write --allow-eager`). Default: machine-applicable ones only;
+   * the others are reported in `withheld`.
+   */
+  allowEager?: boolean;
   /** Only fixes this accepts are applied (verification drops fixes that broke compilation this way). */
   accept?: (fix: FixIdentity) => boolean;
   /** Adjusts each round's report before fixes are taken from it (e.g. fixes that need the whole crate). */
@@ -46,6 +54,8 @@ export interface FixLoopResult {
   rounds: number;
   /** Fixable findings still present when the round bound was reached. */
   remaining: Finding[];
+  /** Maybe-incorrect fixes left out because `allowEager` was off, as the last scan found them. */
+  withheld: WithheldFix[];
   /** Fixes not applied because their file has syntax errors tree-sitter recovered from: count and first. */
   skippedInBrokenFiles: { count: number; example: string };
   /** Files changed, relative to `dir`, with their bytes before the first round. */
@@ -53,6 +63,9 @@ export interface FixLoopResult {
   /** The lines of the final text each applied fix wrote (`fix` indexes `applied`). */
   regions: FixRegion[];
 }
+
+/** A fix the loop did not apply because it may change behaviour: where, what, and the caveat saying why. */
+export type WithheldFix = Omit<AppliedFix, 'files' | 'round'>;
 
 /** What identifies a fix across runs of the loop: its rule, file and item (or line, for an unnamed one). */
 export type FixIdentity = Pick<AppliedFix, 'rule' | 'file' | 'line' | 'item'>;
@@ -77,6 +90,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
   const applied: AppliedFix[] = [];
   const originals = new Map<string, Buffer>();
   let remaining: Finding[] = [];
+  let withheld: WithheldFix[] = [];
   let rounds = 0;
   const skippedInBrokenFiles = { count: 0, example: '' };
   const skippedSeen = new Set<string>();
@@ -86,9 +100,25 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
     const report = options.refine ? await options.refine(scanned) : scanned;
     // A file tree-sitter had to recover in is only partly understood: its fixes are not applied.
     const broken = new Set(report.stats.filesWithParseErrors);
-    const candidates = report.findings
+    const loopFile = (f: Finding) => relative(dir, resolve(report.root, f.file)).split('\\').join('/');
+    const offered = report.findings
       .filter((f): f is Fixable => f.fix !== undefined && f.fix.edits.length > 0)
       .filter((f) => !wanted || wanted.has(f.rule));
+    const eager = (f: Fixable) => f.fix.applicability !== 'machine-applicable';
+    const candidates = options.allowEager ? offered : offered.filter((f) => !eager(f));
+    withheld = options.allowEager
+      ? []
+      : offered
+          .filter((f) => eager(f) && !broken.has(f.file))
+          .map((f) => ({
+            rule: f.rule,
+            file: loopFile(f),
+            line: f.line,
+            ...(f.item === undefined ? {} : { item: f.item }),
+            description: f.fix.description,
+            applicability: f.fix.applicability,
+            ...(f.fix.caveat === undefined ? {} : { caveat: f.fix.caveat }),
+          }));
     for (const f of candidates.filter((c) => broken.has(c.file))) {
       const key = `${f.file}:${f.line}:${f.rule}`;
       if (!skippedSeen.has(key)) {
@@ -97,7 +127,6 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
         skippedInBrokenFiles.example ||= `${f.file}:${f.line} [${f.rule}]`;
       }
     }
-    const loopFile = (f: Finding) => relative(dir, resolve(report.root, f.file)).split('\\').join('/');
     const fixable = candidates
       .filter((f) => !broken.has(f.file))
       .filter(
@@ -147,6 +176,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
         line: finding.line,
         ...(finding.item === undefined ? {} : { item: finding.item }),
         description: finding.fix.description,
+        applicability: finding.fix.applicability,
         ...(finding.fix.caveat === undefined ? {} : { caveat: finding.fix.caveat }),
         files: [...new Set(edits.map((e) => e.file))],
         round: rounds,
@@ -155,5 +185,5 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
     // A fix that changes nothing would be offered again forever.
     if (!changed) break;
   }
-  return { applied, rounds, remaining, originals, skippedInBrokenFiles, regions };
+  return { applied, rounds, remaining, withheld, originals, skippedInBrokenFiles, regions };
 }

@@ -1,5 +1,6 @@
-// `asyncbloat savings`: two scratch copies of the crate (with its workspace), one as it is and one with every
-// applicable fix, built with the same cargo flags and compared. The user's sources are only read; the
+// `asyncbloat savings`: two scratch copies of the crate (with its workspace), one as it is and one with the
+// fixes `fix --write` would apply (the machine-applicable ones; with `allowEager` the maybe-incorrect ones
+// too, as `fix --write --allow-eager`), built with the same cargo flags and compared. The user's sources are only read; the
 // copies live in os.tmpdir() and are removed afterwards. Both builds share one target dir of their own
 // (`<target>/asyncbloat-savings`), so dependencies are compiled once and stay warm for the next run.
 // Building "before" from a copy too is deliberate: both sides then see the same paths and configuration,
@@ -39,6 +40,8 @@ export interface SavingsRunOptions {
   build: BuildOptions;
   /** Only apply fixes of these rules. */
   rules?: readonly string[];
+  /** Also apply the maybe-incorrect fixes (`--allow-eager`); by default they are left out and named. */
+  allowEager?: boolean;
   scan?: ScanFn;
   maxRounds?: number;
 }
@@ -146,6 +149,7 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
       refine: (report) => preferCallerUpdates(report, afterCopy.crateDir),
       ...(options.rules ? { rules: options.rules } : {}),
       ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
+      ...(options.allowEager ? { allowEager: true } : {}),
     };
     let loop: FixLoopResult;
     try {
@@ -174,7 +178,7 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
     beforeBuilt = true;
     for (const text of heldAfter.splice(0)) log(text);
     const unchanged = (): SavingsRun => ({
-      savings: withRoot(compareReports(before, before), crateRoot),
+      savings: withWithheld(withRoot(compareReports(before, before), crateRoot), loop),
       before,
       after: null,
       fixes: [],
@@ -223,7 +227,7 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
       if (loop.applied.length === 0) return { ...unchanged(), dropped };
       after = await buildAfter();
     }
-    const savings = withRoot(compareReports(before, after, loop.applied), crateRoot);
+    const savings = withWithheld(withRoot(compareReports(before, after, loop.applied), crateRoot), loop);
     savings.warnings.push(...dropped.map((d) => `not applied: ${fixHeader(d.fix)}: ${d.reason}`));
     savings.unmeasured = fixesOutsideBuild(loop.applied, before, beforeCopy);
     if (savings.unmeasured.length > 0) {
@@ -302,6 +306,21 @@ function fixesOutsideBuild(fixes: AppliedFix[], before: AnalysisReport, copy: Sc
     const file = pathInside(before.root, join(copy.crateDir, f.file));
     return file === undefined || !compiled.has(file);
   });
+}
+
+/** Names the maybe-incorrect fixes left out, as `fix --write` leaves them out: their savings are not measured. */
+function withWithheld(s: Savings, loop: FixLoopResult): Savings {
+  const w = loop.withheld;
+  if (w.length === 0) return s;
+  const first = w[0]!;
+  const items = w.map((f) => f.item ?? `${f.file}:${f.line}`);
+  const shown = items.length > 5 ? `${items.slice(0, 5).join(', ')}, ...` : items.join(', ');
+  s.warnings.push(
+    `${w.length} maybe-incorrect fix${w.length === 1 ? ' was' : 'es were'} not applied, as \`fix --write\` would not apply ${w.length === 1 ? 'it' : 'them'} (${shown}); ` +
+      `${w.length === 1 ? 'its' : 'their'} savings are not in these numbers, --allow-eager measures ${w.length === 1 ? 'it' : 'them'} too ` +
+      `(${w.length === 1 ? '' : 'first: '}${first.rule} at ${first.file}:${first.line}${first.caveat ? `: ${first.caveat}` : ''})`,
+  );
+  return s;
 }
 
 function withRoot(s: Savings, root: string): Savings {

@@ -5,7 +5,13 @@ import { join, relative, resolve } from 'node:path';
 import { workspaceMetadata } from '../cargo/metadata.ts';
 import { UserError } from '../cli/errors.ts';
 import type { Finding } from '../model/finding.ts';
-import { type AppliedFix, type FixLoopOptions, runFixLoop, type ScanFn } from './fix-loop.ts';
+import {
+  type AppliedFix,
+  type FixLoopOptions,
+  runFixLoop,
+  type ScanFn,
+  type WithheldFix,
+} from './fix-loop.ts';
 import { checkVcs, type VcsOptions } from './git-state.ts';
 import { preferCallerUpdates } from './rewrites/no-await-callers.ts';
 import { findCrateRoot, makeScratchCopy } from './scratch-copy.ts';
@@ -30,6 +36,10 @@ export interface FixPlan {
   rounds: number;
   /** Fixable findings left when the round bound was reached (paths relative to the crate root). */
   remaining: Finding[];
+  /** Whether maybe-incorrect fixes were applied (`--allow-eager`). */
+  allowEager: boolean;
+  /** Maybe-incorrect fixes left out because `allowEager` was off (lines in the text as the plan leaves it). */
+  withheld: WithheldFix[];
   /** Fixes not applied because tree-sitter could not fully parse their file. */
   skippedInBrokenFiles: { count: number; example: string };
   /** Fixes left out because the rewritten copy did not compile with them, with the compiler's reason. */
@@ -43,6 +53,11 @@ export interface PlanOptions {
   scan: ScanFn;
   rules?: readonly string[];
   maxRounds?: number;
+  /**
+   * Also apply the maybe-incorrect fixes, which make code run at the call instead of the first poll
+   * (`--allow-eager`). Default: machine-applicable fixes only, as `fix --write` applies them.
+   */
+  allowEager?: boolean;
   /**
    * `cargo check` the rewritten copy and leave out the fixes that break it (default true). The check
    * builds into `<target dir>/asyncbloat-fix`, which stays warm between runs.
@@ -76,6 +91,7 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
       refine: (report) => preferCallerUpdates(report, copy.crateDir),
       ...(options.rules ? { rules: options.rules } : {}),
       ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
+      ...(options.allowEager ? { allowEager: true } : {}),
     };
     let result = await runFixLoop(loopOptions);
     let dropped: DroppedFix[] = [];
@@ -107,6 +123,8 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
       applied: result.applied,
       rounds: result.rounds,
       remaining: result.remaining,
+      allowEager: options.allowEager === true,
+      withheld: result.withheld,
       skippedInBrokenFiles: result.skippedInBrokenFiles,
       dropped,
       verification,
@@ -116,21 +134,34 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
   }
 }
 
-/** One header line per fix: what it does, where, and the behaviour change it brings, if any. */
-export function fixHeader(fix: AppliedFix): string {
+/**
+ * One header line per fix: what it does, where, and the behaviour change it may bring. A maybe-incorrect
+ * fix says so: applied when `allowEager` (the default: a fix that was applied), else as one `--write`
+ * leaves out.
+ */
+export function fixHeader(fix: AppliedFix | WithheldFix, allowEager = true): string {
   // Lines of later rounds count in the text as the earlier rounds left it.
   const where =
-    fix.round > 1 ? `${fix.file}:${fix.line} after round ${fix.round - 1}` : `${fix.file}:${fix.line}`;
+    'round' in fix && fix.round > 1
+      ? `${fix.file}:${fix.line} after round ${fix.round - 1}`
+      : `${fix.file}:${fix.line}`;
   const what = `${fix.rule}: ${fix.description} (${where})`;
-  return fix.caveat ? `${what}; note: ${fix.caveat}` : what;
+  if (fix.applicability === 'machine-applicable') return fix.caveat ? `${what}; note: ${fix.caveat}` : what;
+  const caveat = fix.caveat ?? 'it may change behaviour';
+  return allowEager
+    ? `${what}; maybe incorrect: ${caveat}`
+    : `${what}; not applied by --write: ${caveat}; pass --allow-eager to apply`;
 }
 
-/** All changes as git-style unified diffs, each preceded by its fixes' header lines. */
-export function renderDiffs(plan: FixPlan): string {
+/**
+ * All changes as git-style unified diffs, each preceded by its fixes' header lines; `allowEager` says
+ * whether `--write` applies the maybe-incorrect ones (default: as the plan was made).
+ */
+export function renderDiffs(plan: FixPlan, allowEager = plan.allowEager): string {
   return plan.changes
     .map((c) =>
       unifiedDiff(c.file, c.before.toString('utf8'), c.after.toString('utf8'), {
-        header: c.fixes.map(fixHeader),
+        header: c.fixes.map((f) => fixHeader(f, allowEager)),
       }),
     )
     .join('');

@@ -24,7 +24,9 @@ const HEADER = ['', 'item', 'future', 'states', 'MIR lines', 'poll fn', 'code', 
 export function renderSavingsHuman(s: Savings, c: Colors): string {
   const out: string[] = [];
   if (s.fixes.length === 0) {
-    return `${c.bold('asyncbloat savings')}: nothing to fix, so nothing to measure\n`;
+    // Warnings still matter: fixes left out (maybe-incorrect, or not compiling) are why there is nothing.
+    const warnings = s.warnings.map((w) => `${c.yellow('warning')}: ${w}\n`).join('');
+    return `${c.bold('asyncbloat savings')}: nothing to fix, so nothing to measure\n${warnings}`;
   }
   out.push(
     `${c.bold('asyncbloat savings')}: ${s.fixes.length} fix${s.fixes.length === 1 ? '' : 'es'} applied to a copy and measured` +

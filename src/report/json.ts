@@ -65,6 +65,7 @@ export function findingJson(f: Finding) {
     fix: f.fix
       ? {
           description: f.fix.description,
+          applicability: f.fix.applicability,
           caveat: f.fix.caveat ?? null,
           edits: f.fix.edits.map((e) => ({ file: e.file, start: e.start, end: e.end, text: e.text })),
         }

@@ -1,6 +1,7 @@
 // `--format sarif`: a SARIF 2.1.0 log for GitHub code scanning. One run, the rules with help text and a help
 // URI into the README, one result per finding located relative to %SRCROOT% (columns in UTF-16 code units,
-// which is what Finding columns are), with the rule's fix as a SARIF fix when there is one.
+// which is what Finding columns are), with the rule's fix as a SARIF fix when there is one. A maybe-incorrect
+// fix says so in its description and in its property bag (`applicability`, as in the JSON report).
 import { createHash } from 'node:crypto';
 import type { Fix, Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../model/finding.ts';
@@ -60,9 +61,12 @@ function descriptor(id: string, meta: RuleMeta | undefined): ReportingDescriptor
 function fix(f: Finding): Fix[] | undefined {
   if (!f.fix || f.fix.edits.length === 0) return undefined;
   const files = [...new Set(f.fix.edits.map((e) => e.file))];
+  const safe = f.fix.applicability === 'machine-applicable';
+  const note = safe ? f.fix.caveat : `maybe incorrect: ${f.fix.caveat ?? 'it may change behaviour'}`;
   return [
     {
-      description: { text: f.fix.caveat ? `${f.fix.description} (${f.fix.caveat})` : f.fix.description },
+      description: { text: note ? `${f.fix.description} (${note})` : f.fix.description },
+      properties: { applicability: f.fix.applicability },
       artifactChanges: files.map((file) => ({
         artifactLocation: { uri: fileUri(file), uriBaseId: '%SRCROOT%' },
         replacements: f

@@ -2,11 +2,12 @@
 // (Unresumed/Returned/Panicked) with a poll fn and two panic paths, all for a value it could return directly.
 
 import { withRewrite } from '../fix/rewrites/common.ts';
+import { bodyEffect, expressionEffect } from '../fix/rewrites/effects.ts';
 import { rewriteNoAwaitReady } from '../fix/rewrites/no-await.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Node } from '../readers/rust-source/parser.ts';
 import type { Report, Rule } from './rule.ts';
-import { fnHeader, mayHaveEffects, plainSignature, returnType } from './syntax.ts';
+import { fnHeader, plainSignature, returnType } from './syntax.ts';
 
 export const noAwait: Rule = {
   meta: {
@@ -17,7 +18,10 @@ export const noAwait: Rule = {
       'Unresumed, Returned and Panicked states, a poll function and panic paths for being polled after ' +
       'completion or after a panic. Nothing is ever suspended, so all of that buys nothing. Return the value ' +
       'directly, or `core::future::ready(value)` where a `Future` is required. `.await`s inside a nested async ' +
-      'block or closure belong to that body, not to the outer one.',
+      'block or closure belong to that body, not to the outer one. The fix (for an `async fn`) is ' +
+      'machine-applicable when the body only computes a value or every caller awaits the call at once; when ' +
+      'the body has effects that would move from the first poll to the call, it is maybe-incorrect and ' +
+      '`fix --write` applies it only with `--allow-eager`.',
     defaultLevel: 'warning',
     fixable: true,
   },
@@ -32,13 +36,14 @@ export const noAwait: Rule = {
   },
 };
 
-function eagerNote(body: Node | null): string {
-  if (body && !mayHaveEffects(body)) {
+/** What making the body eager changes: `effect` is the first effect in it (effects.ts), as the fix's caveat. */
+function eagerNote(effect: string | undefined): string {
+  if (!effect) {
     return 'the body only computes a value, so running it at the call instead of at the first poll changes nothing';
   }
   return (
-    'without `async` the body runs when called, not when first polled: its calls and side effects move ' +
-    'earlier and happen even if the future is never polled; keep `async` if that ordering matters'
+    `without \`async\` the body runs when called, not when first polled: ${effect} moves earlier and happens ` +
+    'even if the future is never polled; keep `async` if that ordering matters'
   );
 }
 
@@ -54,7 +59,7 @@ function underAsyncTrait(fn: Node): boolean {
 function describe(item: AsyncItem, node: Node): Report | undefined {
   if (item.kind === 'async-fn') {
     const header = fnHeader(node);
-    const body = node.childForFieldName('body');
+    const effect = node.childForFieldName('body') ? bodyEffect(node) : 'the body';
     const sig = plainSignature(node);
     const ret = returnType(node);
     const ready = `\`${sig} -> impl Future<Output = ${ret}> { core::future::ready(..) }\``;
@@ -70,9 +75,9 @@ function describe(item: AsyncItem, node: Node): Report | undefined {
         `the signature is fixed by the trait, but the impl may return a ready future: ${ready} ` +
         '(the body then runs when called, not when first polled)';
     } else if (item.placement === 'trait-default' || item.isPublic) {
-      help = `keep the signature callers see and return a ready future: ${ready}; ${eagerNote(body)}`;
+      help = `keep the signature callers see and return a ready future: ${ready}; ${eagerNote(effect)}`;
     } else {
-      help = `drop \`async\`: \`${sig} -> ${ret}\` and remove \`.await\` at its call sites; ${eagerNote(body)}`;
+      help = `drop \`async\`: \`${sig} -> ${ret}\` and remove \`.await\` at its call sites; ${eagerNote(effect)}`;
     }
     return {
       node,
@@ -91,7 +96,7 @@ function describe(item: AsyncItem, node: Node): Report | undefined {
       start: node.startIndex,
       end: node.startIndex + node.text.slice(0, keywordEnd - node.startIndex).trimEnd().length,
       message: 'async block never awaits',
-      help: `use \`core::future::ready(value)\` where a future is needed, or the value itself; ${eagerNote(body ?? null)}`,
+      help: `use \`core::future::ready(value)\` where a future is needed, or the value itself; ${eagerNote(body ? expressionEffect(body, node) : undefined)}`,
       item,
     };
   }
@@ -102,7 +107,7 @@ function describe(item: AsyncItem, node: Node): Report | undefined {
     start: node.startIndex,
     end: node.startIndex + node.text.slice(0, headerEnd - node.startIndex).trimEnd().length,
     message: 'async closure never awaits',
-    help: `use a plain closure returning \`core::future::ready(value)\` (or the value itself); ${eagerNote(body)}`,
+    help: `use a plain closure returning \`core::future::ready(value)\` (or the value itself); ${eagerNote(body ? expressionEffect(body, node) : undefined)}`,
     item,
   };
 }

@@ -18,7 +18,9 @@ export const singleAwaitWrapper: Rule = {
       '`fn f(..) -> impl Future<Output = T> { callee(..) }`. Caveats: the `let` preamble then runs when `f` is ' +
       'called rather than at the first poll, and the returned future may only borrow what its signature ' +
       "captures (arguments, not locals of the preamble; in edition 2021 add `+ '_` or `use<..>` for borrowed " +
-      'arguments).',
+      'arguments). The fix is machine-applicable when the preamble and the arguments have no effects and the ' +
+      'callee is an `async fn` (or an effect-free fn) of the same file, whose future is created without ' +
+      'running anything; otherwise it is maybe-incorrect and `fix --write` applies it only with `--allow-eager`.',
     defaultLevel: 'warning',
     fixable: true,
   },

@@ -67,16 +67,3 @@ export function plainSignature(fn: Node): string {
 function compactParams(params: string): string {
   return params.length > 60 ? '(..)' : params.replace(/\s+/g, ' ');
 }
-
-/** True when evaluating the node can have effects beyond computing a value: calls, macros, assignments. */
-export function mayHaveEffects(node: Node): boolean {
-  return (
-    node.descendantsOfType([
-      'call_expression',
-      'macro_invocation',
-      'assignment_expression',
-      'compound_assignment_expr',
-      'unsafe_block',
-    ]).length > 0
-  );
-}

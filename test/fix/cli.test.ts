@@ -19,15 +19,29 @@ function cli(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('fix prints diffs by default and leaves the files alone', () => {
+test('fix prints diffs by default, marks what --write leaves out, and leaves the files alone', () => {
   const crate = temp.fixture('rewrites');
   const before = snapshot(crate);
   const r = cli('fix', crate, '--rule', 'no-await');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^# no-await: drop `async` from `add_one`/m);
   assert.match(r.stdout, /^-pub async fn triple\(x: u32\) -> u32 \{$/m);
-  assert.doesNotMatch(r.stdout, /single-await-wrapper/);
-  assert.match(r.stderr, /3 fixes in 1 file, `cargo check` passed on a copy; run with --write to apply/);
+  // The maybe-incorrect fix is shown too, marked in its header.
+  assert.match(r.stdout, /^-pub async fn bump\(c: &Cell<u32>\) -> u32 \{$/m);
+  assert.match(
+    r.stdout,
+    /^# no-await: return a ready future instead of a coroutine \(src\/lib\.rs:\d+\); not applied by --write: `bump` would run its body when called, not at its first poll: .*; pass --allow-eager to apply$/m,
+  );
+  assert.equal(r.stdout.match(/not applied by --write/g)?.length, 1);
+  assert.doesNotMatch(r.stdout, /^# single-await-wrapper/m);
+  assert.match(
+    r.stderr,
+    /4 fixes in 1 file, `cargo check` passed on a copy; run with --write to apply \(1 that may change behaviour only with --allow-eager\)/,
+  );
+  const allowed = cli('fix', crate, '--rule', 'no-await', '--allow-eager');
+  assert.equal(allowed.code, 0, allowed.stderr);
+  assert.match(allowed.stdout, /; maybe incorrect: `bump` would run its body when called/);
+  assert.match(allowed.stderr, /run with --write to apply \(1 of them may change behaviour\)/);
   const now = snapshot(crate);
   for (const [f, b] of before) assert.equal(now.get(f)?.equals(b), true, f);
 });
@@ -39,15 +53,39 @@ test('fix --write refuses without VCS, and writes and checks with --allow-no-vcs
   assert.match(refused.stderr, /^error: no VCS found for this package/m);
   const ok = cli('fix', crate, '--write', '--allow-no-vcs');
   assert.equal(ok.code, 0, ok.stderr);
-  assert.match(ok.stderr, /fixed: \d+ fixes in 2 files, `cargo check` passed/);
+  assert.match(ok.stderr, /fixed: 16 fixes in 2 files, `cargo check` passed/);
+  // The maybe-incorrect fixes are named, each with what it would change.
   assert.match(
-    readFileSync(join(crate, 'src/lib.rs'), 'utf8'),
-    /pub fn triple\(x: u32\) -> impl ::core::future::Future/,
+    ok.stderr,
+    /^note: 3 fixes not applied because they may change behaviour \(code would run at the call instead of the first poll\); `asyncbloat fix` shows them, --allow-eager applies them:$/m,
   );
-  const again = cli('fix', crate);
-  assert.equal(again.code, 0);
-  assert.equal(again.stdout, '');
-  assert.match(again.stderr, /nothing to fix/);
+  assert.match(
+    ok.stderr,
+    /^ {2}no-await: return a ready future instead of a coroutine \(src\/lib\.rs:\d+\): `bump` would run its body when called/m,
+  );
+  assert.match(
+    ok.stderr,
+    /^ {2}single-await-wrapper: .* \(src\/crlf\.rs:4\): `crlf_pick` would run the call to `send` when called/m,
+  );
+  const lib = readFileSync(join(crate, 'src/lib.rs'), 'utf8');
+  assert.match(lib, /pub fn triple\(x: u32\) -> impl ::core::future::Future/);
+  assert.match(lib, /pub async fn bump\(c: &Cell<u32>\) -> u32 \{/);
+  // A second --write has nothing it may apply; the dry run still shows the rest.
+  const again = cli('fix', crate, '--write', '--allow-no-vcs');
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /^note: 3 fixes not applied/m);
+  assert.match(again.stderr, /^nothing to fix without --allow-eager$/m);
+  const shown = cli('fix', crate);
+  assert.equal(shown.stdout.match(/^# .*not applied by --write/gm)?.length, 3);
+  const eager = cli('fix', crate, '--write', '--allow-no-vcs', '--allow-eager');
+  assert.equal(eager.code, 0, eager.stderr);
+  assert.match(eager.stderr, /fixed: 3 fixes in 2 files, `cargo check` passed/);
+  assert.doesNotMatch(eager.stderr, /not applied/);
+  assert.match(readFileSync(join(crate, 'src/lib.rs'), 'utf8'), /pub fn bump\(c: &Cell<u32>\) -> impl/);
+  const done = cli('fix', crate);
+  assert.equal(done.code, 0);
+  assert.equal(done.stdout, '');
+  assert.match(done.stderr, /nothing to fix/);
 });
 
 test('bad input is a clear error: unknown rule, missing path, no crate', () => {
@@ -63,13 +101,30 @@ test('bad input is a clear error: unknown rule, missing path, no crate', () => {
   assert.match(n.stderr, /^error: could not find `Cargo.toml`/m);
 });
 
-test('savings --format json reports the fixes and per-item deltas', () => {
+test('savings --format json reports the fixes and per-item deltas, the maybe-incorrect ones left out', () => {
   const crate = temp.fixture('rewrites');
   const r = cli('savings', crate, '--format', 'json');
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout);
   assert.equal(s.schemaVersion, 1);
-  assert.ok(s.fixes.length > 0);
+  // What `fix --write` applies: the machine-applicable fixes only.
+  assert.equal(s.fixes.length, 16);
+  assert.deepEqual(
+    s.fixes.filter((f: { applicability: string }) => f.applicability !== 'machine-applicable'),
+    [],
+  );
+  assert.ok(
+    s.warnings.some((w: string) =>
+      /^3 maybe-incorrect fixes were not applied, as `fix --write` would not apply them \(.*bump.*\); their savings are not in these numbers, --allow-eager measures them too/.test(
+        w,
+      ),
+    ),
+    s.warnings.join('\n'),
+  );
+  assert.equal(
+    s.items.find((i: { name: string }) => i.name === 'bump'),
+    undefined,
+  );
   const triple = s.items.find((i: { name: string }) => i.name === 'triple');
   assert.equal(triple.status, 'removed');
   assert.equal(triple.removal, 'replaced');

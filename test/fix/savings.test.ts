@@ -29,7 +29,19 @@ test('savings on the example crate matches separate analyze runs of both version
   const crate = copyExample();
   const untouched = snapshot(crate);
   const run = await measureSavings({ build: { manifestPath: crate, ...quiet }, scan: scanNoCache });
-  assert.ok(run.fixes.length > 0, 'the example crate has fixable patterns');
+  // What `fix --write` applies: the machine-applicable fixes; `drain_log` (it clears the log) is left out.
+  assert.deepEqual(run.fixes.map((f) => `${f.rule} ${f.item} ${f.applicability}`).sort(), [
+    'no-await sensor::Thermometer::address machine-applicable',
+    'single-await-wrapper sensor::Thermometer::sample machine-applicable',
+  ]);
+  assert.ok(
+    run.savings.warnings.some((w) =>
+      /^1 maybe-incorrect fix was not applied, as `fix --write` would not apply it \(radio::Radio::drain_log\).*the method call `self\.log\.len\(\)`/.test(
+        w,
+      ),
+    ),
+    run.savings.warnings.join('\n'),
+  );
   // No dependencies in its Cargo.lock: both builds ran side by side, each in its own target dir (the
   // one-target-dir path is what cli.test.ts's savings run takes: its fixture copy has no Cargo.lock).
   assert.equal(run.parallel, true);

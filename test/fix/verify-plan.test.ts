@@ -169,6 +169,7 @@ function simulated(all: AppliedFix[], bad: string, errorFile: string, allTargets
     applied,
     rounds: 1,
     remaining: [],
+    withheld: [],
     skippedInBrokenFiles: { count: 0, example: '' },
     originals: new Map(),
     // Every fix wrote line 1 of its file; the error below points elsewhere, so only bisection finds it.
@@ -204,6 +205,7 @@ const fixAt = (file: string, item: string): AppliedFix => ({
   line: 1,
   item,
   description: '',
+  applicability: 'machine-applicable',
   files: [file],
   round: 1,
 });
@@ -231,6 +233,7 @@ test('a crate that fails without any fix is reported as unverifiable, dropping n
       applied: all,
       rounds: 1,
       remaining: [],
+      withheld: [],
       skippedInBrokenFiles: { count: 0, example: '' },
       originals: new Map(),
       regions: [],
@@ -239,6 +242,7 @@ test('a crate that fails without any fix is reported as unverifiable, dropping n
       applied: all.filter(accept),
       rounds: 1,
       remaining: [],
+      withheld: [],
       skippedInBrokenFiles: { count: 0, example: '' },
       originals: new Map(),
       regions: [],
@@ -283,6 +287,7 @@ test("an error in a fix's own lines that the crate has without the fix too blame
     applied,
     rounds: 1,
     remaining: [],
+    withheld: [],
     skippedInBrokenFiles: { count: 0, example: '' },
     originals: new Map(),
     // Fix `a` wrote lines 1 to 5 of src/a.rs, where the crate's own error is.

@@ -98,6 +98,7 @@ export const LARGE_FUTURE: Finding = {
   byteEnd: fetchAt + 26,
   fix: {
     description: 'box the awaited future',
+    applicability: 'maybe-incorrect',
     caveat: 'adds one heap allocation per call',
     edits: [
       { file: 'src/radio.rs', start: fetchAt, end: fetchAt, text: 'Box::pin(' },
@@ -406,6 +407,7 @@ export function workspaceReport(): AnalysisReport {
         byteEnd: asyncAt + 11,
         fix: {
           description: 'return a ready future instead of a coroutine',
+          applicability: 'machine-applicable',
           edits: [
             { file: 'src/lib.rs', start: asyncAt, end: asyncAt + 6, text: '' },
             {

@@ -37,6 +37,8 @@ ruleTester(duplicateArmAwaits, {
           message: '2 arms of this `match` await `send(..)`',
           help: ['await once', 'send(args).await'],
           item: 'f',
+          // The block arm does more than await the call.
+          fix: null,
         },
       ],
     },
@@ -50,7 +52,25 @@ ruleTester(duplicateArmAwaits, {
     {
       name: 'path callee with turbofish',
       code: 'async fn f(c: u8) {\n    match c {\n        0 => io::write::<u8>(1).await,\n        _ => io::write::<u8>(2).await,\n    }\n}',
-      findings: [{ line: 2, message: 'await `io::write(..)`' }],
+      // Hoisting keeps the evaluation order, so the fix is machine-applicable, with no caveat.
+      findings: [{ line: 2, message: 'await `io::write(..)`', fix: { applicability: 'machine-applicable' } }],
+    },
+    {
+      name: 'arguments with calls in the branches are still evaluated in their branch: machine-applicable',
+      code: 'async fn f(c: u8) {\n    if c == 0 {\n        tx.send(next()).await;\n    } else {\n        tx.send(later()).await;\n    }\n}',
+      findings: [{ line: 2, fix: { applicability: 'machine-applicable' } }],
+    },
+    {
+      // Rather than a maybe-incorrect fix, the rewrite refuses when evaluation order would change.
+      name: 'a shared argument with effects before the differing one: no fix',
+      code: 'async fn f(k: bool) -> u32 {\n    match k {\n        true => send2(next(), 1).await,\n        false => send2(next(), 2).await,\n    }\n}',
+      findings: [
+        {
+          line: 2,
+          fix: null,
+          help: ['not fixable: an argument before the differing one would be evaluated before the condition'],
+        },
+      ],
     },
     {
       name: 'inside a nested async block, attributed to it',

@@ -24,18 +24,78 @@ ruleTester(noAwait, {
           endColumn: 24,
           message: '`async fn value` never awaits',
           help: ['drop `async`: `fn value() -> u32`', 'changes nothing'],
+          // The body only computes a value: making it run at the call changes nothing.
+          fix: { applicability: 'machine-applicable' },
         },
       ],
     },
     {
       name: 'body with side effects gets the eager caveat',
       code: 'async fn log() { println!("hi"); }',
-      findings: [{ line: 1, help: ['runs when called, not when first polled'] }],
+      findings: [
+        {
+          line: 1,
+          help: ['runs when called, not when first polled: the macro `println!` moves earlier'],
+          fix: {
+            applicability: 'maybe-incorrect',
+            caveat: ['`log` would run its body when called, not at its first poll: the macro `println!`'],
+          },
+        },
+      ],
+    },
+    {
+      // The user's case: the lock (and the unwrap's panic) would move from the first poll to the call.
+      name: 'a lock taken in the body: maybe-incorrect, the caveat names the call that moves',
+      code: 'use std::sync::Mutex;\npub async fn locked(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}',
+      findings: [
+        {
+          line: 2,
+          help: ['the method call `m.lock()` moves earlier', 'keep `async` if that ordering matters'],
+          fix: {
+            applicability: 'maybe-incorrect',
+            caveat: [
+              '`locked` would run its body when called, not at its first poll',
+              'the method call `m.lock()` then happens at the call, even if the future is never polled',
+            ],
+          },
+        },
+      ],
+    },
+    {
+      name: 'indexing can panic: maybe-incorrect',
+      code: 'pub async fn first(a: &[u8]) -> u8 {\n    a[0]\n}',
+      findings: [{ line: 1, fix: { applicability: 'maybe-incorrect', caveat: ['the indexing `a[0]`'] } }],
+    },
+    {
+      name: 'a by-value argument left in the body would be dropped at the call: maybe-incorrect',
+      code: 'pub async fn port(c: Config) -> u16 {\n    c.port\n}',
+      findings: [
+        { line: 1, fix: { applicability: 'maybe-incorrect', caveat: ['dropping the argument `c`'] } },
+      ],
+    },
+    {
+      name: 'reads through references, derefs of reference arguments, match, struct values: machine-applicable',
+      code: 'pub async fn make(r: &u32, k: u8, g: Guard) -> P {\n    let y = *r + 1;\n    let v = match k { 0 => 1, n if n > 9 => 2, _ => { let z = k * 2; z } };\n    P { y, v, g: Some(g), kind: Kind::A }\n}',
+      findings: [{ line: 1, fix: { applicability: 'machine-applicable' } }],
+    },
+    {
+      name: 'a call of a fn of the file with effects: maybe-incorrect; of an effect-free one: machine-applicable',
+      code: 'fn noisy(x: u8) -> u8 {\n    println!("{x}");\n    x\n}\nfn quiet(x: u8) -> u8 {\n    x + 1\n}\npub async fn f(x: u8) -> u8 {\n    noisy(x)\n}\npub async fn g(x: u8) -> u8 {\n    quiet(x)\n}',
+      findings: [
+        { line: 8, fix: { applicability: 'maybe-incorrect', caveat: ['the call `noisy(x)`'] } },
+        { line: 11, fix: { applicability: 'machine-applicable' } },
+      ],
     },
     {
       name: 'public fn keeps its signature',
       code: 'pub async fn f(x: u8) -> u8 { x }',
-      findings: [{ line: 1, help: ['fn f(x: u8) -> impl Future<Output = u8> { core::future::ready(..) }'] }],
+      findings: [
+        {
+          line: 1,
+          help: ['fn f(x: u8) -> impl Future<Output = u8> { core::future::ready(..) }'],
+          fix: { applicability: 'machine-applicable' },
+        },
+      ],
     },
     {
       name: 'trait impl suggests a ready future',
@@ -45,6 +105,7 @@ ruleTester(noAwait, {
           line: 3,
           column: 5,
           item: '<S as Svc>::call',
+          fix: null,
           help: [
             'fixed by the trait',
             'fn call(&self, x: u32) -> impl Future<Output = u32>',

@@ -25,7 +25,64 @@ ruleTester(singleAwaitWrapper, {
             'fn f(x: u8) -> impl Future<Output = u8> { inner(x) }',
             'only borrow what the signature captures',
           ],
+          // `inner` is not declared here: calling it may do more than create a future.
+          fix: {
+            applicability: 'maybe-incorrect',
+            caveat: [
+              '`f` would run the call to `inner` when called, not at its first poll',
+              'the call `inner(x)` (it may do more than create its future',
+            ],
+          },
         },
+      ],
+    },
+    {
+      // The user's case: the sleep's deadline would be computed at the call.
+      name: 'forward to a callee of another crate: maybe-incorrect',
+      code: 'async fn backoff(d: Duration) {\n    tokio::time::sleep(d).await\n}',
+      findings: [
+        {
+          line: 1,
+          fix: { applicability: 'maybe-incorrect', caveat: ['the call `tokio::time::sleep(d)`'] },
+        },
+      ],
+    },
+    {
+      name: 'forward to an async fn of the same file with effect-free arguments: machine-applicable',
+      code: 'async fn inner(x: u8, c: Config) -> u8 {\n    tick().await;\n    x\n}\npub async fn f(x: u8, c: Config) -> u8 {\n    let y = x + 1;\n    inner(y, c).await\n}',
+      findings: [{ line: 5, item: 'f', fix: { applicability: 'machine-applicable' } }],
+    },
+    {
+      name: 'forward to an async method through `self` and through a reference argument: machine-applicable',
+      code: 'pub struct R;\nimpl R {\n    async fn get(&self, x: u8) -> u8 {\n        tick().await;\n        x\n    }\n    pub async fn one(&self) -> u8 {\n        self.get(1).await\n    }\n}\npub async fn two(r: &R) -> u8 {\n    r.get(2).await\n}',
+      findings: [
+        { line: 7, item: 'R::one', fix: { applicability: 'machine-applicable' } },
+        { line: 11, item: 'two', fix: { applicability: 'machine-applicable' } },
+      ],
+    },
+    {
+      name: 'forward to a plain fn of the file that only builds a value: machine-applicable',
+      code: 'fn later(x: u32) -> Later {\n    Later(x)\n}\npub async fn w(x: u32) -> u32 {\n    later(x).await\n}',
+      findings: [{ line: 4, fix: { applicability: 'machine-applicable' } }],
+    },
+    {
+      name: 'a preamble with a call: maybe-incorrect, even when the callee is an async fn of the file',
+      code: 'async fn inner(x: u32) -> u32 {\n    tick().await;\n    x\n}\npub async fn f(c: &Cell<u32>) -> u32 {\n    let n = next(c);\n    inner(n).await\n}',
+      findings: [
+        {
+          line: 5,
+          fix: {
+            applicability: 'maybe-incorrect',
+            caveat: ['`f` would run the `let` and the call to `inner` when called', 'the call `next(c)`'],
+          },
+        },
+      ],
+    },
+    {
+      name: 'a by-value argument passed only in part is dropped at the call: maybe-incorrect',
+      code: 'async fn inner(p: u16) -> u16 {\n    tick().await;\n    p\n}\npub async fn f(c: Config) -> u16 {\n    inner(c.port).await\n}',
+      findings: [
+        { line: 5, fix: { applicability: 'maybe-incorrect', caveat: ['dropping the argument `c`'] } },
       ],
     },
     {
@@ -37,6 +94,10 @@ ruleTester(singleAwaitWrapper, {
           column: 5,
           item: 'R::send',
           help: ['the 2 `let`s before it then run when `send` is called', 'driver::write(c, d)'],
+          fix: {
+            applicability: 'maybe-incorrect',
+            caveat: ['`send` would run the 2 `let`s and the call to `driver::write` when called'],
+          },
         },
       ],
     },
@@ -49,6 +110,7 @@ ruleTester(singleAwaitWrapper, {
           help: [
             'not fixable: the argument `&tx` borrows `tx`, which the wrapper owns: the new fn would return a future borrowing its own argument',
           ],
+          fix: null,
         },
       ],
     },

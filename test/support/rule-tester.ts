@@ -3,7 +3,7 @@
 // by the real grammar; nothing is mocked.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Finding } from '../../src/model/finding.ts';
+import type { Applicability, Finding } from '../../src/model/finding.ts';
 import { loadRustParser } from '../../src/readers/rust-source/parser.ts';
 import type { Rule } from '../../src/rules/rule.ts';
 import { analyzeFile } from '../../src/scan/analyze-file.ts';
@@ -18,6 +18,11 @@ export interface ExpectedFinding {
   /** Substrings the help must contain. */
   help?: string[];
   item?: string;
+  /**
+   * The finding's fix: its applicability and substrings its caveat must contain (none: no caveat), or
+   * `null` for a finding without a fix.
+   */
+  fix?: { applicability: Applicability; caveat?: string[] } | null;
 }
 
 export interface RuleCases {
@@ -62,6 +67,14 @@ export function ruleTester(rule: Rule, cases: RuleCases): void {
           if (want.message) assert.ok(got.message.includes(want.message), `message: ${got.message}`);
           for (const h of want.help ?? []) assert.ok(got.help.includes(h), `help lacks '${h}': ${got.help}`);
           if (want.item) assert.equal(got.item, want.item);
+          if (want.fix === null) assert.equal(got.fix, undefined, `finding ${i} has no fix`);
+          else if (want.fix) {
+            assert.ok(got.fix, `finding ${i} has a fix; help: ${got.help}`);
+            assert.equal(got.fix.applicability, want.fix.applicability, `applicability of finding ${i}`);
+            if (want.fix.caveat === undefined) assert.equal(got.fix.caveat, undefined, 'no caveat');
+            for (const c of want.fix.caveat ?? [])
+              assert.ok(got.fix.caveat?.includes(c), `caveat lacks '${c}': ${got.fix.caveat}`);
+          }
         });
       });
     }

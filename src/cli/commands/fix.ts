@@ -2,7 +2,11 @@
 // cargo fix's safety rules (--write): refuse on a dirty tree or without VCS, write atomically, `cargo check`
 // afterwards and restore every file if it fails. The plan itself is checked on a scratch copy first, so the
 // diffs shown are ones that compile; a fix that does not is left out and named with rustc's error.
+// Fixes are machine-applicable (they cannot change behaviour) or maybe-incorrect (code moves from the first
+// poll to the call): the dry run shows both, marking the second kind; --write applies only the first unless
+// --allow-eager is given, and says which it left out and why.
 import type { Command } from 'commander';
+import type { WithheldFix } from '../../fix/fix-loop.ts';
 import { fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
 import { NotUtf8Error } from '../../fix/source-text.ts';
 import type { CheckTargets } from '../../fix/verify.ts';
@@ -14,6 +18,7 @@ import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 interface FixCliOptions {
   rule?: string[];
   write?: boolean;
+  allowEager?: boolean;
   allowDirty?: boolean;
   allowNoVcs?: boolean;
   verify: boolean;
@@ -40,13 +45,29 @@ const checkPassed = (targets: CheckTargets | undefined) =>
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : word.endsWith('x') ? 'es' : 's'}`;
 
+/** What `--write` left out because it may change behaviour: a note and one line per fix with its caveat. */
+function withheldNote(withheld: readonly WithheldFix[], c: Colors): string {
+  const lines = withheld.map(
+    (w) => `  ${w.rule}: ${w.description} (${w.file}:${w.line})${w.caveat ? `: ${w.caveat}` : ''}`,
+  );
+  return (
+    `${c.bold('note')}: ${plural(withheld.length, 'fix')} not applied because ${withheld.length === 1 ? 'it' : 'they'} ` +
+    'may change behaviour (code would run at the call instead of the first poll); `asyncbloat fix` shows ' +
+    `${withheld.length === 1 ? 'it' : 'them'}, --allow-eager applies ${withheld.length === 1 ? 'it' : 'them'}:\n${lines.join('\n')}\n`
+  );
+}
+
 export function registerFix(program: Command): void {
   const cmd = program
     .command('fix')
     .description('rewrite the patterns the rules find; prints unified diffs, --write applies them')
     .argument('[path]', 'crate directory, or a file or directory inside it to limit the fixes to', '.');
   addRuleFlags(cmd)
-    .option('--write', 'apply the fixes to the files (default: print them as diffs)')
+    .option('--write', 'apply the machine-applicable fixes to the files (default: print all fixes as diffs)')
+    .option(
+      '--allow-eager',
+      'also apply the maybe-incorrect fixes, which make code run at the call instead of the first poll',
+    )
     .option('--allow-dirty', 'with --write: fix even if the working directory has uncommitted changes')
     .option('--allow-no-vcs', 'with --write: fix even if the crate is not under version control')
     .option('--no-verify', 'do not `cargo check` the rewritten crate (the plan on a copy, and after --write)')
@@ -56,10 +77,12 @@ export function registerFix(program: Command): void {
       const c = colors(opts.color);
       let plan: Awaited<ReturnType<typeof planFixes>>;
       try {
+        // The dry run shows every fix, the maybe-incorrect ones marked; --write applies what it may.
         plan = await planFixes({
           path,
           scan: (p) => scan(p, { ...selection, cache: false }),
           verify: opts.verify,
+          allowEager: !opts.write || opts.allowEager === true,
         });
       } catch (e) {
         if (e instanceof NotUtf8Error) throw new UserError(e.message);
@@ -82,7 +105,7 @@ export function registerFix(program: Command): void {
       }
       for (const d of plan.dropped) {
         process.stderr.write(
-          `${c.yellow('warning')}: not applied: ${d.reason}\n  ${fixHeader(d.fix)}\n` +
+          `${c.yellow('warning')}: not applied: ${d.reason}\n  ${fixHeader(d.fix, opts.allowEager === true)}\n` +
             `${d.detail.replace(/^/gm, '  | ')}\n`,
         );
       }
@@ -94,16 +117,24 @@ export function registerFix(program: Command): void {
         process.stderr.write(`${c.bold('note')}: ${plan.verification.note}\n`);
       }
       if (plan.changes.length === 0) {
-        process.stderr.write('nothing to fix\n');
+        if (plan.withheld.length > 0) process.stderr.write(withheldNote(plan.withheld, c));
+        process.stderr.write(`nothing to fix${plan.withheld.length > 0 ? ' without --allow-eager' : ''}\n`);
         return;
       }
       if (!opts.write) {
-        process.stdout.write(colorDiff(renderDiffs(plan), c));
+        process.stdout.write(colorDiff(renderDiffs(plan, opts.allowEager === true), c));
         const checked =
           plan.verification.status === 'passed'
             ? `, ${checkPassed(plan.verification.targets)} on a copy`
             : '';
-        process.stderr.write(`${fixes} in ${files}${checked}; run with --write to apply\n`);
+        const eager = plan.applied.filter((f) => f.applicability !== 'machine-applicable').length;
+        const which =
+          eager === 0
+            ? ''
+            : opts.allowEager
+              ? ` (${eager} of them may change behaviour)`
+              : ` (${eager} that may change behaviour only with --allow-eager)`;
+        process.stderr.write(`${fixes} in ${files}${checked}; run with --write to apply${which}\n`);
         return;
       }
       const checked = await writePlan(plan, {
@@ -116,5 +147,6 @@ export function registerFix(program: Command): void {
       process.stderr.write(
         `${c.green('fixed')}: ${fixes} in ${files}${checked ? `, ${checkPassed(checked.targets)}` : ''}\n`,
       );
+      if (plan.withheld.length > 0) process.stderr.write(withheldNote(plan.withheld, c));
     });
 }

@@ -1,5 +1,6 @@
-// `asyncbloat savings`: apply every fix to a scratch copy, build both versions with the same cargo flags,
-// and report what the fixes saved, per item and in total. The user's sources are never written.
+// `asyncbloat savings`: apply the fixes `fix --write` would apply to a scratch copy (machine-applicable ones;
+// with --allow-eager the maybe-incorrect ones too), build both versions with the same cargo flags, and
+// report what the fixes saved, per item and in total. The user's sources are never written.
 import type { Command } from 'commander';
 import { measureSavings } from '../../fix/measure-savings.ts';
 import { renderSavingsHuman } from '../../fix/savings-human.ts';
@@ -15,18 +16,25 @@ interface SavingsCliOptions extends CargoFlagValues {
   format: (typeof FORMATS)[number];
   output?: string;
   rule?: string[];
+  allowEager?: boolean;
   color: ColorChoice;
 }
 
 export function registerSavings(program: Command): void {
   const cmd = program
     .command('savings')
-    .description('measure what `fix` would save: build the crate before and after the fixes and compare')
+    .description(
+      'measure what `fix --write` would save: build the crate before and after the fixes and compare',
+    )
     .argument('[path]', 'crate or workspace directory (or use --manifest-path)');
   addCargoFlags(cmd);
   addRuleFlags(cmd)
     .option('--format <format>', FORMATS.join(' | '), (v) => parseFormat(v, FORMATS), 'human')
     .option('-o, --output <file>', 'write the result to FILE instead of stdout')
+    .option(
+      '--allow-eager',
+      'also apply the maybe-incorrect fixes, as `fix --write --allow-eager` (code runs at the call, not the first poll)',
+    )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: SavingsCliOptions) => {
       checkOutputPath(opts.output); // before a build that may take minutes
@@ -35,6 +43,7 @@ export function registerSavings(program: Command): void {
       const run = await measureSavings({
         build,
         scan: (p) => scan(p, { ...selection, cache: false }),
+        ...(opts.allowEager ? { allowEager: true } : {}),
       });
       writeToolchainNotes(run.before.build);
       emit(

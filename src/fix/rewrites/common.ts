@@ -12,8 +12,16 @@ export type RewriteResult = { fix: Fix } | { notFixable: string };
 
 export const notFixable = (reason: string): RewriteResult => ({ notFixable: reason });
 
-/** The caveat every rewrite that makes a body eager carries in its diff header. */
-export const LAZINESS_CAVEAT = 'the preamble now runs at the call instead of the first poll';
+/**
+ * The caveat of a rewrite that makes code eager and is therefore only maybe-incorrect: `fnName` would run
+ * `what` when called, and `effect` (from effects.ts) is the first thing in it that this may change.
+ */
+export function eagerCaveat(what: string, fnName: string, effect: string): string {
+  return (
+    `\`${fnName}\` would run ${what} when called, not at its first poll: ${effect} then happens at the ` +
+    'call, even if the future is never polled'
+  );
+}
 
 /**
  * Path of `core::future::Future`, written absolutely: the 2021 prelude does not include `Future`, and a

@@ -1,7 +1,9 @@
 // Rewrite for `duplicate-arm-awaits`: `match x { A => f(1).await, B => f(2).await }` becomes
 // `f(match x { A => 1, B => 2 }).await` — one suspend state instead of one per arm. Only done when every
 // branch is nothing but the same call awaited, differing in arguments alone; the branch structure, patterns,
-// guards, comments and formatting stay, and only the awaited call moves outside.
+// guards, comments and formatting stay, and only the awaited call moves outside. What is evaluated keeps its
+// order (the rewrite refuses when a receiver or argument before the differing one has effects), so the fix is
+// machine-applicable.
 import type { TextEdit } from '../../model/source.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import { statements } from '../../rules/syntax.ts';
@@ -230,6 +232,7 @@ export function rewriteDuplicateArmAwaits(node: Node, file: string, text: string
   return {
     fix: {
       description: `await \`${callee}\` once, with the ${what} choosing its argument${single ? '' : 's'}`,
+      applicability: 'machine-applicable',
       edits,
     },
   };

@@ -1,6 +1,7 @@
 // The better `no-await` rewrite, which needs the whole crate: a private free `async fn f` that never awaits
 // loses `async`, and every `f(..).await` in the crate loses its `.await`. The body then runs at the call,
-// which is where the immediately following `.await` used to run it, so nothing moves. It is only done when
+// which is where the immediately following `.await` used to run it, so nothing moves: the fix is
+// machine-applicable whatever the body does. It is only done when
 // every use of the name `f` anywhere in the crate is such a call: the fn passed as a value, named in a
 // macro, shadowed or defined twice (another `f` in another module) makes the name ambiguous to a syntax-only
 // tool, and the signature-keeping `ready(..)` rewrite from the rule is used instead.
@@ -91,6 +92,7 @@ export function rewriteNoAwaitWithCallers(
   return {
     fix: {
       description: `drop \`async\` from \`${name}\` and the \`.await\` at its ${calls} call site${calls === 1 ? '' : 's'}`,
+      applicability: 'machine-applicable',
       edits,
     },
   };

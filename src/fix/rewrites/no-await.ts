@@ -1,21 +1,24 @@
 // Rewrite for `no-await` (the variant that keeps the signature callers see): `async fn f(..) -> T { body }`
 // becomes `fn f(..) -> impl Future<Output = T> { stmts; ready(tail) }`. No coroutine is generated; the body
-// runs when `f` is called instead of at the first poll (stated in the diff header). The returned
-// `Ready<T>` holds only the output, so no argument lifetime needs capturing. The variant that drops `async`
-// altogether and updates the callers needs the whole crate: see no-await-callers.ts.
+// runs when `f` is called instead of at the first poll. That is machine-applicable when the body has no
+// effects (effects.ts decides, conservatively), and maybe-incorrect otherwise, with a caveat naming the first
+// effect that moves: `*m.lock().unwrap()` would take the lock at the call. The returned `Ready<T>` holds only
+// the output, so no argument lifetime needs capturing. The variant that drops `async` altogether and updates
+// the callers needs the whole crate: see no-await-callers.ts.
 import type { TextEdit } from '../../model/source.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import {
   activeAttribute,
   controlFlowProblem,
   dropAsyncEdit,
+  eagerCaveat,
   futureReturnEdits,
-  LAZINESS_CAVEAT,
   notFixable,
   placementOf,
   READY_PATH,
   type RewriteResult,
 } from './common.ts';
+import { bodyEffect } from './effects.ts';
 
 /**
  * Wraps the tail expression in `ready(..)`, as a person would write it; the statements before it run
@@ -53,10 +56,14 @@ export function rewriteNoAwaitReady(fn: Node, file: string, text: string): Rewri
   const dropAsync = dropAsyncEdit(fn, file, text);
   const ret = futureReturnEdits(fn, file);
   if (!dropAsync || !ret) return notFixable('unexpected fn syntax');
+  const effect = bodyEffect(fn);
+  const name = fn.childForFieldName('name')?.text ?? '?';
   return {
     fix: {
       description: 'return a ready future instead of a coroutine',
-      caveat: LAZINESS_CAVEAT,
+      ...(effect
+        ? { applicability: 'maybe-incorrect', caveat: eagerCaveat('its body', name, effect) }
+        : { applicability: 'machine-applicable' }),
       edits: [dropAsync, ...ret, ...readyEdits(body, file)],
     },
   };

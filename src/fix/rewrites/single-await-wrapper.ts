@@ -1,7 +1,11 @@
 // Rewrite for `single-await-wrapper`: `async fn f(x: A) -> T { let y = prep(x); inner(y).await }` becomes
 // `fn f(x: A) -> impl Future<Output = T> { let y = prep(x); inner(y) }`, dropping the outer state machine.
-// The preamble and `inner`'s own code up to its first await then run when `f` is called (the diff header
-// says so). Everything else must stay the same, so the rewrite refuses when:
+// The preamble, the call's arguments and the call itself then run when `f` is called instead of at the first
+// poll (`inner`'s own body still runs when polled if it is an `async fn`). The fix is machine-applicable when
+// none of that has effects: the preamble and arguments are effect-free and the callee is known to create its
+// future without effects, which only an `async fn` (or an effect-free plain fn) of the same file is
+// (effects.ts; `tokio::time::sleep(d)` may read the clock when called, so it is maybe-incorrect, with a
+// caveat saying what moves). Everything else must stay the same, so the rewrite refuses when:
 //  - the returned future could borrow something the new signature does not capture. In edition 2021 an
 //    `impl Trait` return captures type parameters but not lifetimes; one elided input lifetime can be added
 //    as `+ '_`, anything more needs explicit lifetimes and is left alone;
@@ -22,14 +26,15 @@ import {
   activeAttribute,
   controlFlowProblem,
   dropAsyncEdit,
+  eagerCaveat,
   futureReturnEdits,
   hasCommentIn,
   isComment,
-  LAZINESS_CAVEAT,
   notFixable,
   placementOf,
   type RewriteResult,
 } from './common.ts';
+import { forwardEffect } from './effects.ts';
 
 /** Primitive types have no drop glue: when such an argument is dropped does not matter. */
 const PRIMITIVES = /^(u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64|bool|char|\(\))$/;
@@ -215,10 +220,15 @@ export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string):
   const calleeText =
     callee.type === 'field_expression' ? `.${callee.childForFieldName('field')?.text}` : callee.text;
   const lets = stmts.length - 1;
+  const effect = forwardEffect(fn, preamble, call);
+  const what = `${lets > 0 ? `the ${lets === 1 ? '`let`' : `${lets} \`let\`s`} and ` : ''}the call to \`${calleeText}\``;
+  const name = fn.childForFieldName('name')?.text ?? '?';
   return {
     fix: {
       description: `return \`${calleeText}(..)\`'s future instead of awaiting it in a second state machine`,
-      caveat: `${LAZINESS_CAVEAT} (the call to \`${calleeText}\`${lets > 0 ? ` and ${lets} \`let\` statement${lets > 1 ? 's' : ''}` : ''})`,
+      ...(effect
+        ? { applicability: 'maybe-incorrect', caveat: eagerCaveat(what, name, effect) }
+        : { applicability: 'machine-applicable' }),
       edits,
     },
   };
