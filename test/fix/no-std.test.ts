@@ -17,10 +17,7 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const temp = new TempDirs();
 let target: string;
 before(() => {
-  target = temp.make('ab-target-');
-  // planFixes and cargoCheck build with this process's environment; keep the builds out of the fixtures.
-  process.env.CARGO_TARGET_DIR = target;
-  process.env.CARGO_INCREMENTAL = '0';
+  target = temp.sharedTarget();
 });
 after(() => temp.removeAll());
 

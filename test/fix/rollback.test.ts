@@ -13,9 +13,7 @@ import { scanNoCache, snapshot, TempDirs } from './support.ts';
 
 const temp = new TempDirs();
 before(() => {
-  // cargoCheck runs cargo with this process's environment; keep its build out of the fixture copies.
-  process.env.CARGO_TARGET_DIR = temp.make('ab-target-');
-  process.env.CARGO_INCREMENTAL = '0';
+  temp.sharedTarget();
 });
 after(() => temp.removeAll());
 

@@ -17,9 +17,7 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const temp = new TempDirs();
 let target: string;
 before(() => {
-  target = temp.make('ab-target-');
-  // The fix verification's `cargo check` builds with this process's environment.
-  process.env.CARGO_TARGET_DIR = target;
+  target = temp.sharedTarget();
 });
 after(() => temp.removeAll());
 

@@ -28,6 +28,16 @@ export class TempDirs {
     });
     return dir;
   }
+  /**
+   * A target dir for the cargo runs the code under test starts with this process's environment (planFixes,
+   * cargo check): set as CARGO_TARGET_DIR, with incremental builds off, so no build lands in a fixture.
+   */
+  sharedTarget(): string {
+    const target = this.make('ab-target-');
+    process.env.CARGO_TARGET_DIR = target;
+    process.env.CARGO_INCREMENTAL = '0';
+    return target;
+  }
   removeAll(): void {
     for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
   }

@@ -25,9 +25,7 @@ let target: string;
 let plan: FixPlan;
 
 before(async () => {
-  target = temp.make('ab-target-');
-  // planFixes and cargoCheck build with this process's environment; keep the builds out of the fixtures.
-  process.env.CARGO_TARGET_DIR = target;
+  target = temp.sharedTarget();
   plan = await planFixes({ path: temp.fixture('verify'), scan: scanNoCache });
 });
 after(() => temp.removeAll());
