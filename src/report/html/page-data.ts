@@ -267,25 +267,31 @@ function sameFile(a: string, b: string): boolean {
  */
 function awaiteeResolver(items: AnalyzedItem[]): (typeName: string, awaiter: number) => number | null {
   const segments = items.map((it) => pathSegments(it.name));
+  // Indexed once: a report can have thousands of items, each with unresolved awaitees.
+  const byCrateAndName = new Map<string, number[]>();
+  const byPosition = new Map<string, number[]>();
+  const push = (map: Map<string, number[]>, key: string, k: number) => {
+    const list = map.get(key);
+    if (list) list.push(k);
+    else map.set(key, [k]);
+  };
+  items.forEach((it, k) => {
+    push(byCrateAndName, `${it.crate.replace(/-/g, '_')}\0${segments[k]!.at(-1)}`, k);
+    if (it.file && it.line !== undefined) push(byPosition, `${it.line}:${it.column}`, k);
+  });
   return (typeName, awaiter) => {
     const path = asyncFnPath(typeName);
     let found: number[] = [];
     if (path !== undefined) {
       const [crate, ...rest] = pathSegments(path);
-      found = items.flatMap((it, k) =>
-        it.crate.replace(/-/g, '_') === crate &&
-        rest.length === segments[k]!.length &&
-        namesItem(rest, segments[k]!)
-          ? [k]
-          : [],
+      found = (byCrateAndName.get(`${crate}\0${rest.at(-1)}`) ?? []).filter(
+        (k) => rest.length === segments[k]!.length && namesItem(rest, segments[k]!),
       );
     } else {
       const span = spanOfTypeName(typeName);
       if (span)
-        found = items.flatMap((it, k) =>
-          it.file && it.line === span.line && it.column === span.column && sameFile(it.file, span.file)
-            ? [k]
-            : [],
+        found = (byPosition.get(`${span.line}:${span.column}`) ?? []).filter((k) =>
+          sameFile(items[k]!.file!, span.file),
         );
     }
     found = found.filter((k) => k !== awaiter);
