@@ -41,10 +41,10 @@ export function writeShim(dir: string): string {
   // Node's start-up (~80 ms of CPU per run here) was most of the analysis build's overhead: on the tokio
   // app, running node for every crate took the build from 1.0x to 1.5x of a plain one. So the shell does
   // the filing itself, as rustc-wrapper.ts does it (same file names, same atomic temp file + rename, the
-  // same warning when the file cannot be written), and node runs only where the shell cannot see the
-  // arguments: an `@argfile` of a crate whose capture will be read. Captured are crates whose manifest dir
-  // is listed in ASYNCBLOAT_CAPTURE_DIRS (the workspace members), or every crate with ASYNCBLOAT_CAPTURE=all
-  // (`--deps`); never build scripts. Queries without --crate-name (`rustc -vV`) exec rustc directly. Other
+  // same warning when the file cannot be written, -Zmir-include-spans=on for what it captures), and node
+  // runs only where the shell cannot see the arguments: an `@argfile` of a crate whose capture will be
+  // read. Captured are crates whose manifest dir is listed in ASYNCBLOAT_CAPTURE_DIRS (the workspace
+  // members), or every crate with ASYNCBLOAT_CAPTURE=all (`--deps`); never build scripts. Queries without --crate-name (`rustc -vV`) exec rustc directly. Other
   // compilations run rustc with only their type-size lines dropped from stdout, the rest kept. A failed
   // compilation's stdout is passed on whole, as if there were no wrapper.
   const node = command.map(shQuote).join(' ');
@@ -61,7 +61,7 @@ export function writeShim(dir: string): string {
     `case " $* " in *" @"*) [ -n "$capture" ] && exec ${node} "$@" ;; esac`,
     // <crate-name><extra-filename>: the stem cargo gives the unit's .rlib and .mir (captureStem in TS).
     // Template literals only so that the shell's `${a#prefix}` can be written as `\${...}`.
-    'crate= extra= prev=',
+    'crate= extra= prev= mir= spans=',
     'for a in "$@"; do',
     '  case "$prev" in',
     '    --crate-name) crate=$a ;;',
@@ -72,10 +72,16 @@ export function writeShim(dir: string): string {
     `    -Cextra-filename=*) extra=\${a#-Cextra-filename=} ;;`,
     `    --codegen=extra-filename=*) extra=\${a#--codegen=extra-filename=} ;;`,
     '    --print | --print=* | -vV | --version) capture= ;;',
+    '    --emit=*mir*) mir=1 ;;',
+    '    *mir-include-spans*) spans=1 ;;',
     '  esac',
+    '  case "$prev" in --emit) case "$a" in *mir*) mir=1 ;; esac ;; esac',
     '  prev=$a',
     'done',
     '[ "$crate" = ___ ] && capture=',
+    // As rustc-wrapper.ts's withMirSpans: the crates we analyse get `// scope N at file:l:c` comments in
+    // their MIR, the only place rustc says on which line each `.await` suspends.
+    '[ -n "$capture" ] && [ -n "$mir" ] && [ -z "$spans" ] && set -- "$@" -Zmir-include-spans=on',
     'out=$(mktemp) || exec "$@"',
     '"$@" >"$out"; rc=$?',
     'if [ -n "$capture" ] && [ $rc -eq 0 ] && [ -n "$crate" ]; then',

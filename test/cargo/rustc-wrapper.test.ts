@@ -185,6 +185,21 @@ describe('rustc wrapper', () => {
     assert.notEqual(failed.status, 0);
     assert.ok(!existsSync(captured));
 
+    // MIR of a captured crate gets span comments (the await lines come from them); a dependency's does not.
+    const withMir = (out: string) => {
+      const args = compile(out);
+      args.splice(args.indexOf('--out-dir'), 0, '--emit=mir,link');
+      return args;
+    };
+    const mirOf = (out: string) => readFileSync(join(out, 'tiny-0123456789abcdef.mir'), 'utf8');
+    const spansOut = join(scratch, 'out-spans');
+    assert.equal(viaShim(withMir(spansOut), memberEnv).status, 0);
+    assert.match(mirOf(spansOut), /\/\/ scope 0 at .*tiny\.rs:\d+:\d+/);
+    const plainOut = join(scratch, 'out-no-spans');
+    const depEnv = { CARGO_CRATE_NAME: 'tiny', CARGO_MANIFEST_DIR: join(scratch, 'registry-crate') };
+    assert.equal(viaShim(withMir(plainOut), depEnv).status, 0);
+    assert.doesNotMatch(mirOf(plainOut), /\/\/ scope 0 at/);
+
     // Arguments in an @argfile: the shell cannot read them, so node's wrapper files the capture.
     const argfile = join(scratch, 'shim-args.txt');
     writeFileSync(argfile, `${compile(join(scratch, 'out-argfile')).join('\n')}\n`);
