@@ -126,7 +126,8 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
   let summary = `**asyncbloat**: ${report.items.length} async item${report.items.length === 1 ? '' : 's'}`;
   if (isAnalysis) {
     const total = report.items.reduce((s, i) => s + (i.futureBytes ?? 0), 0);
-    summary += `, ${formatBytes(total)} of futures`;
+    // Summed over items: a future awaited by another is counted in its awaiter too (not memory).
+    summary += `, ${formatBytes(total)} of futures summed over items`;
     const share = asyncTextShare(report);
     if (share) {
       const { asyncCodeBytes: code, textBytes: text } = share;

@@ -23,7 +23,11 @@ describe('markdown', () => {
     const report = analysisReport();
     const md = renderMarkdown(report, { top: 3 });
     const total = report.items.reduce((s, i) => s + (i.futureBytes ?? 0), 0);
-    assert.ok(md.startsWith(`**asyncbloat**: 20 async items, ${formatBytes(total)} of futures, async code`));
+    assert.ok(
+      md.startsWith(
+        `**asyncbloat**: 20 async items, ${formatBytes(total)} of futures summed over items, async code`,
+      ),
+    );
     assert.match(md.split('\n')[0]!, /2 findings \(held-across-await ×1, large-future ×1\)/);
     const rows = tableRows(md);
     assert.deepEqual(rows[0], ['future', 'states', 'held across await (max)', 'code', 'item', 'location']);

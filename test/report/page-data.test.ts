@@ -197,3 +197,16 @@ test('fixDiff: an edit that empties a line keeps the (now empty) line', () => {
     { op: ' ', text: 'c' },
   ]);
 });
+
+test("each fix carries its applicability to the page, as the report's JSON has it", () => {
+  const report = analysisReport();
+  const data = pageData(report, { readSource: readSample, rules: RULES });
+  const fixes = data.findings.filter((f) => f.fix);
+  assert.ok(fixes.length > 0);
+  const expected = report.items.flatMap((i) => i.findings).filter((f) => f.fix);
+  assert.deepEqual(
+    fixes.map((f) => f.fix!.applicability).sort(),
+    expected.map((f) => f.fix!.applicability).sort(),
+  );
+  assert.ok(fixes.some((f) => f.fix!.applicability === 'maybe-incorrect'));
+});

@@ -102,7 +102,13 @@ export interface PageFinding {
   line: number;
   column: number;
   item: number | null;
-  fix: { description: string; caveat: string | null; diff: DiffLine[] } | null;
+  fix: {
+    description: string;
+    /** `maybe-incorrect`: `fix --write` leaves it out unless `--allow-eager` (see model/finding.ts). */
+    applicability: 'machine-applicable' | 'maybe-incorrect';
+    caveat: string | null;
+    diff: DiffLine[];
+  } | null;
 }
 
 export interface PageNotice {
@@ -202,6 +208,7 @@ function pageFinding(
     fix: f.fix
       ? {
           description: f.fix.description,
+          applicability: f.fix.applicability,
           caveat: f.fix.caveat ?? null,
           diff: fixDiff(rebaseEdits(f.file, f.fix.edits, read), read),
         }

@@ -56,7 +56,15 @@ export function findingView(f: PageFinding, data: PageData, onSelect?: (item: nu
   );
   if (f.fix) {
     box.append(h('p', { class: 'fix' }, `Suggested change: ${f.fix.description}`));
-    if (f.fix.caveat) box.append(h('p', { class: 'caveat' }, `Caveat: ${f.fix.caveat}`));
+    if (f.fix.applicability === 'maybe-incorrect') {
+      box.append(
+        h(
+          'p',
+          { class: 'caveat' },
+          `Maybe incorrect: \`asyncbloat fix --write\` leaves it out unless --allow-eager. ${f.fix.caveat ?? ''}`,
+        ),
+      );
+    } else if (f.fix.caveat) box.append(h('p', { class: 'caveat' }, `Caveat: ${f.fix.caveat}`));
     const diff = h('pre', { class: 'diff' });
     for (const d of f.fix.diff)
       diff.append(
