@@ -78,7 +78,7 @@ test('only machine-applicable fixes are applied, also those a round exposes; all
       '',
     ].join('\n'),
   );
-  writeFileSync(join(crate, 'src/other.rs'), 'pub async fn send(x: u32) -> u32 {\n    x * 2\n}\n');
+  writeFileSync(join(crate, 'src/other.rs'), 'pub async fn send(x: u32) -> u32 {\n    x | 2\n}\n');
   const fixes = (p: { applied: { rule: string; item?: string; round: number; applicability: string }[] }) =>
     p.applied.map((a) => `${a.round} ${a.rule} ${a.item} ${a.applicability}`).sort();
 
@@ -128,7 +128,7 @@ test('fixes in a file with syntax errors are skipped and counted', async () => {
   );
   writeFileSync(
     join(crate, 'src/lib.rs'),
-    'mod ok;\npub async fn triple(x: u32) -> u32 {\n    x * 3\n}\nfn broken( { let x = ; }\n',
+    'mod ok;\npub async fn triple(x: u32) -> u32 {\n    x | 3\n}\nfn broken( { let x = ; }\n',
   );
   writeFileSync(join(crate, 'src/ok.rs'), 'pub async fn one() -> u8 {\n    1\n}\n');
   const plan = await planFixes({ path: crate, scan: scanNoCache, verify: false });
@@ -147,7 +147,7 @@ test('callers are not updated when a file naming the fn could only partly be par
     '[package]\nname = "unsure"\nversion = "0.1.0"\nedition = "2021"\n',
   );
   const lib =
-    'mod other;\nasync fn add(x: u32) -> u32 {\n    x + 1\n}\npub async fn twice(x: u32) -> u32 {\n    add(add(x).await).await\n}\n';
+    'mod other;\nasync fn add(x: u32) -> u32 {\n    x | 1\n}\npub async fn twice(x: u32) -> u32 {\n    add(add(x).await).await\n}\n';
   writeFileSync(join(crate, 'src/lib.rs'), lib);
   writeFileSync(join(crate, 'src/other.rs'), 'pub fn f() -> u32 { let g = super::add; 0 }\n');
   const clean = await planFixes({ path: crate, scan: scanNoCache, rules: ['no-await'], verify: false });

@@ -200,7 +200,7 @@ test('fixDiff: an edit that empties a line keeps the (now empty) line', () => {
 
 test("each fix carries its applicability to the page, as the report's JSON has it", () => {
   const report = analysisReport();
-  const data = pageData(report, { readSource: readSample, rules: RULES });
+  const data = pageData(report, { readSource: readSample });
   const fixes = data.findings.filter((f) => f.fix);
   assert.ok(fixes.length > 0);
   const expected = report.items.flatMap((i) => i.findings).filter((f) => f.fix);

@@ -75,15 +75,34 @@ ruleTester(noAwait, {
     },
     {
       name: 'reads through references, derefs of reference arguments, match, struct values: machine-applicable',
-      code: 'pub async fn make(r: &u32, k: u8, g: Guard) -> P {\n    let y = *r + 1;\n    let v = match k { 0 => 1, n if n > 9 => 2, _ => { let z = k * 2; z } };\n    P { y, v, g: Some(g), kind: Kind::A }\n}',
+      code: 'pub async fn make(r: &u32, k: u8, g: Guard) -> P {\n    let y = *r;\n    let v = match k { 0 => 1, n if n > 9 => 2 + 3, _ => { let z = k | 2; z } };\n    P { y, v, g: Some(g), kind: Kind::A }\n}',
       findings: [{ line: 1, fix: { applicability: 'machine-applicable' } }],
     },
     {
       name: 'a call of a fn of the file with effects: maybe-incorrect; of an effect-free one: machine-applicable',
-      code: 'fn noisy(x: u8) -> u8 {\n    println!("{x}");\n    x\n}\nfn quiet(x: u8) -> u8 {\n    x + 1\n}\npub async fn f(x: u8) -> u8 {\n    noisy(x)\n}\npub async fn g(x: u8) -> u8 {\n    quiet(x)\n}',
+      code: 'fn noisy(x: u8) -> u8 {\n    println!("{x}");\n    x\n}\nfn quiet(x: u8) -> u8 {\n    x | 1\n}\npub async fn f(x: u8) -> u8 {\n    noisy(x)\n}\npub async fn g(x: u8) -> u8 {\n    quiet(x)\n}',
       findings: [
         { line: 8, fix: { applicability: 'maybe-incorrect', caveat: ['the call `noisy(x)`'] } },
         { line: 11, fix: { applicability: 'machine-applicable' } },
+      ],
+    },
+    {
+      name: 'arithmetic on values can panic (zero, overflow): maybe-incorrect; on literals it cannot',
+      code: 'pub async fn div(a: u32, b: u32) -> u32 {\n    a / b\n}\npub async fn inc(x: u8) -> u8 {\n    x + 1\n}\npub async fn neg(x: i8) -> i8 {\n    -x\n}\npub async fn k() -> u8 {\n    2 * 3\n}',
+      findings: [
+        {
+          line: 1,
+          fix: { applicability: 'maybe-incorrect', caveat: ['the arithmetic `a / b` (panics on zero)'] },
+        },
+        {
+          line: 4,
+          fix: {
+            applicability: 'maybe-incorrect',
+            caveat: ['the arithmetic `x + 1` (panics on overflow in debug builds)'],
+          },
+        },
+        { line: 7, fix: { applicability: 'maybe-incorrect', caveat: ['the negation `-x`'] } },
+        { line: 10, fix: { applicability: 'machine-applicable' } },
       ],
     },
     {

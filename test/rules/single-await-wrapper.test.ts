@@ -49,8 +49,22 @@ ruleTester(singleAwaitWrapper, {
     },
     {
       name: 'forward to an async fn of the same file with effect-free arguments: machine-applicable',
-      code: 'async fn inner(x: u8, c: Config) -> u8 {\n    tick().await;\n    x\n}\npub async fn f(x: u8, c: Config) -> u8 {\n    let y = x + 1;\n    inner(y, c).await\n}',
+      code: 'async fn inner(x: u8, c: Config) -> u8 {\n    tick().await;\n    x\n}\npub async fn f(x: u8, c: Config) -> u8 {\n    let y = x | 1;\n    inner(y, c).await\n}',
       findings: [{ line: 5, item: 'f', fix: { applicability: 'machine-applicable' } }],
+    },
+    {
+      name: 'a preamble that can overflow (debug builds panic) is maybe-incorrect',
+      code: 'async fn send_byte(b: u8) {\n    tick().await;\n}\npub async fn wrap_of(b: u8) {\n    let c = b + 1;\n    send_byte(c).await\n}',
+      findings: [
+        {
+          line: 4,
+          item: 'wrap_of',
+          fix: {
+            applicability: 'maybe-incorrect',
+            caveat: ['the arithmetic `b + 1` (panics on overflow in debug builds)'],
+          },
+        },
+      ],
     },
     {
       name: 'forward to an async method through `self` and through a reference argument: machine-applicable',

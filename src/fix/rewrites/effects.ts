@@ -1,13 +1,15 @@
 // Whether a rewrite is machine-applicable: the `no-await` and `single-await-wrapper` rewrites make code that
 // an `async fn` ran at its first poll run when the fn is called. That changes nothing only when the code
 // moved has no effects, which this decides from the syntax alone, conservatively:
-//  - effect-free: literals, paths, reads of arguments, locals and fields, references (`&x`), arithmetic,
-//    comparison and logic operators, casts, ranges, tuples, arrays, struct literals, tuple-struct and enum
+//  - effect-free: literals, paths, reads of arguments, locals and fields, references (`&x`), comparison,
+//    logic and bitwise operators, casts, ranges, tuples, arrays, struct literals, tuple-struct and enum
 //    constructors (a call of a path whose last segment starts with an upper-case letter: `Some(x)`,
 //    `Frame(a, b)`, since rustc lints fns named like that), `core::future::ready(..)`, and `if`/`match`/blocks
 //    made of these. A dereference `*r` counts only for an argument of reference type (a built-in deref).
-//    Arithmetic that overflows or divides by zero panics at a different time; that is a bug either way and
-//    is not counted, as operator overloading with side effects is not.
+//    Operator overloading with side effects is not counted.
+//  - arithmetic is an effect unless all its operands are literals: `/` and `%` panic on zero, `+ - * << >>`
+//    and unary `-` on overflow in debug builds, and a future created but never polled must not panic where
+//    the async fn did not (a test that drops `div(1, 0)` unpolled passes before the rewrite).
 //  - an effect: every other call or method call, a macro, `?`, indexing (it can panic), another dereference,
 //    `.await`, an `unsafe` block, an assignment, a loop, a closure; and dropping a value that may have drop
 //    glue (a by-value argument that is not a primitive or reference, or a value built in the moved code)
@@ -25,6 +27,10 @@ import { isComment } from './common.ts';
 /** Types without drop glue whose moves and copies need no tracking. */
 const PRIMITIVE =
   /^(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64|bool|char|\(\)|!|&.*|\*(?:const|mut)\b.*)$/;
+
+/** Operators that can panic: division by zero, and overflow in debug builds. */
+const MAY_PANIC = new Set(['/', '%', '+', '-', '*', '<<', '>>']);
+const LITERAL = new Set(['integer_literal', 'float_literal']);
 
 /** `::core::future::ready`, `std::future::ready` (written out; a bare `ready` could be anything). */
 const READY = /^(?:::)?(?:core|std)::future::ready$/;
@@ -73,11 +79,19 @@ function firstEffect(node: Node, ctx: Context): string | undefined {
       return all([node.childForFieldName('value')]);
     case 'reference_expression':
       return all([node.childForFieldName('value')]);
+    case 'binary_expression': {
+      const op = node.childForFieldName('operator')?.text ?? '';
+      if (MAY_PANIC.has(op) && !named.every((n) => LITERAL.has(n.type)))
+        return (
+          all(named) ??
+          `the arithmetic \`${short(node)}\` (${op === '/' || op === '%' ? 'panics on zero' : 'panics on overflow in debug builds'})`
+        );
+      return all(named);
+    }
     case 'parenthesized_expression':
     case 'tuple_expression':
     case 'array_expression':
     case 'range_expression':
-    case 'binary_expression':
     case 'let_chain':
     case 'else_clause':
       return all(named);
@@ -85,6 +99,8 @@ function firstEffect(node: Node, ctx: Context): string | undefined {
       return all([node.childForFieldName('value')]);
     case 'unary_expression': {
       const operand = named[0];
+      if (node.children[0]?.text === '-' && operand && !LITERAL.has(operand.type))
+        return all([operand]) ?? `the negation \`${short(node)}\` (panics on overflow in debug builds)`;
       if (node.children[0]?.text !== '*') return all([operand]);
       if (operand && (operand.type === 'identifier' || operand.type === 'self') && ctx.refs.has(operand.text))
         return undefined;
