@@ -49,10 +49,17 @@ function namesOf(item: { name: string; crate: string }): string[] {
 }
 
 /** The item `--explain NAME` means: an exact name first, then a unique partial one; else what is near. */
-export function findItem<T extends { name: string; crate: string }>(items: T[], name: string): T {
+export function findItem<T extends { name: string; crate: string }>(items: T[], query: string): T {
+  // As typed: trimmed, a package name's `-` as rustc's `_`, rustc's fully qualified
+  // `<krate::Type as krate::Trait>::m` without the crate inside the brackets.
+  const name = query
+    .trim()
+    .replace(/^[\w-]+(?=::)/, (c) => c.replace(/-/g, '_'))
+    .replace(/(?<=[<\s])[A-Za-z_]\w*::(?=[A-Z])/g, '');
   const exact = items.filter((i) => namesOf(i).includes(name));
-  // The same name twice (one item per crate of a package, say) is one answer; different names are not.
-  if (exact.length >= 1 && exact.every((i) => i.name === exact[0]!.name)) return exact[0]!;
+  // The same item twice (its lib and bin targets, say) is one answer; other items or crates are not.
+  const same = (i: T) => i.name === exact[0]!.name && i.crate === exact[0]!.crate;
+  if (exact.length >= 1 && exact.every(same)) return exact[0]!;
   const partial =
     exact.length > 1
       ? exact
@@ -63,7 +70,7 @@ export function findItem<T extends { name: string; crate: string }>(items: T[], 
       `'${name}' matches ${partial.length} async items`,
       `be more specific: ${partial
         .slice(0, 5)
-        .map((i) => i.name)
+        .map((i) => `${i.crate}::${i.name}`)
         .join(', ')}`,
     );
   }

@@ -10,6 +10,8 @@ const items = [
   { name: '<Mem as Backend>::get', crate: 'svc' },
   { name: 'store::<Disk as Backend>::get', crate: 'svc' },
   { name: 'sync::mpsc::bounded::Sender::send', crate: 'tokio' },
+  { name: 'process', crate: 'alpha_core' },
+  { name: 'process', crate: 'beta' },
 ];
 const named = (n: string) => findItem(items, n).name;
 
@@ -35,4 +37,21 @@ test('a unique partial name; an unknown one gets near names, or the way to list 
     () => named('zzzzzzzz'),
     (e: unknown) => e instanceof UserError && /run `asyncbloat analyze` to list the items/.test(e.help ?? ''),
   );
+});
+
+test('one name in two crates is ambiguous, and the crate settles it', () => {
+  assert.throws(
+    () => named('process'),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /matches 2 async items/.test(e.message) &&
+      /alpha_core::process, beta::process/.test(e.help ?? ''),
+  );
+  assert.equal(findItem(items, 'beta::process').crate, 'beta');
+});
+
+test('names as typed: trimmed, a package name with dashes, rustc’s fully qualified impl path', () => {
+  assert.equal(findItem(items, 'alpha-core::process').crate, 'alpha_core');
+  assert.equal(named(' compute '), 'compute');
+  assert.equal(named('<svc::Mem as svc::Backend>::get'), '<Mem as Backend>::get');
 });
