@@ -75,6 +75,11 @@ export interface BuildOptions extends CargoSelection {
   progress?: boolean;
   /** Where cargo's warnings and errors go (default: process.stderr). */
   log?: (text: string) => void;
+  /**
+   * The target dir whose `asyncbloat/nightly-failed.json` records nightly failures (default: this build's).
+   * `savings` builds copies into target dirs of their own, but a failure seen by `analyze` holds for them.
+   */
+  nightlyFailuresIn?: string;
   /** rustc flags for a variant build (`-Zasync-panic=false`); it gets a target dir of its own. */
   extraRustflags?: string[];
   /**
@@ -224,7 +229,7 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
     manifestPath,
     offline: options.offline,
   });
-  const memory = new NightlyFailures(meta.targetDirectory, meta.workspaceRoot);
+  const memory = new NightlyFailures(options.nightlyFailuresIn ?? meta.targetDirectory, meta.workspaceRoot);
   const candidates = [...plan];
   let fallback: BuildArtifacts['fallback'];
   // A shared plan (savings) is told too, so its other build does not try the failed toolchain again.
@@ -406,7 +411,7 @@ async function buildWith(
   status.clear();
   if (code !== 0) {
     throw new CargoBuildError(
-      `could not build ${manifestPath ?? cwd} for analysis (cargo exited with code ${code})`,
+      `could not build ${manifestPath ?? cwd} for analysis with ${toolchain.version}${toolchain.bootstrap ? ' and RUSTC_BOOTSTRAP=1' : ''}, ${toolchain.reason} (cargo exited with code ${code})`,
       buildErrorHelp(stderrLines.join('\n'), toolchain),
       stderrLines.join('\n'),
     );

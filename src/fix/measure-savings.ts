@@ -100,6 +100,8 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
         ? { manifestPath: inCopy(resolve(build.manifestPath)) }
         : { cwd: inCopy(start) }),
       env: { ...env, CARGO_TARGET_DIR: target, ...colorEnv },
+      // One record of nightly failures per crate: what `analyze` learnt holds for the copies too.
+      nightlyFailuresIn: meta.targetDirectory,
     };
   };
   // The copies are alike where a toolchain is chosen (rust-toolchain files, .cargo/config, their place
@@ -318,7 +320,7 @@ function withWithheld(s: Savings, loop: FixLoopResult): Savings {
   s.warnings.push(
     `${w.length} maybe-incorrect fix${w.length === 1 ? ' was' : 'es were'} not applied, as \`fix --write\` would not apply ${w.length === 1 ? 'it' : 'them'} (${shown}); ` +
       `${w.length === 1 ? 'its' : 'their'} savings are not in these numbers, --allow-eager measures ${w.length === 1 ? 'it' : 'them'} too ` +
-      `(${w.length === 1 ? '' : 'first: '}${first.rule} at ${first.file}:${first.line}${first.caveat ? `: ${first.caveat}` : ''})`,
+      `(${w.length === 1 ? '' : 'for example '}${first.rule} at ${first.file}:${first.line}${first.caveat ? `: ${first.caveat}` : ''}; \`asyncbloat fix\` lists each with its reason)`,
   );
   return s;
 }

@@ -9,7 +9,7 @@ import { fixHeader } from './plan.ts';
 import type { ItemSavings, Savings } from './savings.ts';
 
 const NAME_NOTE: Record<NonNullable<ItemSavings['removal']>, string> = {
-  replaced: '(replaced: returns a future that is no coroutine)',
+  replaced: '(replaced: no coroutine of its own; returns a ready future or the one it forwarded to)',
   'async-dropped': '(async dropped: returns no future)',
 };
 

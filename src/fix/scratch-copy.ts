@@ -1,9 +1,19 @@
 // A throwaway copy of a crate (or of its whole workspace, when the crate inherits from one or has path
 // dependencies into it) in os.tmpdir(). `fix` rewrites the copy round by round and `savings` builds it, so
 // the user's tree is only ever touched by the final, verified write.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'smol-toml';
 import { UserError } from '../cli/errors.ts';
 
@@ -50,11 +60,73 @@ export interface ScratchCopy {
   remove(): void;
 }
 
+/** `path = ".."` values of a manifest's dependency tables (also per target, workspace-wide and patches). */
+function pathDependencies(manifest: string): string[] {
+  let toml: Record<string, unknown>;
+  try {
+    toml = parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const tables: unknown[] = [];
+  const collect = (t: unknown) => {
+    if (!t || typeof t !== 'object') return;
+    const o = t as Record<string, unknown>;
+    for (const key of ['dependencies', 'dev-dependencies', 'build-dependencies']) tables.push(o[key]);
+  };
+  collect(toml);
+  collect(toml.workspace);
+  for (const t of Object.values((toml.target as Record<string, unknown>) ?? {})) collect(t);
+  for (const t of Object.values((toml.patch as Record<string, unknown>) ?? {})) tables.push(t);
+  const paths: string[] = [];
+  for (const table of tables) {
+    if (!table || typeof table !== 'object') continue;
+    for (const dep of Object.values(table as Record<string, unknown>)) {
+      const path = (dep as { path?: unknown } | null)?.path;
+      if (typeof path === 'string') paths.push(resolve(dirname(manifest), path));
+    }
+  }
+  return paths;
+}
+
+/** Every Cargo.toml under `dir`, without target/ and .git/. */
+function manifestsUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory() && e.name !== 'target' && e.name !== '.git')
+      out.push(...manifestsUnder(join(dir, e.name)));
+    else if (e.isFile() && e.name === 'Cargo.toml') out.push(join(dir, e.name));
+  }
+  return out;
+}
+
+/**
+ * Path dependencies outside the copied tree (`../shared`), and theirs in turn: the copy must find them at the
+ * same relative place. They are linked, not copied: nothing rewrites or builds into them.
+ */
+function linkOutsideDependencies(sourceRoot: string, copyRoot: string): void {
+  const seen = new Set<string>();
+  const queue = manifestsUnder(sourceRoot).flatMap(pathDependencies);
+  while (queue.length > 0) {
+    const dep = queue.pop()!;
+    if (seen.has(dep) || relative(sourceRoot, dep).split(sep)[0] !== '..' || !existsSync(dep)) continue;
+    seen.add(dep);
+    const at = resolve(copyRoot, relative(sourceRoot, dep));
+    if (!existsSync(at)) {
+      mkdirSync(dirname(at), { recursive: true });
+      symlinkSync(dep, at, 'dir');
+    }
+    queue.push(...manifestsUnder(dep).flatMap(pathDependencies));
+  }
+}
+
 /** Copies the crate (with its workspace, if it has one) without target/ and .git/. */
 export function makeScratchCopy(crateRoot: string): ScratchCopy {
   const sourceRoot = findWorkspaceRoot(crateRoot) ?? crateRoot;
   const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-'));
-  const copyRoot = join(dir, basename(sourceRoot));
+  // Placed as deep as the original, so that path dependencies that go up out of it (`../../shared`) land
+  // inside the scratch directory too.
+  const copyRoot = join(dir, relative(resolve('/'), sourceRoot));
   cpSync(sourceRoot, copyRoot, {
     recursive: true,
     // Symlinks are copied as links; a link out of the tree still points to the original, but fix writes
@@ -66,6 +138,7 @@ export function makeScratchCopy(crateRoot: string): ScratchCopy {
       return !(top === 'target' || top === '.git' || rel.split(sep).includes('target'));
     },
   });
+  linkOutsideDependencies(sourceRoot, copyRoot);
   return {
     sourceRoot,
     dir: copyRoot,

@@ -86,6 +86,12 @@ export function dashNotes(report: AnalysisReport, items: AnalyzedItem[]): string
       `note: ${generic} item${generic === 1 ? ' has' : 's have'} no layout: a generic future is laid out only where it is instantiated; analyze the crate that uses ${generic === 1 ? 'it' : 'them'} (with --deps to see them there)`,
     );
   }
+  const noPoll = items.filter((i) => i.code?.inlined).length;
+  if (noPoll > 0 && report.build.artifact !== undefined) {
+    notes.push(
+      `note: ${noPoll} item${noPoll === 1 ? ' has' : 's have'} no poll fn symbol: ${noPoll === 1 ? 'its' : 'their'} poll code and panic sites, when inlined, are counted in the caller's symbol, so per-item code and the async share of .text are lower bounds`,
+    );
+  }
   if (items.length > 0 && report.build.artifact === undefined) {
     notes.push(
       'note: no machine code: this build links no binary, cdylib or staticlib; a library alone has no final code (analyze a bin or --example that uses it)',

@@ -30,5 +30,6 @@ export function renderScanList(report: ScanReport, c: Colors): string {
     'left',
   ]);
   const files = new Set(items.map((i) => i.file)).size;
-  return `${table}\n${items.length} async item${items.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; \`asyncbloat analyze\` adds sizes, states and machine code\n`;
+  const scanned = report.stats.filesScanned;
+  return `${table}\n${items.length} async item${items.length === 1 ? '' : 's'} in ${files} of ${scanned} file${scanned === 1 ? '' : 's'} scanned; \`asyncbloat analyze\` adds sizes, states and machine code\n`;
 }

@@ -72,7 +72,10 @@ describe('build driver: bad input', () => {
       }),
     );
     assert.ok(e instanceof CargoBuildError);
-    assert.match(e.message, /could not build .*broken.* \(cargo exited with code 101\)/);
+    assert.match(
+      e.message,
+      /could not build .*broken.* for analysis with rustc \S+.*, .+ \(cargo exited with code 101\)/,
+    );
     const text = shown.join('');
     assert.match(text, /error\[E0308\]: mismatched types/);
     assert.match(text, /src\/lib\.rs:2:18/);

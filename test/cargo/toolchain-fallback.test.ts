@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type BuildArtifacts, buildForAnalysis, CargoBuildError } from '../../src/cargo/build.ts';
+import { measureSavings } from '../../src/fix/measure-savings.ts';
+import { scan } from '../../src/scan/index.ts';
 import { has, need } from '../support/require.ts';
 
 const app = fileURLToPath(new URL('../fixtures/crates/nightly-breaks/app/', import.meta.url));
@@ -144,5 +146,20 @@ describe('falling back from the installed nightly', () => {
     assert.ok(
       doc.items.some((i: { name: string; futureBytes: number }) => i.name === 'double' && i.futureBytes > 0),
     );
+  });
+});
+
+describe('savings shares what analyze learnt about the nightly', () => {
+  test('a failure remembered by analyze is not paid for again by savings, whose copies build elsewhere', async (t) => {
+    if (!need(t, 'a nightly toolchain', has.nightly())) return;
+    if (!stableIsDefault()) return t.skip('the default toolchain is itself a nightly');
+    const target = join(scratch, 'savings');
+    const { options } = quietBuild(target);
+    await buildForAnalysis(options);
+    const memory = join(target, 'asyncbloat', 'nightly-failed.json');
+    assert.ok(existsSync(memory));
+    const run = await measureSavings({ build: options, scan: (p) => scan(p, { cache: false }) });
+    assert.equal(run.before.build.fallback?.rememberedIn, memory);
+    assert.equal(existsSync(join(target, 'asyncbloat-savings', 'asyncbloat', 'nightly-failed.json')), false);
   });
 });

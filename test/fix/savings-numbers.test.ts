@@ -71,7 +71,10 @@ test('a replaced coroutine still returns a future: its future after is not measu
   assert.deepEqual(s.totals.futureBytes, { base: 56, head: 56, delta: 0 });
   assert.deepEqual(s.crates[0]!.futureBytes, { base: 56, head: 56, delta: 0 });
   const text = renderSavingsHuman(s, plain);
-  assert.match(text, /flag \(replaced: returns a future that is no coroutine\) +15 B → replaced /);
+  assert.match(
+    text,
+    /flag \(replaced: no coroutine of its own; returns a ready future or the one it forwarded to\) +15 B → replaced /,
+  );
   assert.doesNotMatch(text, /15 B → 0 B/);
   // The unchanged items are not listed: the item table is flag's row and the total.
   assert.equal(s.items.length, 1);

@@ -126,7 +126,15 @@ test('cells that say `-` are explained once below the table, with what to do', (
   // Nothing to explain: no notes.
   const full = analysisReport();
   full.build.artifact = 'target/debug/app';
-  full.items = full.items.filter((i) => i.states !== null && i.futureBytes !== null);
+  full.items = full.items.filter((i) => i.states !== null && i.futureBytes !== null && !i.code?.inlined);
+  assert.match(
+    renderAnalyzeTable(
+      full,
+      [...full.items, { ...c!, code: { codeBytes: 0, parts: [], inlined: true } }],
+      colors('never'),
+    ),
+    /note: 1 item has no poll fn symbol: .* lower bounds/,
+  );
   assert.ok(full.items.length > 0);
   assert.doesNotMatch(renderAnalyzeTable(full, full.items, colors('never')), /note:/);
 });

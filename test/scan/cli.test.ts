@@ -36,7 +36,13 @@ describe('asyncbloat scan', () => {
       assert.ok(row, `${item.name} is listed`);
       assert.equal(Number(row.trim().split(/\s+/)[0]), item.awaits, `${item.name}: awaits`);
     }
-    assert.match(list.stdout, new RegExp(`^${json.items.length} async items in \\d+ files`, 'm'));
+    assert.match(
+      list.stdout,
+      new RegExp(
+        `^${json.items.length} async items in \\d+ of ${json.stats.filesScanned} files scanned`,
+        'm',
+      ),
+    );
     assert.doesNotMatch(list.stdout, /^warning\[/m);
   });
 
