@@ -335,7 +335,10 @@ export function checkReport(input: CheckInput): CheckResult {
     }
     kept.push(v);
   }
-  notes.push(...unmatchedEntries([input.config, ...(input.members ?? []).map((m) => m.config)], head.items));
+  // A member whose crates have no item in the report was not applied (a note says so): its globs are not
+  // typos to report.
+  const applied = (input.members ?? []).filter((m) => head.items.some((i) => m.crates.includes(i.crate)));
+  notes.push(...unmatchedEntries([input.config, ...applied.map((m) => m.config)], head.items));
 
   const violations = kept.filter((v) => v.level === 'error');
   const warnings = kept.filter((v) => v.level === 'warning');

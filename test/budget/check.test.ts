@@ -385,3 +385,23 @@ test('budget and ignore entries that match no async item are noted, with a close
     "budget 'flash::**' matches no async item in the report, so its limits apply to nothing",
   ]);
 });
+
+test('a member configuration that was not applied (none of its items in the report) is not checked for typos', () => {
+  const other = config({ budgets: [{ item: 'nothing::*', maxFutureBytes: 10 }] as BudgetConfig['budgets'] });
+  const members: MemberConfig[] = [
+    { package: 'other', dir: 'other', crates: ['other'], config: other, own: true },
+  ];
+  const head = report([item('run', { crate: 'app', futureBytes: 8 })]);
+  const r = checkReport({ head, config: config({}), members });
+  assert.deepEqual(
+    r.notes.filter((n) => n.includes('nothing::*')),
+    [],
+  );
+  // Applied (an item of its crate is there): the glob that matches nothing is noted.
+  const applied = checkReport({
+    head: report([item('run', { crate: 'other', futureBytes: 8 })]),
+    config: config({}),
+    members,
+  });
+  assert.ok(applied.notes.some((n) => n.startsWith("budget 'nothing::*' matches no async item")));
+});
