@@ -67,6 +67,19 @@ export interface FixLoopResult {
 /** A fix the loop did not apply because it may change behaviour: where, what, and the caveat saying why. */
 export type WithheldFix = Omit<AppliedFix, 'files' | 'round'>;
 
+/** A finding's fix as the loop reports it, with its file relative to the loop's directory. */
+function fixRecord(f: Fixable, file: string): WithheldFix {
+  return {
+    rule: f.rule,
+    file,
+    line: f.line,
+    ...(f.item === undefined ? {} : { item: f.item }),
+    description: f.fix.description,
+    applicability: f.fix.applicability,
+    ...(f.fix.caveat === undefined ? {} : { caveat: f.fix.caveat }),
+  };
+}
+
 /** What identifies a fix across runs of the loop: its rule, file and item (or line, for an unnamed one). */
 export type FixIdentity = Pick<AppliedFix, 'rule' | 'file' | 'line' | 'item'>;
 
@@ -108,17 +121,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
     const candidates = options.allowEager ? offered : offered.filter((f) => !eager(f));
     withheld = options.allowEager
       ? []
-      : offered
-          .filter((f) => eager(f) && !broken.has(f.file))
-          .map((f) => ({
-            rule: f.rule,
-            file: loopFile(f),
-            line: f.line,
-            ...(f.item === undefined ? {} : { item: f.item }),
-            description: f.fix.description,
-            applicability: f.fix.applicability,
-            ...(f.fix.caveat === undefined ? {} : { caveat: f.fix.caveat }),
-          }));
+      : offered.filter((f) => eager(f) && !broken.has(f.file)).map((f) => fixRecord(f, loopFile(f)));
     for (const f of candidates.filter((c) => broken.has(c.file))) {
       const key = `${f.file}:${f.line}:${f.rule}`;
       if (!skippedSeen.has(key)) {
@@ -171,13 +174,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
     }
     for (const { finding, edits } of kept) {
       applied.push({
-        rule: finding.rule,
-        file: loopFile(finding),
-        line: finding.line,
-        ...(finding.item === undefined ? {} : { item: finding.item }),
-        description: finding.fix.description,
-        applicability: finding.fix.applicability,
-        ...(finding.fix.caveat === undefined ? {} : { caveat: finding.fix.caveat }),
+        ...fixRecord(finding, loopFile(finding)),
         files: [...new Set(edits.map((e) => e.file))],
         round: rounds,
       });
