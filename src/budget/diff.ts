@@ -1,9 +1,10 @@
 // Compares two AnalysisReports item by item. Items are matched by crate + name + kind, never by line:
 // moving an async fn inside its file (or to another file of the same module) must not look like a change.
+
+import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import type { AsyncKind } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
-import { runtimeCodeBytes } from '../report/text-table.ts';
 import { signedBytes } from './units.ts';
 
 /** Version of the ReportDiff JSON document (`asyncbloat diff --format json`), independent of SCHEMA_VERSION. */

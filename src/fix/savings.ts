@@ -8,9 +8,11 @@
 // and 0 is right. Its states, MIR lines, poll fn and panic sites are gone either way (0 after).
 // The RAM figure is the root futures per crate: the items no other analysed item awaits (what an executor or
 // `block_on` holds). A sum over all items counts an awaited child's bytes in its awaiter too.
+
 import { diffReports, type ItemDiff, itemKey, type MetricDelta, type ReportSide } from '../budget/diff.ts';
 import { formatDelta } from '../budget/render-common.ts';
 import { signedBytes } from '../budget/units.ts';
+import { partBytes } from '../measure/code-parts.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import type { AppliedFix } from './fix-loop.ts';
 
@@ -104,8 +106,7 @@ function delta(before: number | null | undefined, after: number | null | undefin
 }
 
 function pollBytes(item: AnalyzedItem): number | null {
-  if (!item.code) return null;
-  return item.code.parts.filter((p) => p.kind === 'poll').reduce((n, p) => n + p.bytes, 0);
+  return item.code ? partBytes(item.code, 'poll') : null;
 }
 
 const METRIC_OF: Record<Metric, (i: AnalyzedItem) => number | null | undefined> = {

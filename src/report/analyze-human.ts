@@ -2,9 +2,10 @@
 
 import type { FlagDelta } from '../analyze/flag-delta.ts';
 import type { Colors } from '../cli/output.ts';
+import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
-import { codeCell, formatBytes, runtimeCell, runtimeCodeBytes, textTable } from './text-table.ts';
+import { codeCell, formatBytes, runtimeCell, textTable } from './text-table.ts';
 import { NO_POLL_FN } from './wording.ts';
 
 export function location(item: AnalyzedItem): string {

@@ -1,9 +1,11 @@
 // `--format markdown`: a compact pull-request comment. One summary line, the top items in a table, then the
 // findings. Names and messages come from the crate, so every piece of them is escaped for GitHub Markdown.
+
+import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
 import { reportFindings } from './sarif.ts';
-import { codeCell, formatBytes, runtimeCell, runtimeCodeBytes } from './text-table.ts';
+import { codeCell, formatBytes, runtimeCell } from './text-table.ts';
 
 export interface MarkdownOptions {
   /** Rows in the items table (default 10). */

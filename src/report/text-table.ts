@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import type { CodeSize } from '../model/report.ts';
 
 export type Align = 'left' | 'right';
@@ -33,16 +34,6 @@ export function formatBytes(n: number | null | undefined): string {
   if (n < 10 * 1024) return `${n} B`;
   if (n < 10 * 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-/**
- * Bytes of generic code monomorphised for this future's type: the executor's (`Harness<F>::poll`,
- * `Core<F>::poll`), core's (`<F as IntoFuture>::into_future`), ... (CodePart kind `runtime`). It is the
- * future's cost, but not code of the future's own: an 8-byte spawned block can bring 30 KiB of it. Tables
- * show it apart so the two are not confused.
- */
-export function runtimeCodeBytes(code: CodeSize): number {
-  return code.parts.filter((p) => p.kind === 'runtime').reduce((n, p) => n + p.bytes, 0);
 }
 
 /**

@@ -2,13 +2,13 @@
 // draws. Computed in Node so the page only lays out and never has to interpret compiler output. Pure:
 // source text comes in through `readSource`, nothing is read from disk here.
 import { asyncFnPath, namesItem, pathSegments } from '../../analyze/item-keys.ts';
+import { runtimeCodeBytes } from '../../measure/code-parts.ts';
 import type { AsyncKind } from '../../model/async-item.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
 import { coroutineKind, spanOfTypeName } from '../../readers/mir-span.ts';
 import { describeBuild } from '../build-line.ts';
 import { asyncTextShare } from '../markdown.ts';
-import { runtimeCodeBytes } from '../text-table.ts';
 import { fixDiff, rebaseEdits } from './fix-diff.ts';
 import { type Snippet, snippetFor } from './snippet.ts';
 
