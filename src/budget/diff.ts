@@ -126,7 +126,8 @@ export function itemKey(item: { crate: string; name: string; kind: string }): st
   return `${item.crate}\u0000${item.name}\u0000${item.kind}`;
 }
 
-function delta(base: number | null | undefined, head: number | null | undefined): MetricDelta {
+/** A before/after pair of one metric; `delta` is null when either side was not measured. */
+export function metricDelta(base: number | null | undefined, head: number | null | undefined): MetricDelta {
   const b = base ?? null;
   const h = head ?? null;
   return { base: b, head: h, delta: b === null || h === null ? null : h - b };
@@ -326,13 +327,13 @@ function compareItems(base: AnalyzedItem, head: AnalyzedItem): ItemDiff {
     ...(head.file !== undefined ? { file: head.file } : {}),
     ...(head.line !== undefined ? { line: head.line } : {}),
     ...(base.line !== undefined ? { baseLine: base.line } : {}),
-    futureBytes: delta(base.futureBytes, head.futureBytes),
-    states: delta(base.states, head.states),
-    heldBytes: delta(maxHeld(base), maxHeld(head)),
-    codeBytes: delta(base.code?.codeBytes, head.code?.codeBytes),
-    ownCodeBytes: delta(ownCode(base), ownCode(head)),
-    genericCodeBytes: delta(genericCode(base), genericCode(head)),
-    panicSites: delta(panicSiteCount(base), panicSiteCount(head)),
+    futureBytes: metricDelta(base.futureBytes, head.futureBytes),
+    states: metricDelta(base.states, head.states),
+    heldBytes: metricDelta(maxHeld(base), maxHeld(head)),
+    codeBytes: metricDelta(base.code?.codeBytes, head.code?.codeBytes),
+    ownCodeBytes: metricDelta(ownCode(base), ownCode(head)),
+    genericCodeBytes: metricDelta(genericCode(base), genericCode(head)),
+    panicSites: metricDelta(panicSiteCount(base), panicSiteCount(head)),
     grew: [],
   };
   const [basePoll, headPoll] = [pollFnSymbol(base), pollFnSymbol(head)];
@@ -354,7 +355,7 @@ function compareItems(base: AnalyzedItem, head: AnalyzedItem): ItemDiff {
 
 function oneSided(item: AnalyzedItem, status: 'added' | 'removed'): ItemDiff {
   const side = (v: number | null | undefined) =>
-    status === 'added' ? delta(null, v ?? null) : delta(v ?? null, null);
+    status === 'added' ? metricDelta(null, v ?? null) : metricDelta(v ?? null, null);
   return {
     crate: item.crate,
     name: item.name,
@@ -486,16 +487,16 @@ export function diffReports(base: AnalysisReport, head: AnalysisReport): ReportD
     items,
     findings: findingChanges(allFindings(base), allFindings(head)),
     totals: {
-      futureBytes: delta(
+      futureBytes: metricDelta(
         sum(base.items, (i) => i.futureBytes),
         sum(head.items, (i) => i.futureBytes),
       ),
-      codeBytes: delta(
+      codeBytes: metricDelta(
         sum(base.items, (i) => i.code?.codeBytes),
         sum(head.items, (i) => i.code?.codeBytes),
       ),
-      ownCodeBytes: delta(sum(base.items, ownCode), sum(head.items, ownCode)),
-      genericCodeBytes: delta(sum(base.items, genericCode), sum(head.items, genericCode)),
+      ownCodeBytes: metricDelta(sum(base.items, ownCode), sum(head.items, ownCode)),
+      genericCodeBytes: metricDelta(sum(base.items, genericCode), sum(head.items, genericCode)),
     },
     warnings,
   };

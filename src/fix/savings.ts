@@ -9,7 +9,14 @@
 // The RAM figure is the root futures per crate: the items no other analysed item awaits (what an executor or
 // `block_on` holds). A sum over all items counts an awaited child's bytes in its awaiter too.
 
-import { diffReports, type ItemDiff, itemKey, type MetricDelta, type ReportSide } from '../budget/diff.ts';
+import {
+  diffReports,
+  type ItemDiff,
+  itemKey,
+  type MetricDelta,
+  metricDelta,
+  type ReportSide,
+} from '../budget/diff.ts';
 import { formatDelta } from '../budget/render-common.ts';
 import { signedBytes } from '../budget/units.ts';
 import { partBytes } from '../measure/code-parts.ts';
@@ -99,12 +106,6 @@ export interface Savings {
   warnings: string[];
 }
 
-function delta(before: number | null | undefined, after: number | null | undefined): MetricDelta {
-  const b = before ?? null;
-  const a = after ?? null;
-  return { base: b, head: a, delta: b === null || a === null ? null : a - b };
-}
-
 function pollBytes(item: AnalyzedItem): number | null {
   return item.code ? partBytes(item.code, 'poll') : null;
 }
@@ -171,7 +172,7 @@ function itemSavings(
     // A removed item's "before" must be a measurement for its 0 to mean anything; a replaced item still
     // returns a future, one rustc does not lay out as a coroutine: its size after is unknown, not 0.
     const gone = removal !== null && bv !== null && !(m === 'futureBytes' && removal === 'replaced');
-    out[m] = delta(bv, a ? (METRIC_OF[m](a) ?? null) : gone ? 0 : null);
+    out[m] = metricDelta(bv, a ? (METRIC_OF[m](a) ?? null) : gone ? 0 : null);
   }
   return { row, savings: out, before: b, after: a };
 }
@@ -274,8 +275,8 @@ export function compareReports(
     const ownItems = own.map((p) => p.savings);
     return {
       name,
-      textBytes: delta(b?.textBytes, a?.textBytes),
-      asyncCodeBytes: delta(b?.asyncCodeBytes, a?.asyncCodeBytes),
+      textBytes: metricDelta(b?.textBytes, a?.textBytes),
+      asyncCodeBytes: metricDelta(b?.asyncCodeBytes, a?.asyncCodeBytes),
       rootFutureBytes: roots.bytes,
       replacedRoots: roots.replaced,
       futureBytes: total(ownItems, 'futureBytes'),
@@ -304,7 +305,7 @@ export function compareReports(
     items,
     totals,
     crates,
-    asyncPanic: delta(sumPanic(before), sumPanic(after)),
+    asyncPanic: metricDelta(sumPanic(before), sumPanic(after)),
     warnings,
   };
 }
