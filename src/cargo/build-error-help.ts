@@ -1,13 +1,11 @@
 // The `help:` line after a failed analysis build. cargo's own errors are shown verbatim above it; this says
 // what kind of failure it was and what to do, because "the crate must build" is wrong advice when the
 // crate builds fine and a flag was wrong, a target is missing, or only the nightly cannot build it.
+import { stripVTControlCharacters } from 'node:util';
 import type { Toolchain } from './toolchain.ts';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: cargo colours its messages with ANSI escapes.
-const ANSI = /\x1b\[[0-9;]*m/g;
-
 export function buildErrorHelp(stderr: string, toolchain: Toolchain): string {
-  const text = stderr.replace(ANSI, '');
+  const text = stripVTControlCharacters(stderr); // cargo colours its messages
   const uninstalled = /the `([^`]+)` target may not be installed/.exec(text);
   if (uninstalled) {
     const plus = toolchain.env.RUSTUP_TOOLCHAIN ? ` --toolchain ${toolchain.env.RUSTUP_TOOLCHAIN}` : '';

@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import { UserError } from '../cli/errors.ts';
 import {
   type ArtifactMessage,
@@ -205,11 +206,10 @@ function resolveManifest(manifestPath: string | undefined, cwd: string): string 
 /** cargo's own progress lines on stderr; the status line replaces them. */
 const CARGO_STATUS =
   /^\s*(Compiling|Fresh|Finished|Locking|Blocking|Checking|Building|Updating|Adding|Downloading|Downloaded|Packaging|Dirty)\s/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: cargo colours its status words with ANSI escapes.
-const ANSI_SGR = /\x1b\[[0-9;]*m/g;
 
 export function isCargoStatusLine(line: string): boolean {
-  return CARGO_STATUS.test(line.replace(ANSI_SGR, ''));
+  // cargo colours its status words with ANSI escapes.
+  return CARGO_STATUS.test(stripVTControlCharacters(line));
 }
 
 export async function buildForAnalysis(options: BuildOptions = {}): Promise<BuildArtifacts> {
@@ -274,7 +274,7 @@ export async function buildForAnalysis(options: BuildOptions = {}): Promise<Buil
 
 /** The gist of a failed build for a one-line note: which crate did not compile, and rustc's first error. */
 export function firstError(stderr: string): string {
-  const lines = stderr.replace(ANSI_SGR, '').split('\n');
+  const lines = stripVTControlCharacters(stderr).split('\n');
   const crate = lines.map((l) => /^error: could not compile `([^`]+)`/.exec(l)?.[1]).find(Boolean);
   const error = lines.find((l) => /^error(\[E\d+\])?: /.test(l) && !l.startsWith('error: could not compile'));
   const last = lines.filter((l) => l.trim()).at(-1) ?? 'no output';
