@@ -170,7 +170,7 @@ function analyzedItem(
 /**
  * Fills in what needs every crate's layouts at once: bytes held across each await (with the await's source
  * line from MIR), arguments stored twice, and the awaitee tree resolved to other items, across crates and
- * generic instantiations. Measured on each item's largest instantiation.
+ * generic instantiations. Measured on each item's largest instantiation (of equal ones, the one holding the most).
  */
 export function fillMeasures(joined: JoinedItem[], allLayouts: FutureLayout[]): void {
   const index = indexFutures(allLayouts);

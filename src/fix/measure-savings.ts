@@ -297,7 +297,6 @@ function onlyMembersLocked(meta: WorkspaceMetadata): boolean {
   }
 }
 
-/** Both builds ran on copies; the report names the crate the user pointed at. */
 /**
  * Fixes in files no compiled target includes (integration tests, benches, examples that were not selected):
  * the file has no item in the "before" analysis, which lists every async item the build compiled.
@@ -325,6 +324,7 @@ function withWithheld(s: Savings, loop: FixLoopResult): Savings {
   return s;
 }
 
+/** Both builds ran on copies; the report names the crate the user pointed at. */
 function withRoot(s: Savings, root: string): Savings {
   return { ...s, before: { ...s.before, root }, after: { ...s.after, root } };
 }
