@@ -13,7 +13,7 @@ import {
   symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'smol-toml';
 import { UserError } from '../cli/errors.ts';
 
@@ -104,9 +104,9 @@ function manifestsUnder(dir: string): string[] {
  * Path dependencies outside the copied tree (`../shared`), and theirs in turn: the copy must find them at the
  * same relative place. They are linked, not copied: nothing rewrites or builds into them.
  */
-function linkOutsideDependencies(sourceRoot: string, copyRoot: string): void {
+function linkOutsideDependencies(sourceRoot: string, copyRoot: string, manifests: string[]): void {
   const seen = new Set<string>();
-  const queue = manifestsUnder(sourceRoot).flatMap(pathDependencies);
+  const queue = manifests.flatMap(pathDependencies);
   while (queue.length > 0) {
     const dep = queue.pop()!;
     if (seen.has(dep) || relative(sourceRoot, dep).split(sep)[0] !== '..' || !existsSync(dep)) continue;
@@ -127,6 +127,7 @@ export function makeScratchCopy(crateRoot: string): ScratchCopy {
   // Placed as deep as the original, so that path dependencies that go up out of it (`../../shared`) land
   // inside the scratch directory too.
   const copyRoot = join(dir, relative(resolve('/'), sourceRoot));
+  const manifests: string[] = [];
   cpSync(sourceRoot, copyRoot, {
     recursive: true,
     // Symlinks are copied as links; a link out of the tree still points to the original, but fix writes
@@ -135,10 +136,13 @@ export function makeScratchCopy(crateRoot: string): ScratchCopy {
     filter: (src) => {
       const rel = relative(sourceRoot, src);
       const top = rel.split(sep)[0];
-      return !(top === 'target' || top === '.git' || rel.split(sep).includes('target'));
+      const keep = !(top === 'target' || top === '.git' || rel.split(sep).includes('target'));
+      // The copied manifests, collected on the way: their path dependencies may point out of the tree.
+      if (keep && basename(src) === 'Cargo.toml') manifests.push(src);
+      return keep;
     },
   });
-  linkOutsideDependencies(sourceRoot, copyRoot);
+  linkOutsideDependencies(sourceRoot, copyRoot, manifests);
   return {
     sourceRoot,
     dir: copyRoot,
