@@ -17,6 +17,7 @@ import { type ScanOptions, scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
 import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
 import { measureMachineCode } from './machine-code.ts';
+import { isSelectedMember } from './primary.ts';
 
 export interface AnalyzeOptions extends BuildOptions {
   /** Rule selection for the source scan. */
@@ -38,7 +39,20 @@ export async function analyzeBuild(
   const root = build.workspaceRoot;
   const unparsed: Unparsed = [];
   const warnings = [...build.warnings];
-  const analysed = build.crates.filter((c) => c.member || options.deps);
+  const analysed = build.crates.filter(
+    (c) => options.deps || (c.member && isSelectedMember(c.packageName, options)),
+  );
+  const unselected = [
+    ...new Set(
+      build.crates
+        .filter((c) => c.member && !analysed.includes(c) && !c.host)
+        .map((c) => c.packageName),
+    ),
+  ];
+  if (unselected.length > 0)
+    warnings.push(
+      `workspace member${unselected.length === 1 ? '' : 's'} ${unselected.join(', ')} built as a dependency of the packages -p selected: not reported, as cargo clippy -p does not lint them (--workspace or -p ${unselected[0]} reports ${unselected.length === 1 ? 'it' : 'them'})`,
+    );
 
   // One scan per package directory: lib, bins and examples of a package share its sources.
   const scans = new Map<string, ScanReport>();

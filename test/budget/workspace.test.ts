@@ -61,6 +61,7 @@ test('check at the root, with -p and in the member directory applies the memberâ
   for (const [cwd, args] of [
     [ws, []],
     [ws, ['-p', 'budget-ws-app']],
+    [ws, ['-p', 'budget-ws-a*']],
     [ws, ['app']],
     [join(ws, 'app'), []],
   ] as [string, string[]][]) {
@@ -69,13 +70,21 @@ test('check at the root, with -p and in the member directory applies the memberâ
     assert.equal(r.code, 1, `${what}: ${r.out}${r.err}`);
     const result = JSON.parse(r.out);
     assert.deepEqual(result.violations.map(row), expected, what);
-    // radio's no-await finding stays a warning: app's rule level is app's.
+    // radio's no-await finding stays a warning: app's rule level is app's. With -p, as with cargo clippy -p,
+    // radio (built as app's dependency) is not checked at all, and the report says so.
+    const selected = args[0] === '-p';
     assert.deepEqual(
       result.warnings.map(row),
-      [['rule', 'budget_ws_radio', 'ready', 'no-await', null, null]],
+      selected ? [] : [['rule', 'budget_ws_radio', 'ready', 'no-await', null, null]],
       what,
     );
   }
+  const analyzed = JSON.parse(cli(ws, 'analyze', '-p', 'budget-ws-app', '--format', 'json').out);
+  assert.deepEqual([...new Set(analyzed.items.map((i: { crate: string }) => i.crate))], ['budget_ws_app']);
+  assert.ok(
+    analyzed.warnings.some((w: string) => w.startsWith('workspace member budget-ws-radio built as a dependency')),
+    analyzed.warnings.join('\n'),
+  );
   const human = cli(ws, 'check', '--color', 'never');
   assert.match(
     human.out,
