@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { applyBaseline } from '../../src/budget/baseline.ts';
+import { diffReports } from '../../src/budget/diff.ts';
+import { readReportFile } from '../../src/budget/report-file.ts';
 import { UserError } from '../../src/cli/errors.ts';
 import { run } from '../../src/cli/program.ts';
 import type { AnalysisReport } from '../../src/model/report.ts';
@@ -207,14 +208,25 @@ test('check: suppression comments are read from the source; one without reason i
   );
 });
 
-test('applyBaseline (for analyze --baseline) diffs a report against a file, or names the bad file', async () => {
-  const d = applyBaseline(head, join(dir, 'base.json'));
+test('analyze --baseline diffs a report against a file read before the build, or names the bad file', async () => {
+  const d = diffReports(readReportFile(join(dir, 'base.json')), head);
   assert.equal(d.summary, '1 future grew (+768 B), 1 added, 1 removed');
   assert.throws(
-    () => applyBaseline(head, join(dir, 'nope.json')),
+    () => readReportFile(join(dir, 'nope.json')),
     (e: unknown) => e instanceof UserError && e.message.includes('nope.json'),
   );
   const r = await cli('check', 'no/such/dir', '--report', 'head.json');
   assert.equal(r.code, 2);
   assert.match(r.err, /^error: 'no\/such\/dir' does not exist/);
+});
+
+test('analyze rejects a bad --filter regex or --baseline file before it builds anything', async () => {
+  // `dir` holds no Cargo.toml: a build would fail with cargo's error, so these errors prove no build ran.
+  const regex = await cli('analyze', '--filter', '(');
+  assert.equal(regex.code, 2);
+  assert.match(regex.err, /^error: invalid --filter regex: /);
+  const base = await cli('analyze', '--baseline', 'nope.json');
+  assert.equal(base.code, 2);
+  assert.match(base.err, /nope\.json/);
+  assert.doesNotMatch(base.err, /Cargo\.toml|cargo/);
 });

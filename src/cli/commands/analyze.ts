@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { ASYNC_PANIC_FLAG, measureFlagDelta, requireAsyncPanicFlag } from '../../analyze/flag-delta.ts';
 import { analyze } from '../../analyze/index.ts';
 import { findItem, SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
-import { applyBaseline } from '../../budget/baseline.ts';
+import { diffReports } from '../../budget/diff.ts';
+import { readReportFile } from '../../budget/report-file.ts';
 import { analysisReportJson } from '../../report/analysis-json.ts';
 import { renderAnalyzeTable, renderExplain, renderFlagDelta } from '../../report/analyze-human.ts';
 import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
@@ -41,7 +42,7 @@ export function registerAnalyze(program: Command): void {
     .option('-o, --output <file>', 'write the result to FILE instead of stdout')
     .option('--sort <key>', SORT_KEYS.join(' | '), (v) => parseFormat(v, SORT_KEYS), 'size')
     .option('--top <n>', 'show only the first N items', parsePositive)
-    .option('--filter <regex>', 'show only items whose name matches REGEX')
+    .option('--filter <regex>', 'show only items whose name matches REGEX', parseRegex)
     .option('--explain <item>', 'show one item in depth: states, what is held across each await, children')
     .option(
       '--baseline <file>',
@@ -61,6 +62,7 @@ export function registerAnalyze(program: Command): void {
           `use one of: ${DIFF_FORMATS.join(', ')}`,
         );
       }
+      const base = opts.baseline !== undefined ? readReportFile(opts.baseline) : undefined;
       // `-Zasync-panic` exists only on (some) nightlies: both builds then use the nightly.
       if (opts.measureAsyncPanic) await requireAsyncPanicFlag();
       const analyzeOptions = {
@@ -76,8 +78,8 @@ export function registerAnalyze(program: Command): void {
         const delta = await measureFlagDelta(analyzeOptions, report, [ASYNC_PANIC_FLAG]);
         process.stderr.write(`${renderFlagDelta(delta)}\n`);
       }
-      if (opts.baseline !== undefined) {
-        emit(renderDiff(applyBaseline(report, opts.baseline), opts.format as DiffFormat, c), opts.output);
+      if (base !== undefined) {
+        emit(renderDiff(diffReports(base, report), opts.format as DiffFormat, c), opts.output);
       } else if (opts.explain !== undefined) {
         const item = findItem(report.items, opts.explain);
         emit(
@@ -101,6 +103,16 @@ export function registerAnalyze(program: Command): void {
 
 function isDiffFormat(f: string): f is DiffFormat {
   return (DIFF_FORMATS as readonly string[]).includes(f);
+}
+
+/** A bad regex is a usage error when the flags are read, not after a build of minutes. */
+function parseRegex(v: string): string {
+  try {
+    new RegExp(v);
+  } catch (e) {
+    throw new UserError(`invalid --filter regex: ${(e as Error).message}`);
+  }
+  return v;
 }
 
 function parsePositive(v: string): number {
