@@ -44,9 +44,7 @@ export async function analyzeBuild(
   );
   const unselected = [
     ...new Set(
-      build.crates
-        .filter((c) => c.member && !analysed.includes(c) && !c.host)
-        .map((c) => c.packageName),
+      build.crates.filter((c) => c.member && !analysed.includes(c) && !c.host).map((c) => c.packageName),
     ),
   ];
   if (unselected.length > 0)

@@ -13,7 +13,10 @@ export function specNames(spec: string, name: string): boolean {
   if (spec.includes('#') && /^\d/.test(afterHash)) return true;
   const pkg = afterHash.split(/[@:]/)[0]!;
   if (!/[*?[]/.test(pkg)) return pkg === name;
-  const re = pkg.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pkg
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(name);
 }
 

@@ -82,7 +82,9 @@ test('check at the root, with -p and in the member directory applies the memberâ
   const analyzed = JSON.parse(cli(ws, 'analyze', '-p', 'budget-ws-app', '--format', 'json').out);
   assert.deepEqual([...new Set(analyzed.items.map((i: { crate: string }) => i.crate))], ['budget_ws_app']);
   assert.ok(
-    analyzed.warnings.some((w: string) => w.startsWith('workspace member budget-ws-radio built as a dependency')),
+    analyzed.warnings.some((w: string) =>
+      w.startsWith('workspace member budget-ws-radio built as a dependency'),
+    ),
     analyzed.warnings.join('\n'),
   );
   const human = cli(ws, 'check', '--color', 'never');
