@@ -2,12 +2,15 @@
 import type { GrowthCause, ItemDiff, MetricDelta } from './diff.ts';
 import { signedBytes } from './units.ts';
 
-/** `256 B → 768 B (+512 B)`, `768 B (new)`, `-` when unmeasured; `unit` is '' for counts. */
+/**
+ * `256 B → 768 B (+512 B)`, `-` when unmeasured on both sides; `unit` is '' for counts. A side that was not
+ * measured (null: no layout, a poll fn inlined away) is `unknown`, never `gone` or `new`: a count that went to
+ * zero is a 0, and only that is gone.
+ */
 export function formatDelta(m: MetricDelta, unit = ' B'): string {
-  const v = (n: number | null) => (n === null ? '-' : `${n}${unit}`);
+  const v = (n: number | null) => (n === null ? 'unknown' : `${n}${unit}`);
   if (m.base === null && m.head === null) return '-';
-  if (m.base === null) return `${v(m.head)} (new)`;
-  if (m.head === null) return `${v(m.base)} (gone)`;
+  if (m.base === null || m.head === null) return `${v(m.base)} \u2192 ${v(m.head)}`;
   if (m.delta === 0) return v(m.head);
   const d = m.delta ?? 0;
   const signed = unit === ' B' ? signedBytes(d) : d > 0 ? `+${d}` : `\u2212${-d}`;
