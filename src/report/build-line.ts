@@ -3,9 +3,11 @@
 import type { AnalysisReport } from '../model/report.ts';
 
 export function describeBuild(b: AnalysisReport['build']): string {
+  // What built the numbers comes first; why it was not the preferred nightly comes after, as a reason, so the
+  // line does not read as if the analysis had failed.
   let line = `profile ${b.profile}, ${b.toolchain}`;
   if (b.bootstrap) line += ' (stable with RUSTC_BOOTSTRAP=1)';
-  if (b.fallback) line += `: ${b.fallback.toolchain} could not build the crate`;
   if (b.target) line += `, target ${b.target}`;
+  if (b.fallback) line += ` (used instead of ${b.fallback.toolchain}, which could not build the crate)`;
   return line;
 }

@@ -20,7 +20,7 @@ test('profile, compiler, RUSTC_BOOTSTRAP, a nightly that could not build the cra
       fallback: { toolchain: nightly, reason: '`proc-macro2` did not compile: error[E0635]' },
       target: 'thumbv7em-none-eabihf',
     }),
-    `profile release, rustc 1.95.0 (59807616e 2026-04-14) (stable with RUSTC_BOOTSTRAP=1): ${nightly} could not build the crate, target thumbv7em-none-eabihf`,
+    `profile release, rustc 1.95.0 (59807616e 2026-04-14) (stable with RUSTC_BOOTSTRAP=1), target thumbv7em-none-eabihf (used instead of ${nightly}, which could not build the crate)`,
   );
 });
 
