@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { docPath } from '../../src/cli/docs.ts';
 import { UserError } from '../../src/cli/errors.ts';
 import { checkOutputPath, emit } from '../../src/cli/output.ts';
 
@@ -58,4 +59,13 @@ test('analyze -o into a missing directory exits 2 at once, without building', ()
   } finally {
     rmSync(target, { recursive: true, force: true });
   }
+});
+
+test('the npm package ships the docs the CLI points to, and check names the installed file', () => {
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { encoding: 'utf8' })) as {
+    files: { path: string }[];
+  }[];
+  const files = packed[0]!.files.map((f) => f.path);
+  for (const doc of ['docs/ci.md', 'docs/json-schema.md', 'README.md']) assert.ok(files.includes(doc), doc);
+  assert.ok(existsSync(docPath('ci.md')), docPath('ci.md'));
 });

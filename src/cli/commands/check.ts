@@ -10,6 +10,7 @@ import { renderCheckMarkdown } from '../../budget/diff-markdown.ts';
 import { readReportFile } from '../../budget/report-file.ts';
 import { readSuppressions, type Suppression } from '../../budget/suppressions.ts';
 import type { AnalysisReport, AnalyzedItem } from '../../model/report.ts';
+import { docPath } from '../docs.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
 import { checkOutputPath, emit, outputColors, parseColor, parseFormat } from '../output.ts';
@@ -120,7 +121,7 @@ export function registerCheck(program: Command): void {
       result.notes.unshift(...notes);
       result.notes.push(...suppressions.notes);
       if (config.sources.length === 0 && members.every((m) => m.config.sources.length === 0)) {
-        result.notes.push('no budgets configured (see docs/ci.md); only rule levels were checked');
+        result.notes.push(`no budgets configured (see ${docPath('ci.md')}); only rule levels were checked`);
       }
       const c = outputColors(opts.color, opts.output);
       const text =
