@@ -9,6 +9,7 @@ import {
   formatGenericCodeDelta,
   hasGenericCode,
   location,
+  memoryLine,
   STATUS_MARK,
 } from './render-common.ts';
 
@@ -37,6 +38,8 @@ export function mdText(s: string): string {
 export function renderDiffMarkdown(diff: ReportDiff): string {
   const out = [MARKDOWN_MARKER, '### asyncbloat: async cost diff', '', `**${diff.summary}**`];
   for (const w of diff.warnings) out.push('', `> [!WARNING]\n> ${w}`);
+  const memory = memoryLine(diff);
+  if (memory) out.push('', memory);
   const shown = diff.items.filter((i) => i.status !== 'unchanged');
   if (shown.length > 0) {
     // `code` is the item's own code and `generic code` what is instantiated for its type, as in analyze.

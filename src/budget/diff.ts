@@ -2,6 +2,7 @@
 // moving an async fn inside its file (or to another file of the same module) must not look like a change.
 
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
+import { rootFutureBytes } from '../measure/root-futures.ts';
 import type { AsyncKind } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
@@ -111,7 +112,10 @@ export interface ReportDiff {
   items: ItemDiff[];
   findings: { new: Finding[]; fixed: Finding[] };
   totals: {
+    /** Summed over items: an awaited future counts in its awaiter too (not memory). */
     futureBytes: MetricDelta;
+    /** The root futures (those no other item awaits): the program's future memory. */
+    rootFutureBytes: MetricDelta;
     codeBytes: MetricDelta;
     ownCodeBytes: MetricDelta;
     genericCodeBytes: MetricDelta;
@@ -491,6 +495,7 @@ export function diffReports(base: AnalysisReport, head: AnalysisReport): ReportD
         sum(base.items, (i) => i.futureBytes),
         sum(head.items, (i) => i.futureBytes),
       ),
+      rootFutureBytes: metricDelta(rootFutureBytes(base), rootFutureBytes(head)),
       codeBytes: metricDelta(
         sum(base.items, (i) => i.code?.codeBytes),
         sum(head.items, (i) => i.code?.codeBytes),

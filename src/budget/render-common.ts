@@ -1,5 +1,5 @@
 // Small formatting helpers shared by the human and Markdown renderings of diffs and checks.
-import type { GrowthCause, ItemDiff, MetricDelta } from './diff.ts';
+import type { GrowthCause, ItemDiff, MetricDelta, ReportDiff } from './diff.ts';
 import { signedBytes } from './units.ts';
 
 /**
@@ -84,4 +84,15 @@ export function formatCause(c: GrowthCause, code: (s: string) => string = (s) =>
 export function location(file: string | null | undefined, line: number | null | undefined): string {
   if (!file) return '';
   return line !== undefined && line !== null ? `${file}:${line}` : file;
+}
+
+/**
+ * Said when future sizes changed: the per-item deltas (and the summary's "grew (+N B)") are summed over items,
+ * so a nested future counts in each awaiter too; the root futures are what the program holds.
+ */
+export function memoryLine(diff: ReportDiff): string | undefined {
+  const sizesChanged = diff.items.some((i) => i.futureBytes.delta !== 0 && i.status !== 'unchanged');
+  if (!sizesChanged) return undefined;
+  const roots = diff.totals.rootFutureBytes;
+  return `memory: root futures ${formatDelta(roots)}; the future sizes above are per item, and a future awaited by another counts in its awaiter too`;
 }

@@ -20,6 +20,7 @@ import {
 import { formatDelta } from '../budget/render-common.ts';
 import { signedBytes } from '../budget/units.ts';
 import { partBytes } from '../measure/code-parts.ts';
+import { rootItems } from '../measure/root-futures.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import type { AppliedFix } from './fix-loop.ts';
 
@@ -188,26 +189,6 @@ function total(items: ItemSavings[], m: Metric): MetricDelta {
 function sumPanic(report: AnalysisReport): number | null {
   const sites = report.items.filter((i) => i.panicSites);
   return sites.length === 0 ? null : sites.reduce((n, i) => n + i.panicSites!.bytes, 0);
-}
-
-/**
- * The report's items no other analysed item awaits, with a measured future: what an executor, `block_on` or
- * a spawn holds. An awaited child names its item without a crate: an item of that name in the awaiter's own
- * crate is meant when there is one, else every item of that name.
- */
-export function rootItems(report: AnalysisReport): Set<AnalyzedItem> {
-  const byName = new Map<string, AnalyzedItem[]>();
-  for (const i of report.items) byName.set(i.name, [...(byName.get(i.name) ?? []), i]);
-  const awaited = new Set<AnalyzedItem>();
-  for (const awaiter of report.items) {
-    for (const c of awaiter.children) {
-      if (c.item === undefined) continue;
-      const named = (byName.get(c.item) ?? []).filter((i) => i !== awaiter);
-      const local = named.filter((i) => i.crate === awaiter.crate);
-      for (const i of local.length > 0 ? local : named) awaited.add(i);
-    }
-  }
-  return new Set(report.items.filter((i) => i.futureBytes !== null && !awaited.has(i)));
 }
 
 function sumDelta(pairs: [number, number][]): MetricDelta {

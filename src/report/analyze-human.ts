@@ -3,6 +3,7 @@
 import type { FlagDelta } from '../analyze/flag-delta.ts';
 import type { Colors } from '../cli/output.ts';
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
+import { rootFutureBytes } from '../measure/root-futures.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
 import { codeCell, formatBytes, runtimeCell, textTable } from './text-table.ts';
@@ -51,8 +52,12 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
   const align = header.map((_, k) => (k < leftFrom ? 'right' : 'left') as 'left' | 'right');
   const lines = [c.dim(describeBuild(report.build)), textTable(header, rows, align)];
   const total = items.reduce((s, i) => s + (i.futureBytes ?? 0), 0);
+  // The sum over rows counts an awaited future in its awaiter too; the root futures are the memory figure.
+  const roots = rootFutureBytes(report);
   lines.push(
-    `${report.items.length} async items (${items.length} shown), ${formatBytes(total)} of futures shown` +
+    `${report.items.length} async items (${items.length} shown)` +
+      (roots === null ? '' : `; root futures ${formatBytes(roots)}`) +
+      `; ${formatBytes(total)} summed over the items shown (an awaited future counts in its awaiter too)` +
       report.crates
         .filter((k) => k.textBytes !== undefined)
         .map(

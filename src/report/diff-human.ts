@@ -3,6 +3,7 @@
 
 import type { ReportDiff } from '../budget/diff.ts';
 import {
+  memoryLine,
   formatCause,
   formatCodeDelta,
   formatDelta,
@@ -17,6 +18,8 @@ import { textTable } from './text-table.ts';
 export function renderDiffHuman(diff: ReportDiff, c: Colors): string {
   const out: string[] = [`${c.bold('asyncbloat diff')}: ${diff.summary}`];
   for (const w of diff.warnings) out.push(`${c.yellow('warning')}: ${w}`);
+  const memory = memoryLine(diff);
+  if (memory) out.push(memory);
   const shown = diff.items.filter((i) => i.status !== 'unchanged');
   if (shown.length > 0) {
     const colour = (s: string, status: string) =>

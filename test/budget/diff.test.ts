@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diffReports, isTemporaryField, withoutSpans } from '../../src/budget/diff.ts';
-import { formatCause, formatCodeDelta } from '../../src/budget/render-common.ts';
+import { formatCause, formatCodeDelta, memoryLine } from '../../src/budget/render-common.ts';
 import { finding, held, heldKinds, item, report } from './reports.ts';
 
 test('moving an item to another line is not a change', () => {
@@ -298,4 +298,30 @@ test('compiler temporaries are matched by type and counted, not by their shiftin
     formatCause(d!.grew[0]!),
     'temporaries held across an await (4 \u00d7 `bool`) in Suspend0, await at line 90 (also held in Suspend1): 3 B \u2192 4 B (+1 B)',
   );
+});
+
+test('memory is the root futures: a nested future that grew counts once, and the line says the rows sum', () => {
+  const child = (bytes: number) => ({
+    typeName: '{async fn body of io::write()}',
+    bytes,
+    item: 'io::write',
+    state: 'Suspend0',
+  });
+  const base = report([
+    item('a', { futureBytes: 40, children: [child(32)] }),
+    item('io::write', { futureBytes: 32 }),
+  ]);
+  const head = report([
+    item('a', { futureBytes: 72, children: [child(64)] }),
+    item('io::write', { futureBytes: 64 }),
+  ]);
+  const d = diffReports(base, head);
+  // Summed over items, the growth of io::write counts twice (+64 B); the program holds `a` only (+32 B).
+  assert.deepEqual(d.totals.futureBytes, { base: 72, head: 136, delta: 64 });
+  assert.deepEqual(d.totals.rootFutureBytes, { base: 40, head: 72, delta: 32 });
+  assert.match(
+    memoryLine(d) ?? '',
+    /^memory: root futures 40 B → 72 B \(\+32 B\); the future sizes above are per item/,
+  );
+  assert.equal(memoryLine(diffReports(base, base)), undefined);
 });

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { colors } from '../../src/cli/output.ts';
+import { rootFutureBytes } from '../../src/measure/root-futures.ts';
 import { fieldLabel, renderAnalyzeTable, renderExplain } from '../../src/report/analyze-human.ts';
+import { formatBytes } from '../../src/report/text-table.ts';
 import { analysisReport } from './sample-reports.ts';
 
 /** The cell under each header word in every row; right-aligned columns end where their header ends. */
@@ -151,4 +153,15 @@ test('explain says a fix does not remove the generic code instantiated for the f
   );
   item.code = { codeBytes: 0, parts: [], inlined: true };
   assert.doesNotMatch(renderExplain(item, colors('never')), /generic code/);
+});
+
+test('the footer gives the root futures as memory, and says the sum over rows counts nested futures twice', () => {
+  const report = analysisReport();
+  const footer = renderAnalyzeTable(report, report.items, colors('never'))
+    .split('\n')
+    .find((l) => l.includes('async items ('))!;
+  const roots = rootFutureBytes(report);
+  assert.ok(roots !== null && roots > 0);
+  assert.ok(footer.includes(`; root futures ${formatBytes(roots)};`), footer);
+  assert.match(footer, /summed over the items shown \(an awaited future counts in its awaiter too\)/);
 });
