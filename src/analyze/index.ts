@@ -122,6 +122,7 @@ export async function analyzeBuild(
       ...(build.fallback ? { fallback: build.fallback } : {}),
       ...(build.target ? { target: build.target } : {}),
       ...(code.artifact ? { artifact: reportPath(root, code.artifact.path) } : {}),
+      ...(options.deps ? { deps: true } : {}),
     },
     items,
     crates,

@@ -156,6 +156,8 @@ export interface AnalysisReport {
     fallback?: { toolchain: string; reason: string; rememberedIn?: string };
     target?: string;
     artifact?: string;
+    /** True when `--deps` asked for dependency crates' items too. */
+    deps?: boolean;
   };
   items: AnalyzedItem[];
   crates: CrateSummary[];

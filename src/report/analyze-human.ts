@@ -89,7 +89,11 @@ export function dashNotes(report: AnalysisReport, items: AnalyzedItem[]): string
   const generic = items.filter((i) => i.states !== null && i.futureBytes === null).length;
   if (generic > 0) {
     notes.push(
-      `note: ${generic} item${generic === 1 ? ' has' : 's have'} no layout: a generic future is laid out only where it is instantiated; analyze the crate that uses ${generic === 1 ? 'it' : 'them'} (with --deps to see them there)`,
+      `note: ${generic} item${generic === 1 ? ' has' : 's have'} no layout: a generic future is laid out only where it is instantiated; ${
+        report.build.deps
+          ? 'no crate of this build instantiates it, or its instances could not be told apart'
+          : `analyze the crate that uses ${generic === 1 ? 'it' : 'them'} (with --deps to see them there)`
+      }`,
     );
   }
   const noPoll = items.filter((i) => i.code?.inlined).length;

@@ -122,7 +122,18 @@ test('cells that say `-` are explained once below the table, with what to do', (
   delete report.build.artifact;
   const out = renderAnalyzeTable(report, report.items, colors('never'));
   assert.match(out, /note: 1 item was not compiled in this build/);
-  assert.match(out, /note: 1 item has no layout: a generic future is laid out only where it is instantiated/);
+  assert.match(
+    out,
+    /note: 1 item has no layout: a generic future is laid out only where it is instantiated; analyze the crate that uses it \(with --deps to see them there\)/,
+  );
+  // With --deps given, the advice to pass --deps would be no advice.
+  const withDeps = renderAnalyzeTable(
+    { ...report, build: { ...report.build, deps: true } },
+    report.items,
+    colors('never'),
+  );
+  assert.match(withDeps, /instantiated; no crate of this build instantiates it/);
+  assert.doesNotMatch(withDeps, /--deps/);
   assert.match(out, /note: no machine code: this build links no binary, cdylib or staticlib/);
   assert.match(renderExplain(b!, colors('never')), /no layout: rustc lays out a generic future only where/);
   // Nothing to explain: no notes.
