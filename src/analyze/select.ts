@@ -1,6 +1,6 @@
 import { editDistance } from '../budget/did-you-mean.ts';
 import { UserError } from '../cli/errors.ts';
-import type { AnalyzedItem } from '../model/report.ts';
+import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 
 export const SORT_KEYS = ['size', 'mir', 'states', 'name'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -87,4 +87,28 @@ export function findItem<T extends { name: string; crate: string }>(items: T[], 
       ? `did you mean ${near.map((n) => `'${n}'`).join(', ')}?`
       : 'run `asyncbloat analyze` to list the items',
   );
+}
+
+/** `--linked`: the items with code in the artifact; the others are counted in a warning, not dropped silently. */
+export function onlyLinked(report: AnalysisReport): AnalysisReport {
+  if (report.build.artifact === undefined) {
+    return {
+      ...report,
+      warnings: [
+        ...report.warnings,
+        '--linked: this build links no artifact, so no item has code; all are shown',
+      ],
+    };
+  }
+  const items = report.items.filter((i) => (i.code?.codeBytes ?? 0) > 0);
+  const hidden = report.items.length - items.length;
+  if (hidden === 0) return report;
+  return {
+    ...report,
+    items,
+    warnings: [
+      ...report.warnings,
+      `--linked: ${hidden} item${hidden === 1 ? '' : 's'} with no code in ${report.build.artifact} hidden (never used by the binary, or all inlined)`,
+    ],
+  };
 }

@@ -1,8 +1,9 @@
 // `--explain NAME`: which item a name means, as a user types it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findItem } from '../../src/analyze/select.ts';
+import { findItem, onlyLinked } from '../../src/analyze/select.ts';
 import { UserError } from '../../src/cli/errors.ts';
+import { analysisReport } from '../report/sample-reports.ts';
 
 const items = [
   { name: 'compute', crate: 'svc' },
@@ -54,4 +55,29 @@ test('names as typed: trimmed, a package name with dashes, rustc’s fully quali
   assert.equal(findItem(items, 'alpha-core::process').crate, 'alpha_core');
   assert.equal(named(' compute '), 'compute');
   assert.equal(named('<svc::Mem as svc::Backend>::get'), '<Mem as Backend>::get');
+});
+
+test('--linked keeps the items with code in the artifact and counts the rest in a warning', () => {
+  const report = analysisReport();
+  report.build.artifact = 'target/asyncbloat/debug/app';
+  const [a, b, c] = report.items;
+  a!.code = { codeBytes: 120, parts: [], inlined: false };
+  b!.code = { codeBytes: 0, parts: [], inlined: false }; // no symbol: never used, or all inlined
+  delete c!.code;
+  report.items = [a!, b!, c!];
+  const linked = onlyLinked(report);
+  assert.deepEqual(
+    linked.items.map((i) => i.name),
+    [a!.name],
+  );
+  assert.ok(
+    linked.warnings.includes(
+      '--linked: 2 items with no code in target/asyncbloat/debug/app hidden (never used by the binary, or all inlined)',
+    ),
+  );
+  // Without an artifact nothing has code: hiding everything would say nothing, so all stay, with a word.
+  delete report.build.artifact;
+  const all = onlyLinked(report);
+  assert.equal(all.items.length, 3);
+  assert.match(all.warnings.at(-1)!, /no artifact/);
 });

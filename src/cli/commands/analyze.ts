@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ASYNC_PANIC_FLAG, measureFlagDelta, requireAsyncPanicFlag } from '../../analyze/flag-delta.ts';
 import { analyze } from '../../analyze/index.ts';
-import { findItem, SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
+import { findItem, onlyLinked, SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
 import { diffReports } from '../../budget/diff.ts';
 import { readReportFile } from '../../budget/report-file.ts';
 import { analysisReportJson } from '../../report/analysis-json.ts';
@@ -23,6 +23,7 @@ interface AnalyzeCliOptions extends CargoFlagValues {
   top?: number;
   filter?: string;
   explain?: string;
+  linked?: boolean;
   baseline?: string;
   measureAsyncPanic?: boolean;
   rule?: string[];
@@ -43,6 +44,10 @@ export function registerAnalyze(program: Command): void {
     .option('--sort <key>', SORT_KEYS.join(' | '), (v) => parseFormat(v, SORT_KEYS), 'size')
     .option('--top <n>', 'show only the first N items', parsePositive)
     .option('--filter <regex>', 'show only items whose name matches REGEX', parseRegex)
+    .option(
+      '--linked',
+      'show only items with machine code in the linked artifact (hides the many unused futures of --deps)',
+    )
     .option('--explain <item>', 'show one item in depth: states, what is held across each await, children')
     .option(
       '--baseline <file>',
@@ -70,7 +75,8 @@ export function registerAnalyze(program: Command): void {
         ...(opts.measureAsyncPanic ? { nightly: true } : {}),
         scan: ruleSelection(opts.rule),
       };
-      const report = await analyze(analyzeOptions);
+      const analysed = await analyze(analyzeOptions);
+      const report = opts.linked ? onlyLinked(analysed) : analysed;
       writeToolchainNotes(report.build);
       for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
       const c = outputColors(opts.color, opts.output);
