@@ -4,8 +4,9 @@ import type { FlagDelta } from '../analyze/flag-delta.ts';
 import type { Colors } from '../cli/output.ts';
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import { rootFutureBytes } from '../measure/root-futures.ts';
-import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import type { AnalysisReport, AnalyzedItem, CodePart } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
+import { codeFamilies } from './code-families.ts';
 import { codeCell, formatBytes, runtimeCell, textTable } from './text-table.ts';
 import { NO_POLL_FN } from './wording.ts';
 
@@ -110,7 +111,10 @@ export function dashNotes(report: AnalysisReport, items: AnalyzedItem[]): string
   return notes;
 }
 
-export function renderExplain(item: AnalyzedItem, c: Colors): string {
+/** How many generic function families `--explain` lists before it sums the rest. */
+const EXPLAIN_FAMILIES = 10;
+
+export function renderExplain(item: AnalyzedItem, c: Colors, opts: { allSymbols?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`${c.bold(item.name)} (${item.kind}, crate ${item.crate}) at ${location(item)}`);
   out.push(
@@ -174,12 +178,30 @@ export function renderExplain(item: AnalyzedItem, c: Colors): string {
               ? `, of which ${formatBytes(runtimeCodeBytes(item.code))} is generic code instantiated for its type`
               : ''),
     );
-    for (const p of item.code.parts) {
-      out.push(
-        c.dim(
-          `    ${formatBytes(p.bytes).padStart(9)}  ${p.kind}${p.copies > 1 ? ` x${p.copies}` : ''}  ${p.symbol}`,
-        ),
+    const part = (p: CodePart) =>
+      c.dim(
+        `    ${formatBytes(p.bytes).padStart(9)}  ${p.kind}${p.copies > 1 ? ` x${p.copies}` : ''}  ${p.symbol}`,
       );
+    // The item's own poll fns and drop glue, symbol by symbol; generic code, which for a spawned future is
+    // hundreds of executor symbols, by function family unless every symbol was asked for.
+    const runtime = item.code.parts.filter((p) => p.kind === 'runtime');
+    for (const p of item.code.parts) if (p.kind !== 'runtime' || opts.allSymbols) out.push(part(p));
+    if (!opts.allSymbols && runtime.length > 0) {
+      const families = codeFamilies(runtime);
+      const shown = families.slice(0, EXPLAIN_FAMILIES);
+      out.push(`  generic code by function (${runtime.length} symbols in ${families.length} functions):`);
+      for (const f of shown) {
+        out.push(c.dim(`    ${formatBytes(f.bytes).padStart(9)}  x${f.symbols}  ${f.family}`));
+      }
+      const rest = families.slice(EXPLAIN_FAMILIES);
+      if (rest.length > 0) {
+        const bytes = rest.reduce((n, f) => n + f.bytes, 0);
+        out.push(
+          c.dim(
+            `    ${formatBytes(bytes).padStart(9)}  in ${rest.length} more functions (--all-symbols lists every symbol)`,
+          ),
+        );
+      }
     }
   }
   if (item.panicSites) {

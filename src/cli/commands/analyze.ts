@@ -24,6 +24,7 @@ interface AnalyzeCliOptions extends CargoFlagValues {
   filter?: string;
   explain?: string;
   linked?: boolean;
+  allSymbols?: boolean;
   baseline?: string;
   measureAsyncPanic?: boolean;
   rule?: string[];
@@ -49,6 +50,7 @@ export function registerAnalyze(program: Command): void {
       'show only items with machine code in the linked artifact (hides the many unused futures of --deps)',
     )
     .option('--explain <item>', 'show one item in depth: states, what is held across each await, children')
+    .option('--all-symbols', 'with --explain: list every generic code symbol, not the top functions')
     .option(
       '--baseline <file>',
       'instead of the table, show what changed against an earlier `--format json` report',
@@ -89,7 +91,9 @@ export function registerAnalyze(program: Command): void {
       } else if (opts.explain !== undefined) {
         const item = findItem(report.items, opts.explain);
         emit(
-          opts.format === 'json' ? `${JSON.stringify(item, null, 2)}\n` : renderExplain(item, c),
+          opts.format === 'json'
+            ? `${JSON.stringify(item, null, 2)}\n`
+            : renderExplain(item, c, { allSymbols: opts.allSymbols }),
           opts.output,
         );
       } else if (isSharedFormat(opts.format)) {
