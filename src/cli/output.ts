@@ -49,6 +49,15 @@ export function checkOutputPath(outFile?: string): void {
   }
 }
 
+/**
+ * The terminal's width for tables, when the output goes to a terminal (as cargo fits its output there and
+ * not in a pipe or file); undefined otherwise, and tables are not cut.
+ */
+export function terminalWidth(outFile?: string): number | undefined {
+  if (outFile && outFile !== '-') return undefined;
+  return process.stdout.isTTY ? process.stdout.columns : undefined;
+}
+
 /** Writes a report to `-o FILE` atomically (temp file + rename), or to stdout. */
 export function emit(text: string, outFile?: string): void {
   if (!outFile || outFile === '-') {

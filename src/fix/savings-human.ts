@@ -8,9 +8,16 @@ import { textTable } from '../report/text-table.ts';
 import { fixHeader } from './plan.ts';
 import type { ItemSavings, Savings } from './savings.ts';
 
-const NAME_NOTE: Record<NonNullable<ItemSavings['removal']>, string> = {
-  replaced: '(replaced: no coroutine of its own; returns a ready future or the one it forwarded to)',
-  'async-dropped': '(async dropped: returns no future)',
+// A short mark in the item column, explained once below the table: the explanation in every row made the
+// table some 250 columns wide.
+const NAME_MARK: Record<NonNullable<ItemSavings['removal']>, string> = {
+  replaced: '(replaced)',
+  'async-dropped': '(async dropped)',
+};
+const MARK_NOTE: Record<NonNullable<ItemSavings['removal']>, string> = {
+  replaced:
+    '(replaced): no coroutine of its own any more; it returns a ready future or the one it forwarded to.',
+  'async-dropped': '(async dropped): `async` and the `.await`s on it are gone; it returns no future.',
 };
 
 function futureCell(i: ItemSavings): string {
@@ -21,7 +28,7 @@ function futureCell(i: ItemSavings): string {
 
 const HEADER = ['', 'item', 'future', 'states', 'MIR lines', 'poll fn', 'code', 'panic sites (est.)'];
 
-export function renderSavingsHuman(s: Savings, c: Colors): string {
+export function renderSavingsHuman(s: Savings, c: Colors, width?: number): string {
   const out: string[] = [];
   if (s.fixes.length === 0) {
     // Warnings still matter: fixes left out (maybe-incorrect, or not compiling) are why there is nothing.
@@ -36,7 +43,7 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
   for (const w of s.warnings) out.push(`${c.yellow('warning')}: ${w}`);
   const rows = s.items.map((i) => [
     STATUS_MARK[i.status],
-    i.removal ? `${i.name} ${c.dim(NAME_NOTE[i.removal])}` : i.name,
+    i.removal ? `${i.name} ${c.dim(NAME_MARK[i.removal])}` : i.name,
     futureCell(i),
     formatDelta(i.states, ''),
     formatDelta(i.mirLines, ''),
@@ -60,7 +67,7 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
   } else {
     out.push(
       '',
-      textTable(HEADER, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']),
+      textTable(HEADER, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'], width),
     );
   }
   out.push('');
@@ -88,6 +95,9 @@ export function renderSavingsHuman(s: Savings, c: Colors): string {
       'MIR lines count coroutine bodies only; a removed coroutine counts 0 after, except the future of a replaced one.',
     ),
   );
+  for (const removal of new Set(s.items.flatMap((i) => (i.removal ? [i.removal] : [])))) {
+    out.push(c.dim(MARK_NOTE[removal]));
+  }
   out.push('', c.bold('fixes:'));
   const where = (f: Savings['fixes'][number]) => `${f.rule}\0${f.file}\0${f.line}`;
   const unmeasured = new Set(s.unmeasured.map(where));

@@ -18,7 +18,13 @@ function heldMax(item: AnalyzedItem): number | null {
   return item.heldAcrossAwait.length === 0 ? null : Math.max(...item.heldAcrossAwait.map((h) => h.bytes));
 }
 
-export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[], c: Colors): string {
+/** `width`: the terminal's, to fit the table in (undefined: not cut). */
+export function renderAnalyzeTable(
+  report: AnalysisReport,
+  items: AnalyzedItem[],
+  c: Colors,
+  width?: number,
+): string {
   const hasCode = items.some((i) => i.code !== undefined);
   const hasRuntime = items.some((i) => i.code && runtimeCodeBytes(i.code) > 0);
   const header = ['future', 'states', 'awaits', 'held max', 'MIR lines'];
@@ -51,7 +57,7 @@ export function renderAnalyzeTable(report: AnalysisReport, items: AnalyzedItem[]
   });
   const leftFrom = header.indexOf('findings') + 1;
   const align = header.map((_, k) => (k < leftFrom ? 'right' : 'left') as 'left' | 'right');
-  const lines = [c.dim(describeBuild(report.build)), textTable(header, rows, align)];
+  const lines = [c.dim(describeBuild(report.build)), textTable(header, rows, align, width)];
   const total = items.reduce((s, i) => s + (i.futureBytes ?? 0), 0);
   // The sum over rows counts an awaited future in its awaiter too; the root futures are the memory figure.
   const roots = rootFutureBytes(report);

@@ -8,8 +8,8 @@ import { renderDiffHuman } from './diff-human.ts';
 export const DIFF_FORMATS = ['human', 'json', 'markdown'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
-export function renderDiff(diff: ReportDiff, format: DiffFormat, c: Colors): string {
+export function renderDiff(diff: ReportDiff, format: DiffFormat, c: Colors, width?: number): string {
   if (format === 'json') return JSON.stringify(diff, null, 2);
   if (format === 'markdown') return renderDiffMarkdown(diff);
-  return renderDiffHuman(diff, c);
+  return renderDiffHuman(diff, c, width);
 }

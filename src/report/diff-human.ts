@@ -15,7 +15,7 @@ import {
 import type { Colors } from '../cli/output.ts';
 import { textTable } from './text-table.ts';
 
-export function renderDiffHuman(diff: ReportDiff, c: Colors): string {
+export function renderDiffHuman(diff: ReportDiff, c: Colors, width?: number): string {
   const out: string[] = [`${c.bold('asyncbloat diff')}: ${diff.summary}`];
   for (const w of diff.warnings) out.push(`${c.yellow('warning')}: ${w}`);
   const memory = memoryLine(diff);
@@ -49,7 +49,7 @@ export function renderDiffHuman(diff: ReportDiff, c: Colors): string {
       'panic sites',
     ];
     const align = header.map((_, k) => (k < 3 ? 'left' : 'right') as 'left' | 'right');
-    out.push('', textTable(header, rows, align));
+    out.push('', textTable(header, rows, align, width));
     for (const i of shown.filter((x) => x.grew.length > 0)) {
       out.push('', `${c.bold(i.name)} (${location(i.file, i.line) || i.crate}) grew:`);
       for (const cause of i.grew) out.push(`  ${formatCause(cause, (s) => c.cyan(s))}`);

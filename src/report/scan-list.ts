@@ -3,7 +3,7 @@ import type { Colors } from '../cli/output.ts';
 import type { ScanReport } from '../model/report.ts';
 import { textTable } from './text-table.ts';
 
-export function renderScanList(report: ScanReport, c: Colors): string {
+export function renderScanList(report: ScanReport, c: Colors, width?: number): string {
   const findingsOf = new Map<string, number>();
   for (const f of report.findings) {
     const key = `${f.file}\0${f.item ?? ''}`;
@@ -22,13 +22,12 @@ export function renderScanList(report: ScanReport, c: Colors): string {
       c.dim(`${i.file}:${i.line}:${i.column}`),
     ];
   });
-  const table = textTable(['awaits', 'findings', 'kind', 'item', 'location'], rows, [
-    'right',
-    'right',
-    'left',
-    'left',
-    'left',
-  ]);
+  const table = textTable(
+    ['awaits', 'findings', 'kind', 'item', 'location'],
+    rows,
+    ['right', 'right', 'left', 'left', 'left'],
+    width,
+  );
   const files = new Set(items.map((i) => i.file)).size;
   const scanned = report.stats.filesScanned;
   return `${table}\n${items.length} async item${items.length === 1 ? '' : 's'} in ${files} of ${scanned} file${scanned === 1 ? '' : 's'} scanned; \`asyncbloat analyze\` adds sizes, states and machine code\n`;

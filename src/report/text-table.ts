@@ -17,15 +17,62 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-export function textTable(header: string[], rows: string[][], align: Align[]): string {
+/**
+ * `maxWidth`: the terminal's width. A table wider than that gets its widest text (left-aligned) columns cut
+ * down, down to MIN_CUT columns each, and the cells that no longer fit shortened in the middle with `…`, so
+ * a path keeps its crate and its fn name. Numbers are never cut.
+ */
+export function textTable(header: string[], rows: string[][], align: Align[], maxWidth?: number): string {
   const width = displayWidth;
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  if (maxWidth !== undefined) fitWidths(widths, align, maxWidth);
   const pad = (cell: string, i: number) => {
-    const fill = ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(cell)));
-    return align[i] === 'right' ? fill + cell : cell + fill;
+    const w = widths[i] ?? 0;
+    const fitted = width(cell) > w ? shortenMiddle(stripVTControlCharacters(cell), w) : cell;
+    const fill = ' '.repeat(Math.max(0, w - width(fitted)));
+    return align[i] === 'right' ? fill + fitted : fitted + fill;
   };
   const line = (cells: string[]) => cells.map(pad).join('  ').replace(/\s+$/, '');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+const MIN_CUT = 16;
+
+function fitWidths(widths: number[], align: Align[], maxWidth: number): void {
+  let excess = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) - maxWidth;
+  const text = widths.map((_, i) => i).filter((i) => align[i] === 'left');
+  text.sort((a, b) => widths[b]! - widths[a]!);
+  for (const i of text) {
+    if (excess <= 0) break;
+    const cut = Math.min(excess, widths[i]! - MIN_CUT);
+    if (cut <= 0) continue;
+    widths[i]! -= cut;
+    excess -= cut;
+  }
+}
+
+/** `dispatch::handle_hoisted::{async block#0}` in 20 columns: `dispatch::h…block#0}`. */
+export function shortenMiddle(s: string, w: number): string {
+  const chars = [...s];
+  if (displayWidth(s) <= w) return s;
+  if (w <= 1) return '\u2026'.slice(0, w);
+  let head = '';
+  let tail = '';
+  let used = 1;
+  for (let a = 0, b = chars.length - 1; a <= b; ) {
+    const next = head.length <= tail.length ? chars[a]! : chars[b]!;
+    const cw = displayWidth(next);
+    if (used + cw > w) break;
+    used += cw;
+    if (head.length <= tail.length) {
+      head += next;
+      a++;
+    } else {
+      tail = next + tail;
+      b--;
+    }
+  }
+  return `${head}\u2026${tail}`;
 }
 
 /** `1536` → `1.5 KiB`; small values stay in bytes so they can be compared with rustc's output. */

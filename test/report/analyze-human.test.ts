@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { colors } from '../../src/cli/output.ts';
 import { rootFutureBytes } from '../../src/measure/root-futures.ts';
 import { fieldLabel, renderAnalyzeTable, renderExplain } from '../../src/report/analyze-human.ts';
-import { formatBytes } from '../../src/report/text-table.ts';
+import { displayWidth, formatBytes, shortenMiddle } from '../../src/report/text-table.ts';
 import { analysisReport } from './sample-reports.ts';
 
 /** The cell under each header word in every row; right-aligned columns end where their header ends. */
@@ -175,4 +175,40 @@ test('the footer gives the root futures as memory, and says the sum over rows co
   assert.ok(roots !== null && roots > 0);
   assert.ok(footer.includes(`; root futures ${formatBytes(roots)};`), footer);
   assert.match(footer, /summed over the items shown \(an awaited future counts in its awaiter too\)/);
+});
+
+test('a table wider than the terminal cuts its text columns in the middle, never its numbers', () => {
+  const report = analysisReport();
+  const long = { ...report.items[0]!, name: `dispatch::${'very_long_module_name::'.repeat(6)}handle` };
+  report.items = [long, ...report.items.slice(1)];
+  const wide = renderAnalyzeTable(report, report.items, colors('never'));
+  const widest = Math.max(
+    ...wide
+      .split('\n')
+      .slice(1, 2 + report.items.length)
+      .map((l) => l.length),
+  );
+  assert.ok(widest > 120, `the fixture must be wider than 120 columns: ${widest}`);
+  const fitted = renderAnalyzeTable(report, report.items, colors('never'), 120);
+  const rows = fitted.split('\n').slice(1, 2 + report.items.length);
+  for (const r of rows) assert.ok(displayWidth(r) <= 120, r);
+  assert.match(fitted, / dispatch:\S*…\S*handle /);
+  // The numbers stay whole: the future column is the same.
+  assert.deepEqual(
+    columnUnder(rows.join('\n'), 'future', 'right'),
+    columnUnder(
+      wide
+        .split('\n')
+        .slice(1, 2 + report.items.length)
+        .join('\n'),
+      'future',
+      'right',
+    ),
+  );
+});
+
+test('shortenMiddle keeps both ends and counts wide characters as two columns', () => {
+  assert.equal(shortenMiddle('abcdefghij', 5), 'ab…ij');
+  assert.equal(shortenMiddle('short', 10), 'short');
+  assert.ok(displayWidth(shortenMiddle('送信送信送信送信', 7)) <= 7);
 });

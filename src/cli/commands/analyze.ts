@@ -10,7 +10,15 @@ import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-for
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
-import { type ColorChoice, checkOutputPath, emit, outputColors, parseColor, parseFormat } from '../output.ts';
+import {
+  type ColorChoice,
+  checkOutputPath,
+  emit,
+  outputColors,
+  parseColor,
+  parseFormat,
+  terminalWidth,
+} from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 
@@ -87,7 +95,10 @@ export function registerAnalyze(program: Command): void {
         process.stderr.write(`${renderFlagDelta(delta)}\n`);
       }
       if (base !== undefined) {
-        emit(renderDiff(diffReports(base, report), opts.format as DiffFormat, c), opts.output);
+        emit(
+          renderDiff(diffReports(base, report), opts.format as DiffFormat, c, terminalWidth(opts.output)),
+          opts.output,
+        );
       } else if (opts.explain !== undefined) {
         const item = findItem(report.items, opts.explain);
         emit(
@@ -101,7 +112,9 @@ export function registerAnalyze(program: Command): void {
       } else {
         const items = select(report.items, { sort: opts.sort, top: opts.top, filter: opts.filter });
         emit(
-          opts.format === 'json' ? analysisReportJson(report) : renderAnalyzeTable(report, items, c),
+          opts.format === 'json'
+            ? analysisReportJson(report)
+            : renderAnalyzeTable(report, items, c, terminalWidth(opts.output)),
           opts.output,
         );
       }

@@ -3,7 +3,7 @@ import { diffReports } from '../../budget/diff.ts';
 import { readReportFile } from '../../budget/report-file.ts';
 import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
 import { EXIT_OK } from '../errors.ts';
-import { emit, outputColors, parseColor, parseFormat } from '../output.ts';
+import { emit, outputColors, parseColor, parseFormat, terminalWidth } from '../output.ts';
 
 interface DiffOptions {
   format: DiffFormat;
@@ -25,7 +25,7 @@ export function registerDiff(program: Command): void {
     .action((baseFile: string, headFile: string, opts: DiffOptions) => {
       const diff = diffReports(readReportFile(baseFile), readReportFile(headFile));
       const c = outputColors(opts.color, opts.output);
-      emit(renderDiff(diff, opts.format, c), opts.output);
+      emit(renderDiff(diff, opts.format, c, terminalWidth(opts.output)), opts.output);
       process.exitCode = EXIT_OK;
     });
 }

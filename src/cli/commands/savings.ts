@@ -6,7 +6,15 @@ import { measureSavings } from '../../fix/measure-savings.ts';
 import { renderSavingsHuman } from '../../fix/savings-human.ts';
 import { scan } from '../../scan/index.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
-import { type ColorChoice, checkOutputPath, emit, outputColors, parseColor, parseFormat } from '../output.ts';
+import {
+  type ColorChoice,
+  checkOutputPath,
+  emit,
+  outputColors,
+  parseColor,
+  parseFormat,
+  terminalWidth,
+} from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 
@@ -49,7 +57,11 @@ export function registerSavings(program: Command): void {
       emit(
         opts.format === 'json'
           ? `${JSON.stringify(run.savings, null, 2)}\n`
-          : renderSavingsHuman(run.savings, outputColors(opts.color, opts.output)),
+          : renderSavingsHuman(
+              run.savings,
+              outputColors(opts.color, opts.output),
+              terminalWidth(opts.output),
+            ),
         opts.output,
       );
     });

@@ -5,7 +5,15 @@ import { scanReportJson } from '../../report/json.ts';
 import { renderScanList } from '../../report/scan-list.ts';
 import { scan } from '../../scan/index.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../errors.ts';
-import { type ColorChoice, colors, emit, outputColors, parseColor, parseFormat } from '../output.ts';
+import {
+  type ColorChoice,
+  colors,
+  emit,
+  outputColors,
+  parseColor,
+  parseFormat,
+  terminalWidth,
+} from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
 const FORMATS = ['human', 'json', ...SHARED_FORMATS] as const;
@@ -52,7 +60,8 @@ export function registerScan(program: Command): void {
     let text: string;
     if (opts.format === 'json') text = scanReportJson(report);
     else if (isSharedFormat(opts.format)) text = renderShared(report, opts.format);
-    else if (opts.list) text = renderScanList(report, outputColors(opts.color, opts.output));
+    else if (opts.list)
+      text = renderScanList(report, outputColors(opts.color, opts.output), terminalWidth(opts.output));
     else text = renderDiagnostics(report, { colors: outputColors(opts.color, opts.output) });
     emit(text, opts.output);
     process.exitCode = report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
