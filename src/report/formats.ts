@@ -18,14 +18,14 @@ export function isSharedFormat(f: string): f is SharedFormat {
 export function renderShared(
   report: AnalysisReport | ScanReport,
   format: SharedFormat,
-  opts: { top?: number } = {},
+  opts: { top?: number; htmlLink?: string } = {},
 ): string {
   const rules = RULES.map((r) => r.meta);
   switch (format) {
     case 'sarif':
       return renderSarif(report, { rules });
     case 'markdown':
-      return renderMarkdown(report, { top: opts.top });
+      return renderMarkdown(report, { top: opts.top, htmlLink: opts.htmlLink });
     case 'html':
       return renderHtml(report, { rules, readSource: (file) => readSource(report.root, file) });
   }

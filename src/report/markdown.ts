@@ -4,12 +4,29 @@
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
+import { type AnchorItem, itemFragments } from './html/anchor.ts';
 import { reportFindings } from './sarif.ts';
 import { codeCell, formatBytes, runtimeCell } from './text-table.ts';
 
 export interface MarkdownOptions {
   /** Rows in the items table (default 10). */
   top?: number;
+  /** URL of the HTML report of the same run: each item name links to it (`URL#item=crate::path`). */
+  htmlLink?: string;
+}
+
+/** An item name, linked to its place in the HTML report when there is one. */
+type NameCell = (item: { name: string }) => string;
+
+function nameCells(items: AnchorItem[], htmlLink: string | undefined): NameCell {
+  if (!htmlLink) return (i) => escapeMarkdown(i.name);
+  const all = itemFragments(items);
+  const fragments = new Map(items.map((i, k) => [i, all[k]!]));
+  const url = htmlLink.replace(/#.*$/, '').replace(/[()\s]/g, (c) => encodeURIComponent(c));
+  return (i) => {
+    const fragment = fragments.get(i as AnchorItem);
+    return fragment ? `[${escapeMarkdown(i.name)}](${url}#${fragment})` : escapeMarkdown(i.name);
+  };
 }
 
 /**
@@ -68,7 +85,7 @@ function perRule(report: AnalysisReport | ScanReport): string {
     .join(', ');
 }
 
-function analysisTable(report: AnalysisReport, top: number): string[] {
+function analysisTable(report: AnalysisReport, top: number, name: NameCell): string[] {
   const items = [...report.items].sort((a, b) => (b.futureBytes ?? -1) - (a.futureBytes ?? -1)).slice(0, top);
   // `code` is null (not absent) in JSON documents when no artifact was measured.
   const hasCode = items.some((i) => i.code);
@@ -92,7 +109,7 @@ function analysisTable(report: AnalysisReport, top: number): string[] {
         formatBytes(heldMax(i)),
         ...(hasCode ? [code] : []),
         ...(hasRuntime ? [runtimeCell(i.code ?? undefined)] : []),
-        escapeMarkdown(i.name),
+        name(i),
         location(i.file, i.line),
       ]),
     );
@@ -100,7 +117,7 @@ function analysisTable(report: AnalysisReport, top: number): string[] {
   return lines;
 }
 
-function scanTable(report: ScanReport, top: number): string[] {
+function scanTable(report: ScanReport, top: number, name: NameCell): string[] {
   const findings = new Map<string, number>();
   for (const f of report.findings) if (f.item) findings.set(f.item, (findings.get(f.item) ?? 0) + 1);
   const items = [...report.items]
@@ -108,14 +125,7 @@ function scanTable(report: ScanReport, top: number): string[] {
     .slice(0, top);
   const lines = [row(['awaits', 'findings', 'item', 'location']), row(['---:', '---:', '---', '---'])];
   for (const i of items) {
-    lines.push(
-      row([
-        String(i.awaits),
-        String(findings.get(i.name) ?? 0),
-        escapeMarkdown(i.name),
-        location(i.file, i.line),
-      ]),
-    );
+    lines.push(row([String(i.awaits), String(findings.get(i.name) ?? 0), name(i), location(i.file, i.line)]));
   }
   return lines;
 }
@@ -151,7 +161,8 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
     }
   }
   if (report.items.length > 0) {
-    const lines = isAnalysis ? analysisTable(report, top) : scanTable(report, top);
+    const name = nameCells(report.items, opts.htmlLink);
+    const lines = isAnalysis ? analysisTable(report, top, name) : scanTable(report, top, name);
     const shown = Math.min(top, report.items.length);
     parts.push(
       lines.join('\n') +

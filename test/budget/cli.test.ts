@@ -229,4 +229,7 @@ test('analyze rejects a bad --filter regex or --baseline file before it builds a
   assert.equal(base.code, 2);
   assert.match(base.err, /nope\.json/);
   assert.doesNotMatch(base.err, /Cargo\.toml|cargo/);
+  const link = await cli('analyze', '--html-link', 'https://ci/report.html');
+  assert.equal(link.code, 2);
+  assert.match(link.err, /^error: --html-link links the Markdown report's items/);
 });

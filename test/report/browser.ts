@@ -40,8 +40,8 @@ export async function launch(): Promise<{ ctx: BrowserContext; close(): Promise<
   };
 }
 
-/** Opens `file` in a new page of `ctx` and waits for the report's `data-ready` marker. */
-export async function openReport(ctx: BrowserContext, file: string): Promise<OpenedReport> {
+/** Opens `file` (with `#hash`, if given) in a new page of `ctx` and waits for the report's `data-ready` marker. */
+export async function openReport(ctx: BrowserContext, file: string, hash = ''): Promise<OpenedReport> {
   const page = await ctx.newPage();
   const problems: string[] = [];
   const requests: string[] = [];
@@ -54,7 +54,7 @@ export async function openReport(ctx: BrowserContext, file: string): Promise<Ope
     void d.dismiss();
   });
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(file).href);
+  await page.goto(pathToFileURL(file).href + hash);
   await page.waitForSelector('html[data-ready]', { timeout: 10_000 });
   return { page, problems, requests, close: () => page.close() };
 }

@@ -151,6 +151,35 @@ describe('html report in chromium', () => {
     await r.close();
   });
 
+  test('deep links: #item=crate::path opens that item, and the hash follows the user', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const report = analysisReport();
+    const file = write('deep-link.html', renderHtml(report, { readSource: readSample, rules: RULES }));
+    const { ctx } = await getBrowser();
+    const r = await openReport(ctx, file, '#item=firmware::radio::Radio::send');
+    const { page } = r;
+    const detail = page.locator('article.detail');
+    assert.equal(await detail.locator('h2').textContent(), 'radio::Radio::send');
+    assert.ok(await detail.isVisible());
+    // Navigating keeps the hash, so the address bar is a link to what is on screen.
+    await page.locator('table.items tbody tr', { hasText: 'radio::Radio::flush' }).click();
+    assert.equal(await page.evaluate(() => location.hash), '#item=firmware::radio::Radio::flush');
+    // A link pasted or followed while the page is open (hashchange) opens its item too.
+    await page.evaluate(() => {
+      location.hash = '#item=firmware::net::fetch';
+    });
+    await page.waitForFunction(
+      () => document.querySelector('article.detail h2')?.textContent === 'net::fetch',
+    );
+    // A name without its crate works when only one item has it; an unknown one opens nothing and breaks nothing.
+    const bare = await openReport(ctx, file, '#item=config::load');
+    assert.equal(await bare.page.locator('article.detail h2').textContent(), 'config::load');
+    const unknown = await openReport(ctx, file, '#item=firmware::no::such');
+    assert.equal(await unknown.page.locator('article.detail').count(), 0);
+    assert.deepEqual([...r.problems, ...bare.problems, ...unknown.problems], []);
+    await Promise.all([r.close(), bare.close(), unknown.close()]);
+  });
+
   test('code column and detail: “no symbol” without any code, “no poll fn” next to drop glue', async (t) => {
     if (!need(t, 'chromium', has.chromium())) return;
     const report = analysisReport();

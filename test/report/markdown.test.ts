@@ -2,6 +2,8 @@
 // or turn into links, HTML or emphasis.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { itemOfFragment } from '../../src/report/html/anchor.ts';
+import { pageData } from '../../src/report/html/page-data.ts';
 import { escapeMarkdown, inlineMarkdown, renderMarkdown } from '../../src/report/markdown.ts';
 import { formatBytes } from '../../src/report/text-table.ts';
 import { analysisReport, scanReport } from './sample-reports.ts';
@@ -80,4 +82,20 @@ describe('markdown', () => {
     assert.equal(inlineMarkdown('`x<y>|z` *'), '`x<y>|z` \\*');
     assert.equal(inlineMarkdown('a `b c'), 'a `b c`');
   });
+});
+
+test('--html-link: each item links to its place in the HTML report, by the fragment the page resolves', () => {
+  for (const report of [analysisReport(), scanReport()]) {
+    const md = renderMarkdown(report, { htmlLink: 'https://ci.example/run 7/report.html', top: 100 });
+    const page = pageData(report, { readSource: () => undefined });
+    const links = [...md.matchAll(/\[([^\]]+)\]\((https:\/\/ci\.example\/run%207\/report\.html)#([^)]+)\)/g)];
+    assert.equal(links.length, report.items.length, md);
+    for (const [, text, , fragment] of links) {
+      const k = itemOfFragment(page.items, `#${fragment}`);
+      assert.ok(k !== null, fragment);
+      assert.equal(escapeMarkdown(page.items[k]!.name), text);
+    }
+  }
+  // Without the option, names stay plain text.
+  assert.doesNotMatch(renderMarkdown(analysisReport()), /\]\(/);
 });

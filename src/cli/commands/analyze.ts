@@ -32,6 +32,7 @@ interface AnalyzeCliOptions extends CargoFlagValues {
   filter?: string;
   explain?: string;
   linked?: boolean;
+  htmlLink?: string;
   allSymbols?: boolean;
   baseline?: string;
   measureAsyncPanic?: boolean;
@@ -67,6 +68,10 @@ export function registerAnalyze(program: Command): void {
       '--measure-async-panic',
       'build a second time with -Zasync-panic=false (nightly) and show the measured saving next to the estimate',
     )
+    .option(
+      '--html-link <url>',
+      'with --format markdown: link each item to the HTML report at URL (URL#item=crate::path)',
+    )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: AnalyzeCliOptions) => {
       checkOutputPath(opts.output); // before a build that may take minutes
@@ -75,6 +80,12 @@ export function registerAnalyze(program: Command): void {
         throw new UserError(
           `--baseline shows a diff, which has no '${opts.format}' format`,
           `use one of: ${DIFF_FORMATS.join(', ')}`,
+        );
+      }
+      if (opts.htmlLink !== undefined && opts.format !== 'markdown') {
+        throw new UserError(
+          `--html-link links the Markdown report's items; it has no effect with --format ${opts.format}`,
+          'pass --format markdown, or drop --html-link',
         );
       }
       const base = opts.baseline !== undefined ? readReportFile(opts.baseline) : undefined;
@@ -108,7 +119,7 @@ export function registerAnalyze(program: Command): void {
           opts.output,
         );
       } else if (isSharedFormat(opts.format)) {
-        emit(renderShared(report, opts.format, { top: opts.top }), opts.output);
+        emit(renderShared(report, opts.format, { top: opts.top, htmlLink: opts.htmlLink }), opts.output);
       } else {
         const items = select(report.items, { sort: opts.sort, top: opts.top, filter: opts.filter });
         emit(

@@ -3,6 +3,7 @@
 // <html> and the `asyncbloat-ready` performance mark (the benchmark and the browser tests wait for them).
 import { type Packed, unpack } from '../pack.ts';
 import type { PageData } from '../page-data.ts';
+import { itemFragments, itemOfFragment } from '../anchor.ts';
 import { detailView, findingView } from './detail.ts';
 import { bytes, h, richText } from './dom.ts';
 import { createTable } from './table.ts';
@@ -88,10 +89,14 @@ function main(): void {
   const app = document.getElementById('app')!;
   const detail = h('section', { class: 'detail-wrap', id: 'detail', hidden: '' });
 
+  // The hash names the open item (`#item=crate::path`), so a link in a PR comment opens it; it follows the
+  // user's navigation without adding a history entry per click.
+  const fragments = itemFragments(data.items);
   const select = (item: number, scroll = true) => {
     table.select(item);
     detail.replaceChildren(detailView(data, item, (k) => select(k)));
     detail.hidden = false;
+    if (location.hash !== `#${fragments[item]}`) history.replaceState(null, '', `#${fragments[item]}`);
     if (scroll) detail.scrollIntoView({ block: 'start' });
   };
   const table = createTable(data, (k) => select(k));
@@ -138,6 +143,12 @@ function main(): void {
   const all = h('section', { id: 'findings' }, h('h2', {}, `Findings (${data.findings.length})`));
   for (const f of data.findings) all.append(findingView(f, data, (k) => select(k)));
   app.append(all);
+  const linked = itemOfFragment(data.items, location.hash);
+  if (linked !== null) select(linked);
+  window.addEventListener('hashchange', () => {
+    const k = itemOfFragment(data.items, location.hash);
+    if (k !== null) select(k);
+  });
   performance.mark('asyncbloat-built');
   // Ready once the first frame with all of it has been painted (rAF runs before the paint, the timeout after).
   requestAnimationFrame(() =>
