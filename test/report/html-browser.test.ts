@@ -33,6 +33,35 @@ function write(name: string, html: string): string {
   return file;
 }
 
+/**
+ * Runs in the page: every treemap label's box, its overlaps with other labels, and its contrast against the
+ * rectangle it is drawn on. A string, not a function: tsx's `__name` helper does not exist in the page.
+ */
+const TREEMAP_LABEL_CHECK = `(() => {
+  const out = [];
+  const lum = (h) => {
+    const v = [1, 3, 5].map((i) => Number.parseInt(h.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+  const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const texts = [...document.querySelectorAll('svg.treemap text:not(.empty)')];
+  const boxes = texts.map((t) => t.getBoundingClientRect());
+  texts.forEach((t, k) => {
+    const own = t.parentElement.querySelector(':scope > rect');
+    if (!inside(boxes[k], own.getBoundingClientRect())) out.push('"' + t.textContent + '" leaves its box');
+    const c = ratio((t.getAttribute('fill') || '#ffffff').toLowerCase(), own.getAttribute('fill').toLowerCase());
+    if (c < 4.5) out.push('"' + t.textContent + '" has contrast ' + c.toFixed(2));
+    for (let j = 0; j < k; j++) if (meet(boxes[k], boxes[j])) out.push('"' + t.textContent + '" overlaps "' + texts[j].textContent + '"');
+  });
+  return { out, count: texts.length };
+})()`;
+
 describe('html report in chromium', () => {
   test('analysis report: renders, no errors, no network, treemap + table + detail', async (t) => {
     if (!need(t, 'chromium', has.chromium())) return;
@@ -318,6 +347,40 @@ describe('html report in chromium', () => {
     await page.locator('button.more-rows').click();
     assert.equal(await page.locator('table.items tbody tr').count(), 400);
     assert.equal(await page.locator('button.more-rows').isVisible(), false);
+    assert.deepEqual(r.problems, []);
+    await r.close();
+  });
+
+  test('crowded treemap: no label overlaps another or leaves its box, and every label reaches WCAG AA contrast', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const report = analysisReport();
+    const template = report.items.find((i) => i.name === 'handlers::h3')!;
+    // Sizes spread over three orders of magnitude (as in a real service), and each future awaits the next
+    // two, so boxes hold awaitee boxes of every size, down to slivers.
+    const n = 90;
+    const size = (k: number) => Math.round(40 + 24_000 / (1 + k) ** 1.3);
+    report.items = Array.from({ length: n }, (_, k) => ({
+      ...template,
+      name: `service::handlers::signal::route_${k}`,
+      futureBytes: size(k),
+      children: [k + 1, k + 2]
+        .filter((c) => c < n && c % 3 !== 0)
+        .map((c) => ({
+          typeName: `{async fn body of service::handlers::signal::route_${c}()}`,
+          bytes: size(c),
+          item: `service::handlers::signal::route_${c}`,
+          state: 'Suspend0',
+        })),
+    }));
+    const file = write('crowded.html', renderHtml(report, { readSource: readSample }));
+    const { ctx } = await getBrowser();
+    const r = await openReport(ctx, file);
+    const { page } = r;
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.locator('svg.treemap').screenshot({ path: join('test-artifacts', 'treemap-crowded.png') });
+    const problems = (await page.evaluate(TREEMAP_LABEL_CHECK)) as { out: string[]; count: number };
+    assert.ok(problems.count > 40, `a crowded treemap draws many labels: ${problems.count}`);
+    assert.deepEqual(problems.out, []);
     assert.deepEqual(r.problems, []);
     await r.close();
   });

@@ -46,9 +46,7 @@ svg.treemap .cell[data-item] { cursor: pointer; }
 svg.treemap .cell rect { stroke: #fff; stroke-width: 1; }
 svg.treemap .cell:hover > rect { filter: brightness(1.08); }
 svg.treemap .kid rect { stroke: #ffffff88; }
-svg.treemap text { font: 11px ui-monospace, "DejaVu Sans Mono", monospace; fill: #fff; pointer-events: none; }
-svg.treemap .rest text { fill: #333; }
-svg.treemap text.size, svg.treemap text.kid-label { fill: #ffffffcc; }
+svg.treemap text { font: 11px ui-monospace, "DejaVu Sans Mono", monospace; pointer-events: none; }
 svg.treemap text.empty { fill: var(--muted); }
 .detail-wrap { margin-top: 24px; border: 1px solid var(--line); border-radius: 8px; padding: 4px 18px 18px; }
 .detail h2 { border: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace; word-break: break-all; }

@@ -40,9 +40,15 @@ export function count(n: number | null | undefined): string {
   return n === null || n === undefined ? '–' : String(n);
 }
 
-/** Cuts a label to fit `px` pixels at roughly 6.5 px per character (the page's 11 px monospace-ish font). */
+/** Width of `text` in the 11 px monospace labels (DejaVu Sans Mono: 0.602 em a character, rounded up). */
+export function textWidth(text: string): number {
+  return text.length * CHAR_PX;
+}
+const CHAR_PX = 7;
+
+/** Cuts a label to fit `px` pixels, with `…`; '' when not even three characters fit. */
 export function fitText(text: string, px: number): string {
-  const max = Math.floor(px / 6.5);
+  const max = Math.floor(px / CHAR_PX);
   if (max < 3) return '';
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -2,7 +2,8 @@
 // One level is interactive at a time; a click on a box with awaitees zooms into it, the breadcrumb zooms out.
 import { type HierarchyRectangularNode, hierarchy, treemap } from 'd3-hierarchy';
 import type { PageData, PageItem } from '../page-data.ts';
-import { bytes, fitText, h, svg } from './dom.ts';
+import { composite, labelColor } from '../contrast.ts';
+import { bytes, fitText, h, svg, textWidth } from './dom.ts';
 
 /** A box: an analysed item, an awaitee that is not one of ours, or the part of a future its awaitees leave. */
 interface Box {
@@ -95,7 +96,7 @@ function topLevel(data: PageData): Box {
   return { label: 'root futures', bytes: total, area: total, item: null, group: grouped(roots) };
 }
 
-const PALETTE = [
+export const PALETTE = [
   '#4e79a7',
   '#f28e2b',
   '#59a14f',
@@ -169,26 +170,40 @@ export function createTreemap(
       'data-item': b.item ?? undefined,
       transform: `translate(${node.x0},${node.y0})`,
     });
+    const fill = b.rest ? '#d9d9d9' : b.group ? '#8c959f' : color;
     g.append(
-      svg('rect', { width: w, height: hgt, fill: b.rest ? '#d9d9d9' : b.group ? '#8c959f' : color }),
+      svg('rect', { width: w, height: hgt, fill }),
       svg('title', {}, `${b.label}\n${bytes(b.bytes)}${zoomable ? '\nclick to zoom in' : ''}`),
     );
+    // The box's own labels: its name, then its size when there is room for both lines. Each is cut to the
+    // box's width or left out; `labelsBottom` is where they end, so no awaitee label is drawn over them.
+    const ink = labelColor(fill);
+    const label = hgt > 14 ? fitText(b.label, w - 8) : '';
+    const size = hgt > 28 ? fitText(bytes(b.bytes), w - 8) : '';
+    const labelsBottom = size ? 30 : label ? 17 : 0;
+    const labelsRight = 4 + textWidth(label.length > size.length ? label : size) + 4;
     // Awaitees are sketched inside boxes big enough to show them; zooming in shows them all.
     for (const kid of w >= 24 && hgt >= 24 ? (node.children ?? []) : []) {
       const kw = kid.x1 - kid.x0;
       const kh = kid.y1 - kid.y0;
+      const [kx, ky] = [kid.x0 - node.x0, kid.y0 - node.y0];
+      const kidFill = composite(kid.data.rest ? '#ffffff22' : '#ffffff55', fill);
       const inner = svg(
         'g',
-        { transform: `translate(${kid.x0 - node.x0},${kid.y0 - node.y0})`, class: 'kid' },
-        svg('rect', { width: kw, height: kh, fill: kid.data.rest ? '#ffffff22' : '#ffffff55' }),
+        { transform: `translate(${kx},${ky})`, class: 'kid' },
+        svg('rect', { width: kw, height: kh, fill: kidFill }),
         svg('title', {}, `${kid.data.label}\n${bytes(kid.data.bytes)}`),
       );
-      if (kh > 26)
-        inner.append(svg('text', { x: 3, y: kh - 5, class: 'kid-label' }, fitText(kid.data.label, kw - 6)));
+      // The awaitee's label sits on its bottom line (11 px high); it is drawn only where it clears the
+      // box's own labels, above it or to their right.
+      const text = kh > 26 ? fitText(kid.data.label, kw - 6) : '';
+      const clears = ky + kh - 16 >= labelsBottom || kx >= labelsRight;
+      if (text && clears)
+        inner.append(svg('text', { x: 3, y: kh - 5, class: 'kid-label', fill: labelColor(kidFill) }, text));
       g.append(inner);
     }
-    if (hgt > 14) g.append(svg('text', { x: 4, y: 13, class: 'label' }, fitText(b.label, w - 8)));
-    if (hgt > 28) g.append(svg('text', { x: 4, y: 26, class: 'size' }, fitText(bytes(b.bytes), w - 8)));
+    if (label) g.append(svg('text', { x: 4, y: 13, class: 'label', fill: ink }, label));
+    if (size) g.append(svg('text', { x: 4, y: 26, class: 'size', fill: ink }, size));
     g.addEventListener('click', () => {
       if (b.item !== null) onSelect(b.item, zoomable);
       if (zoomable) {
