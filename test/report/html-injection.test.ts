@@ -115,6 +115,6 @@ test('in chromium the hostile strings render as text and no script runs', async 
   assert.equal(await page.locator('img').count(), 0);
   assert.equal(await page.locator('script').count(), 2);
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(r.requests, [page.url()]);
+  assert.deepEqual(r.requests, [page.url().replace(/#.*/, '')]); // the hash follows the open item
   await r.close();
 });
