@@ -3,13 +3,13 @@
 
 import type { ReportDiff } from '../budget/diff.ts';
 import {
-  memoryLine,
   formatCause,
   formatCodeDelta,
   formatDelta,
   formatGenericCodeDelta,
   hasGenericCode,
   location,
+  memoryLine,
   STATUS_MARK,
 } from '../budget/render-common.ts';
 import type { Colors } from '../cli/output.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { composite, contrastRatio, labelColor } from '../../src/report/html/contrast.ts';
 import { PALETTE } from '../../src/report/html/client/treemap.ts';
+import { composite, contrastRatio, labelColor } from '../../src/report/html/contrast.ts';
 
 test('WCAG contrast ratios as the spec defines them', () => {
   assert.equal(contrastRatio('#000000', '#ffffff'), 21);

@@ -1,9 +1,10 @@
 // Entry of the report page's script (bundled to one IIFE and inlined into the HTML). Reads the embedded JSON,
 // builds summary, treemap, table, detail view and findings, then, after the first paint, sets `data-ready` on
 // <html> and the `asyncbloat-ready` performance mark (the benchmark and the browser tests wait for them).
+
+import { itemFragments, itemOfFragment } from '../anchor.ts';
 import { type Packed, unpack } from '../pack.ts';
 import type { PageData } from '../page-data.ts';
-import { itemFragments, itemOfFragment } from '../anchor.ts';
 import { detailView, findingView } from './detail.ts';
 import { bytes, h, richText } from './dom.ts';
 import { createTable } from './table.ts';

@@ -1,8 +1,8 @@
 // Treemap of futures: area = future bytes, nested by awaitee (an item's awaited futures are drawn inside it).
 // One level is interactive at a time; a click on a box with awaitees zooms into it, the breadcrumb zooms out.
 import { type HierarchyRectangularNode, hierarchy, treemap } from 'd3-hierarchy';
-import type { PageData, PageItem } from '../page-data.ts';
 import { composite, labelColor } from '../contrast.ts';
+import type { PageData, PageItem } from '../page-data.ts';
 import { bytes, fitText, h, svg, textWidth } from './dom.ts';
 
 /** A box: an analysed item, an awaitee that is not one of ours, or the part of a future its awaitees leave. */
