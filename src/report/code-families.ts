@@ -27,6 +27,10 @@ export function codeFamily(symbol: string): string {
       return `\u27e8${m.slice(1, -1)}\u27e9`;
     });
   }
+  // `<tokio::task::Cell>::new` (an inherent impl) reads as the path it is: `tokio::task::Cell::new`.
+  s = s.replace(/\u27e8([^\u27e8\u27e9]*)\u27e9::/g, (m, path: string) =>
+    path.includes(' as ') ? m : `${path}::`,
+  );
   return s.replace(/\u27e8/g, '<').replace(/\u27e9/g, '>');
 }
 

@@ -12,7 +12,7 @@ test('a family is the symbol without its generic arguments; a qualified path kee
     codeFamily(
       '<tokio::runtime::task::harness::Harness<app::main::{closure#0}, alloc::sync::Arc<tokio::runtime::Handle>>>::poll',
     ),
-    '<tokio::runtime::task::harness::Harness>::poll',
+    'tokio::runtime::task::harness::Harness::poll',
   );
   assert.equal(
     codeFamily('core::ptr::drop_in_place::<tokio::runtime::task::core::Stage<app::serve::{closure#0}>>'),
