@@ -1,6 +1,7 @@
 // `analyze --format json`: the AnalysisReport as documented in docs/json-schema.md. Items are written with
 // every key present (absent values as null) so consumers and diffs see one shape; findings exactly as `scan`
 // writes them.
+import { goalEstimate } from '../measure/goal-estimate.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import { findingJson } from './json.ts';
 
@@ -15,6 +16,7 @@ export function analysisReportJson(report: AnalysisReport): string {
     warnings: report.warnings,
     unparsed: report.unparsed,
     scan: report.scan,
+    goalEstimate: goalEstimate(report),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -3,10 +3,12 @@
 import type { FlagDelta } from '../analyze/flag-delta.ts';
 import type { Colors } from '../cli/output.ts';
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
+import { goalEstimate } from '../measure/goal-estimate.ts';
 import { rootFutureBytes } from '../measure/root-futures.ts';
 import type { AnalysisReport, AnalyzedItem, CodePart } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
 import { codeFamilies } from './code-families.ts';
+import { goalLines } from './goal-rows.ts';
 import { codeCell, formatBytes, runtimeCell, textTable } from './text-table.ts';
 import { NO_POLL_FN } from './wording.ts';
 
@@ -74,6 +76,8 @@ export function renderAnalyzeTable(
         .join(''),
   );
   for (const note of dashNotes(report, items)) lines.push(c.dim(note));
+  const goals = goalLines(goalEstimate(report));
+  if (goals.length > 0) lines.push('', ...goals.map((l, k) => (k === 0 ? l : c.dim(l))));
   for (const u of report.unparsed) {
     lines.push(
       c.yellow(

@@ -2,8 +2,10 @@
 // findings. Names and messages come from the crate, so every piece of them is escaped for GitHub Markdown.
 
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
+import { goalEstimate } from '../measure/goal-estimate.ts';
 import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
+import { goalMarkdown } from './goal-rows.ts';
 import { type AnchorItem, itemFragments } from './html/anchor.ts';
 import { reportFindings } from './sarif.ts';
 import { codeCell, formatBytes, runtimeCell } from './text-table.ts';
@@ -168,6 +170,10 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
       lines.join('\n') +
         (shown < report.items.length ? `\n\n_Top ${shown} of ${report.items.length} items._` : ''),
     );
+  }
+  if (isAnalysis) {
+    const goals = goalMarkdown(goalEstimate(report), escapeMarkdown);
+    if (goals.length > 0) parts.push(goals.join('\n'));
   }
   if (findings.length > 0) {
     parts.push(

@@ -8,8 +8,9 @@ import { escapeMarkdown, inlineMarkdown, renderMarkdown } from '../../src/report
 import { formatBytes } from '../../src/report/text-table.ts';
 import { analysisReport, scanReport } from './sample-reports.ts';
 
+/** The rows of the comment's first table, the items (the goals table comes after it). */
 function tableRows(md: string): string[][] {
-  return md
+  return (md.split('\n\n').find((block) => block.startsWith('| ')) ?? '')
     .split('\n')
     .filter((l) => l.startsWith('| '))
     .map((l) =>

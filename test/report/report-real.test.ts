@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { colors } from '../../src/cli/output.ts';
+import { goalEstimate } from '../../src/measure/goal-estimate.ts';
 import type { AnalysisReport, ScanReport } from '../../src/model/report.ts';
+import { renderAnalyzeTable } from '../../src/report/analyze-human.ts';
 import { renderHtml } from '../../src/report/html/render.ts';
 import { escapeMarkdown, renderMarkdown } from '../../src/report/markdown.ts';
 import { renderSarif, sarifLog } from '../../src/report/sarif.ts';
@@ -63,6 +66,12 @@ describe('reports from `analyze` and `scan` of examples/firmware-demo', () => {
     assert.ok((await page.locator('svg.treemap > g.cell').count()) > 0);
     const findings = report.items.reduce((s, i) => s + i.findings.length, 0);
     assert.equal(await page.locator('#findings .finding').count(), findings);
+    // The goal section: one row per work item that counts something here.
+    const goals = goalEstimate(report).total.filter((r) => r.items > 0);
+    assert.deepEqual(
+      await page.locator('#goals tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-goal'))),
+      goals.map((g) => g.id),
+    );
 
     const biggest = [...report.items].sort((a, b) => (b.futureBytes ?? 0) - (a.futureBytes ?? 0))[0]!;
     const layout = biggest.layouts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
@@ -149,9 +158,74 @@ describe('reports from `analyze` and `scan` of examples/firmware-demo', () => {
     }
   });
 
+  test('goalEstimate: each row is the sum over the items the example was written to have', () => {
+    const est = goalEstimate(report);
+    const row = (id: string) => est.total.find((r) => r.id === id)!;
+    const named = (names: string[]) => {
+      const items = names.map((n) => report.items.find((i) => i.name === n)!);
+      assert.ok(items.every(Boolean), names.join(', '));
+      return items;
+    };
+    const own = (i: AnalysisReport['items'][number]) =>
+      i.code!.parts.filter((p) => p.kind !== 'runtime').reduce((n, p) => n + p.bytes, 0);
+    const total = (xs: AnalysisReport['items'], f: (i: AnalysisReport['items'][number]) => number) =>
+      xs.reduce((n, i) => n + f(i), 0);
+    // (2) the four items of the example that never await: a trait impl, a method, a block, a getter.
+    const noAwait = named([
+      'bus::<LoopbackBus as Bus>::transfer',
+      'radio::Radio::drain_log',
+      'radio::Radio::self_test::{async block#0}',
+      'sensor::Thermometer::address',
+    ]);
+    assert.deepEqual(
+      [row('no-await').items, row('no-await').codeBytes, row('no-await').futureBytes, row('no-await').states],
+      [4, total(noAwait, own), total(noAwait, (i) => i.futureBytes!), total(noAwait, (i) => i.states!)],
+    );
+    // (3) the two single-await wrappers: their future less the one they hold.
+    const wrappers = named(['radio::Radio::loopback', 'sensor::Thermometer::sample']);
+    assert.deepEqual(
+      [row('single-await').items, row('single-await').codeBytes, row('single-await').futureBytes],
+      [2, total(wrappers, own), total(wrappers, (i) => i.futureBytes! - i.children[0]!.bytes)],
+    );
+    // (4) `handle` awaits `radio.send` in three exclusive arms: merged, two states fewer.
+    const [handle] = named(['dispatch::handle']);
+    assert.deepEqual(
+      [row('merge-awaits').items, row('merge-awaits').states, row('merge-awaits').codeBytes],
+      [1, 2, Math.round((own(handle!) * 2) / handle!.suspendPoints!)],
+    );
+    // (1) every panic call site the binary has; the packing row, every argument stored twice.
+    assert.equal(
+      row('async-panic').codeBytes,
+      total(report.items, (i) => i.panicSites?.bytes ?? 0),
+    );
+    assert.equal(
+      row('pack-args').futureBytes,
+      total(report.items, (i) => i.duplicatedArgs.reduce((n, d) => n + d.bytes, 0)),
+    );
+    assert.ok(est.total.every((r) => r.basis === 'estimated'));
+    // Per crate: one crate here, the same rows.
+    assert.deepEqual(
+      est.crates.map((c) => c.crate),
+      ['firmware_demo'],
+    );
+    assert.deepEqual(est.crates[0]!.rows, est.total);
+    // In the terminal and Markdown outputs, with their method.
+    assert.match(
+      renderAnalyzeTable(report, report.items, colors('never')),
+      /rust-lang\/goals#623 \(2\), no state machine for futures without \.await: 4 items/,
+    );
+    assert.match(
+      renderMarkdown(report),
+      / \| identical awaits merged into one state \| 1 \| /,
+    );
+  });
+
   test('markdown: the largest items first', () => {
     const md = renderMarkdown(report, { top: 3 });
+    // The items table is the first table of the comment (the goals table comes later).
     const names = md
+      .split('\n\n')
+      .find((block) => block.startsWith('| future'))!
       .split('\n')
       .filter((l) => l.startsWith('| ') && !l.startsWith('| future') && !l.startsWith('| ---'))
       .map((l) => l.split(' | ').at(-2));

@@ -3,6 +3,7 @@
 // source text comes in through `readSource`, nothing is read from disk here.
 import { asyncFnPath, namesItem, pathSegments } from '../../analyze/item-keys.ts';
 import { runtimeCodeBytes } from '../../measure/code-parts.ts';
+import { type GoalRow, goalEstimate } from '../../measure/goal-estimate.ts';
 import type { AsyncKind } from '../../model/async-item.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
@@ -139,6 +140,8 @@ export interface PageData {
   items: PageItem[];
   findings: PageFinding[];
   notices: PageNotice[];
+  /** What the async compiler goals would save (rows that count something); empty for a scan. */
+  goals: GoalRow[];
 }
 
 export interface PageOptions {
@@ -372,6 +375,7 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
     summary,
     items,
     findings,
+    goals: goalEstimate(report).total.filter((r) => r.items > 0),
     notices: [
       ...report.unparsed.map((u) => ({
         text: `${u.count} line(s) of ${u.source} could not be parsed; first: ${JSON.stringify(u.example)}`,
@@ -422,6 +426,7 @@ function fromScan(report: ScanReport, opts: PageOptions): PageData {
     summary: summarise(items, findings, opts),
     items,
     findings,
+    goals: [],
     notices: scanNotices(report.stats),
   };
 }

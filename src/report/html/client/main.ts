@@ -81,6 +81,44 @@ function summary(data: PageData): HTMLElement {
   );
 }
 
+/** What the async compiler goals would save here: one row per work item, each with how it was estimated. */
+function goalsSection(data: PageData): HTMLElement {
+  const num = (n: number | null, asBytes: boolean) =>
+    h('td', { class: 'num' }, asBytes ? bytes(n) : n === null ? '–' : String(n));
+  const body = h('tbody');
+  for (const r of data.goals)
+    body.append(
+      h(
+        'tr',
+        { 'data-goal': r.id },
+        h('td', {}, r.goal),
+        h('td', {}, r.title),
+        num(r.items, false),
+        num(r.codeBytes, true),
+        num(r.futureBytes, true),
+        num(r.states, false),
+        h('td', { class: 'muted' }, `${r.basis}: ${r.method}`),
+      ),
+    );
+  const head = ['goal', 'change', 'items', 'code', 'futures', 'states', 'how'];
+  return h(
+    'section',
+    { id: 'goals' },
+    h('h2', {}, 'What the async compiler goals would save here'),
+    h('p', { class: 'muted' }, 'Estimated from this build; futures are summed over items.'),
+    h(
+      'table',
+      { class: 'goals' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...head.map((x, k) => h('th', k >= 2 && k <= 5 ? { class: 'num' } : {}, x))),
+      ),
+      body,
+    ),
+  );
+}
+
 function main(): void {
   performance.mark('asyncbloat-start');
   const data = unpack(
@@ -141,6 +179,7 @@ function main(): void {
     tm.render();
   }
   app.append(h('section', { id: 'items' }, h('h2', {}, 'Async items'), table.element), detail);
+  if (data.goals.length > 0) app.append(goalsSection(data));
   const all = h('section', { id: 'findings' }, h('h2', {}, `Findings (${data.findings.length})`));
   for (const f of data.findings) all.append(findingView(f, data, (k) => select(k)));
   app.append(all);
