@@ -16,18 +16,18 @@ export function goalAmounts(r: GoalRow): string {
 }
 
 /** The section as a Markdown table with each row's method, folded, for a pull-request comment. */
-export function goalMarkdown(est: GoalEstimate, escape: (s: string) => string): string[] {
+export function goalMarkdown(est: GoalEstimate, escapeText: (s: string) => string): string[] {
   const rows = est.total.filter((r) => r.items > 0);
   if (rows.length === 0) return [];
   const cell = (n: number | null, bytes: boolean) => (n === null ? '–' : bytes ? formatBytes(n) : String(n));
   return [
-    `<details><summary>${escape(GOAL_HEADING)}</summary>`,
+    `<details><summary>${escapeText(GOAL_HEADING)}</summary>`,
     '',
     '| goal | change | items | code | futures | states | how |',
     '|---|---|--:|--:|--:|--:|---|',
     ...rows.map(
       (r) =>
-        `| ${escape(r.goal)} | ${escape(r.title)} | ${r.items} | ${cell(r.codeBytes, true)} | ${cell(r.futureBytes, true)} | ${cell(r.states, false)} | ${r.basis}: ${escape(r.method)} |`,
+        `| ${escapeText(r.goal)} | ${escapeText(r.title)} | ${r.items} | ${cell(r.codeBytes, true)} | ${cell(r.futureBytes, true)} | ${cell(r.states, false)} | ${r.basis}: ${escapeText(r.method)} |`,
     ),
     '',
     '</details>',

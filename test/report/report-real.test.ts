@@ -214,10 +214,7 @@ describe('reports from `analyze` and `scan` of examples/firmware-demo', () => {
       renderAnalyzeTable(report, report.items, colors('never')),
       /rust-lang\/goals#623 \(2\), no state machine for futures without \.await: 4 items/,
     );
-    assert.match(
-      renderMarkdown(report),
-      / \| identical awaits merged into one state \| 1 \| /,
-    );
+    assert.match(renderMarkdown(report), / \| identical awaits merged into one state \| 1 \| /);
   });
 
   test('markdown: the largest items first', () => {
