@@ -6,6 +6,7 @@ import { registerDiff } from './commands/diff.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerSavings } from './commands/savings.ts';
 import { registerScan } from './commands/scan.ts';
+import { registerSurvey } from './commands/survey.ts';
 import { EXIT_ERROR, UserError } from './errors.ts';
 
 export function buildProgram(name: string): Command {
@@ -21,6 +22,7 @@ export function buildProgram(name: string): Command {
     registerSavings,
     registerDiff,
     registerCheck,
+    registerSurvey,
   ]) {
     register(program);
   }
