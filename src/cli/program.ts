@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerSavings } from './commands/savings.ts';
@@ -23,6 +24,7 @@ export function buildProgram(name: string): Command {
     registerDiff,
     registerCheck,
     registerSurvey,
+    registerCompare,
   ]) {
     register(program);
   }

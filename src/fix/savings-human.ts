@@ -40,6 +40,25 @@ export function renderSavingsHuman(s: Savings, c: Colors, width?: number): strin
       (s.unmeasured.length > 0 ? ` (${s.unmeasured.length} in files the build does not compile) ` : ' ') +
       c.dim(`(profile ${s.before.profile}, ${s.before.toolchain})`),
   );
+  out.push(...comparisonLines(s, c, width, 'before \u2192 after the fixes'));
+  out.push('', c.bold('fixes:'));
+  const where = (f: Savings['fixes'][number]) => `${f.rule}\0${f.file}\0${f.line}`;
+  const unmeasured = new Set(s.unmeasured.map(where));
+  for (const f of s.fixes) {
+    out.push(
+      `  ${fixHeader(f)}${unmeasured.has(where(f)) ? c.dim(' (not compiled by the measured build)') : ''}`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * The measured comparison: warnings, the item table with totals, each crate's root futures, async code and
+ * .text, the panic-site estimate and the notes that explain the table. Shared by `savings` and `compare`;
+ * `sides` names what the arrows go from and to.
+ */
+export function comparisonLines(s: Savings, c: Colors, width: number | undefined, sides: string): string[] {
+  const out: string[] = [];
   for (const w of s.warnings) out.push(`${c.yellow('warning')}: ${w}`);
   const rows = s.items.map((i) => [
     STATUS_MARK[i.status],
@@ -82,7 +101,7 @@ export function renderSavingsHuman(s: Savings, c: Colors, width?: number): strin
   }
   out.push(
     `estimated -Zasync-panic saving (panic call sites): ${formatDelta(s.asyncPanic)}` +
-      c.dim(' — before → after the fixes'),
+      c.dim(` \u2014 ${sides}`),
   );
   out.push(
     c.dim(
@@ -98,13 +117,5 @@ export function renderSavingsHuman(s: Savings, c: Colors, width?: number): strin
   for (const removal of new Set(s.items.flatMap((i) => (i.removal ? [i.removal] : [])))) {
     out.push(c.dim(MARK_NOTE[removal]));
   }
-  out.push('', c.bold('fixes:'));
-  const where = (f: Savings['fixes'][number]) => `${f.rule}\0${f.file}\0${f.line}`;
-  const unmeasured = new Set(s.unmeasured.map(where));
-  for (const f of s.fixes) {
-    out.push(
-      `  ${fixHeader(f)}${unmeasured.has(where(f)) ? c.dim(' (not compiled by the measured build)') : ''}`,
-    );
-  }
-  return `${out.join('\n')}\n`;
+  return out;
 }
