@@ -4,8 +4,8 @@ import { formatDelta, STATUS_MARK } from '../budget/render-common.ts';
 import type { Colors } from '../cli/output.ts';
 import type { CompareResult } from '../compare/compare.ts';
 import { comparisonLines } from '../fix/savings-human.ts';
-import { CSP, escapeHtml } from './html/render.ts';
-import { STYLE } from './html/style.ts';
+import { escapeHtml } from './html/render.ts';
+import { staticPage } from './html/static-page.ts';
 import { escapeMarkdown } from './markdown.ts';
 
 function sidesLine(r: CompareResult): { base: string; head: string } {
@@ -66,21 +66,13 @@ export function renderCompareHtml(r: CompareResult): string {
         `<tr data-status="${i.status}">${td(STATUS_MARK[i.status])}${td(i.name)}${ROW_METRICS.map((m) => td(formatDelta(i[m], m === 'states' || m === 'mirLines' ? '' : ' B'), true)).join('')}</tr>`,
     )
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<title>asyncbloat compare</title>
-<style>${STYLE}</style>
-</head>
-<body><main id="app">
-<header><h1>asyncbloat compare</h1><p class="muted">base: ${escapeHtml(s.base)}<br>head: ${escapeHtml(s.head)}</p></header>
+  return staticPage(
+    'asyncbloat compare',
+    `<header><h1>asyncbloat compare</h1><p class="muted">base: ${escapeHtml(s.base)}<br>head: ${escapeHtml(s.head)}</p></header>
 ${r.comparison.warnings.map((w) => `<p class="notice">warning: ${escapeHtml(w)}</p>`).join('')}
 <section id="crates"><h2>Crates</h2><table><thead><tr><th>crate</th><th class="num">root futures</th><th class="num">async code</th><th class="num">.text</th></tr></thead><tbody>${crates}</tbody></table></section>
 <section id="items"><h2>Items that changed</h2><table class="items"><thead><tr><th></th><th>item</th>${HEADINGS.map((h) => `<th class="num">${h}</th>`).join('')}</tr></thead><tbody>
 ${items}
-</tbody></table></section>
-</main></body></html>
-`;
+</tbody></table></section>`,
+  );
 }

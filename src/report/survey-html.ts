@@ -2,8 +2,8 @@
 // plots drawn as inline SVG: the distribution of future sizes over all items (power-of-two bins, since sizes
 // span bytes to kilobytes) and each crate's root futures.
 import type { SurveySummary } from '../survey/aggregate.ts';
-import { CSP, escapeHtml } from './html/render.ts';
-import { STYLE } from './html/style.ts';
+import { escapeHtml } from './html/render.ts';
+import { staticPage } from './html/static-page.ts';
 import { GOAL_TITLES } from './survey.ts';
 import { formatBytes } from './text-table.ts';
 
@@ -75,23 +75,16 @@ export function renderSurveyHtml(s: SurveySummary, itemSizes: number[]): string 
       return `<tr data-goal="${id}">${cell(GOAL_TITLES[id])}${cell(String(g.items), true)}${cell(formatBytes(g.codeBytes), true)}${cell(formatBytes(g.futureBytes), true)}${cell(g.states === null ? '–' : String(g.states), true)}</tr>`;
     })
     .join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<title>asyncbloat survey</title>
-<style>${STYLE} svg.plot text { font: 11px ui-monospace, "DejaVu Sans Mono", monospace; fill: #1b1f24; }</style>
-</head>
-<body><main id="app">
-<header><h1>asyncbloat survey: ${s.totals.crates} crates</h1><p class="muted">${escapeHtml(s.builds.join(' · '))}</p></header>
+  return staticPage(
+    'asyncbloat survey',
+    `<header><h1>asyncbloat survey: ${s.totals.crates} crates</h1><p class="muted">${escapeHtml(s.builds.join(' · '))}</p></header>
 <section id="sizes"><h2>Future sizes of all ${itemSizes.length} items</h2>${histogram(sizeBins(itemSizes))}</section>
 <section id="roots"><h2>Root futures per crate</h2>${rootBars(s)}</section>
 <section id="crates"><h2>Crates</h2><table class="items"><thead><tr><th>crate</th><th class="num">async items</th><th class="num">root futures</th><th class="num">largest</th><th class="num">async share of .text</th><th class="num">no-await</th><th class="num">wrappers</th></tr></thead><tbody>
 ${rows}
 </tbody></table></section>
 <section id="goals"><h2>What the async compiler goals would save over these crates (estimated)</h2><table><thead><tr><th>goal</th><th class="num">items</th><th class="num">code</th><th class="num">futures</th><th class="num">states</th></tr></thead><tbody>${goals}</tbody></table></section>
-${failed ? `<section id="failed"><h2>Did not build (${s.failed.length})</h2><ul>${failed}</ul></section>` : ''}
-</main></body></html>
-`;
+${failed ? `<section id="failed"><h2>Did not build (${s.failed.length})</h2><ul>${failed}</ul></section>` : ''}`,
+    ' svg.plot text { font: 11px ui-monospace, "DejaVu Sans Mono", monospace; fill: #1b1f24; }',
+  );
 }

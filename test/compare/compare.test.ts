@@ -76,6 +76,24 @@ test('-C panic=abort: the resumed-after-panic sites vanish, .text shrinks, and t
     assert.equal(row.panicBytes.head, a.panicSites?.bytes ?? null, row.name);
   }
   assert.ok(cmp.items.length > 0);
+  // The same comparison in Markdown and HTML (builds are cached: the same target dirs).
+  const args = [
+    'compare',
+    TOKIO,
+    '--offline',
+    '--no-nightly',
+    '--head-rustflags',
+    '-C panic=abort',
+    '--format',
+  ];
+  const md = cli([...args, 'markdown']).out;
+  assert.ok(md.includes(`**tokio\\_app**: root futures`), md);
+  for (const row of cmp.items)
+    assert.ok(md.includes(`| ${row.name.replace(/[_{}#<>()[\]]/g, '\\$&')} |`), row.name);
+  const html = cli([...args, 'html']).out;
+  assert.match(html, /<meta http-equiv="Content-Security-Policy"/);
+  assert.doesNotMatch(html, /<script/);
+  assert.equal([...html.matchAll(/<tr data-status=/g)].length, cmp.items.length);
 });
 
 test('stable against nightly on the example: each side says which compiler built it', (t) => {
