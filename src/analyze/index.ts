@@ -11,7 +11,7 @@ import {
 import type { AnalysisReport, AnalyzedItem, CrateSummary, FutureLayout } from '../model/report.ts';
 import { SCHEMA_VERSION, type ScanReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
-import { type MirReadResult, readMir } from '../readers/mir.ts';
+import { MirReader, type MirReadResult } from '../readers/mir.ts';
 import { readTypeSizes } from '../readers/type-sizes.ts';
 import { type ScanOptions, scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
@@ -147,15 +147,13 @@ function onlyBuiltTargets(report: ScanReport, built: CrateOutputs[]): { report: 
 
 function readMirFiles(c: CrateOutputs, unparsed: Unparsed): MirReadResult | undefined {
   if (c.mir.length === 0) return undefined;
-  const results = c.mir.map((f) => readMir(readFileSync(f, 'utf8')));
-  for (const r of results) noteUnparsed(unparsed, `MIR of ${c.crateName}`, r.unparsed);
-  const first = results[0]!;
-  return {
-    ...first,
-    coroutines: results.flatMap((r) => r.coroutines),
-    constructors: results.flatMap((r) => r.constructors),
-    fnCount: results.reduce((n, r) => n + r.fnCount, 0),
-  };
+  // One file per body: read one at a time, joined by the reader (a constructor and its poll body are in
+  // different files).
+  const reader = new MirReader();
+  for (const f of c.mir) reader.add(readFileSync(f, 'utf8'));
+  const result = reader.finish();
+  noteUnparsed(unparsed, `MIR of ${c.crateName}`, result.unparsed);
+  return result;
 }
 
 function readLayouts(c: CrateOutputs, unparsed: Unparsed, all: FutureLayout[]): FutureLayout[] {

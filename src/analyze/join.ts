@@ -282,6 +282,15 @@ function containingItem(
  * Such a layout goes to the item of that crate with the same path, or, failing that, the only item of that
  * crate whose last two path segments (type and method, or module and fn) agree.
  */
+/** `printed` is `item` with some module segments left out: its last two equal, its others in order within. */
+function reexportNames(printed: string[], item: string[]): boolean {
+  if (printed.length < 3 || printed.length > item.length) return false;
+  if (!namesItem(printed.slice(-2), item)) return false;
+  let k = 0;
+  for (const seg of item.slice(0, -2)) if (seg === printed[k]) k++;
+  return k === printed.length - 2;
+}
+
 export function attachForeignLayouts(joined: JoinedItem[], foreign: FutureLayout[]): void {
   const byCrate = new Map<string, JoinedItem[]>();
   for (const j of joined) {
@@ -298,6 +307,10 @@ export function attachForeignLayouts(joined: JoinedItem[], foreign: FutureLayout
     );
     const segs = (j: JoinedItem) => pathSegments(j.item.name);
     let hits = candidates.filter((j) => namesItem(rest, segs(j)));
+    // A re-export drops modules (`sync::mpsc::Receiver::recv` for `sync::mpsc::bounded::Receiver::recv`):
+    // the printed modules in order within the item's, type and method equal. broadcast's `Receiver::recv`
+    // is not mpsc's.
+    if (hits.length !== 1) hits = candidates.filter((j) => reexportNames(rest, segs(j)));
     if (hits.length !== 1) hits = candidates.filter((j) => namesItem(rest.slice(-2), segs(j)));
     // A free fn re-exported from its own module (`hyper::body::to_bytes` is `body::to_bytes::to_bytes`):
     // the fn name alone, when exactly one async fn of the crate has it. Only for a free fn (the segment

@@ -1,6 +1,7 @@
-// One cargo build of the user's crate or workspace that yields everything `analyze` reads: the MIR of
-// every crate (`--emit=mir,link`; the .mir lands beside the rlib), each crate's -Zprint-type-sizes output
-// filed per crate by our RUSTC_WRAPPER, and v0 symbol names for the machine-code work.
+// One cargo build of the user's crate or workspace that yields everything `analyze` reads: the MIR of the
+// crates analysed (one file per body from `-Zdump-mir=runtime-optimized`, filed per crate by our
+// RUSTC_WRAPPER), each crate's -Zprint-type-sizes output filed the same way, and v0 symbol names for the
+// machine-code work. None of these changes the machine code: the binary measured is the one users ship.
 //
 // Choices worth knowing:
 // * Dedicated target dir `<workspace target dir>/asyncbloat/{members,all-crates}/`: our flags differ from
@@ -38,13 +39,18 @@ import { buildErrorHelp } from './build-error-help.ts';
 import { workspaceMetadata } from './metadata.ts';
 import { NightlyFailures } from './nightly-failures.ts';
 import { StatusLine, unitEstimate } from './progress.ts';
-import { OUT_DIR_ENV } from './rustc-wrapper.ts';
+import { mirDumpDir, mirDumpFiles, OUT_DIR_ENV } from './rustc-wrapper.ts';
 import { configuredTarget, rustcCfgs, userRustflags } from './rustflags.ts';
 import { CAPTURE_DIRS_ENV, CAPTURE_ENV, writeShim } from './shim.ts';
 import { planToolchains, type Toolchain, toolchainChoice } from './toolchain.ts';
 
-/** The flags asyncbloat adds to every rustc invocation. */
-export const ANALYSIS_RUSTFLAGS = ['--emit=mir,link', '-Zprint-type-sizes', '-Csymbol-mangling-version=v0'];
+/**
+ * The flags asyncbloat adds to every rustc invocation. Each leaves the machine code as a plain build makes
+ * it (checked by test/cargo/fidelity.test.ts): `--emit=mir` would not, since emitting MIR makes rustc build
+ * each crate as one codegen unit. The MIR of the crates analysed comes from `-Zdump-mir`, which the
+ * wrapper adds for those crates only (shim.ts).
+ */
+export const ANALYSIS_RUSTFLAGS = ['-Zprint-type-sizes', '-Csymbol-mangling-version=v0'];
 
 /** Cargo's own selection flags, with cargo's names. */
 export interface CargoSelection {
@@ -460,9 +466,11 @@ async function buildWith(
         `cannot find the build outputs of ${crateName} (${msg.package_id}) in ${msg.filenames[0]}`,
       );
     } else {
-      const mir = join(unit.outDir, `${unit.stem}.mir`);
-      if (existsSync(mir)) out.mir.push(mir);
-      else warnings.push(`no MIR was emitted for ${crateName} (expected ${mir})`);
+      const mir = mirDumpDir(captureDir, unit.stem);
+      out.mir.push(...mirDumpFiles(mir));
+      // An empty dump dir is a crate without fn bodies (macros, re-exports only); a missing one, a dump
+      // that did not happen.
+      if (!existsSync(mir)) warnings.push(`no MIR was dumped for ${crateName} (expected files in ${mir})`);
       const sizes = join(captureDir, 'type-sizes', `${unit.stem}.txt`);
       if (existsSync(sizes)) {
         out.typeSizes.push(sizes);

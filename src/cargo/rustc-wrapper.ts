@@ -12,7 +12,7 @@
 // A failure to capture must never hide rustc's output: if the capture file cannot be written, the lines
 // go to stdout as if there were no wrapper, and a warning names the problem.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const OUT_DIR_ENV = 'ASYNCBLOAT_OUT_DIR';
@@ -162,17 +162,44 @@ function runCapturing(rustc: string, args: string[], dir: string, stem: string):
 }
 
 /**
- * For the crates we analyse, MIR with `// scope N at file:l:c` span comments: the only place rustc says on
- * which source line each `.await` suspends. It changes nothing else the MIR reader measures (tested in
- * test/readers) but makes the files ~2.4x larger, so dependencies that are not analysed go without.
+ * Where a captured unit's MIR goes: `-Zdump-mir=runtime-optimized` writes one file per body there (the same
+ * bodies `--emit=mir` prints, without changing codegen as `--emit=mir` does). The shell shim uses the same
+ * layout.
  */
-export function withMirSpans(args: readonly string[]): string[] {
-  const emitsMir = args.some(
-    (a, i) => /^--emit=.*\bmir\b/.test(a) || (a === '--emit' && /\bmir\b/.test(args[i + 1] ?? '')),
-  );
-  return emitsMir && !args.some((a) => a.includes('mir-include-spans'))
-    ? [...args, '-Zmir-include-spans=on']
-    : [...args];
+export function mirDumpDir(captureDir: string, stem: string): string {
+  return join(captureDir, 'mir', stem);
+}
+
+/** The dump files of one unit, in a stable order; none when the directory is missing. */
+export function mirDumpFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.mir'))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * For the crates we analyse: their MIR dumped per body, with `// scope N at file:l:c` span comments (the
+ * only place rustc says on which source line each `.await` suspends). The unit's dump dir is emptied
+ * first, so a body that no longer exists leaves no file behind. Dependencies that are not analysed go
+ * without: the dump costs build time and disk.
+ */
+export function withMirDump(args: readonly string[], captureDir: string, stem: string): string[] {
+  const dir = mirDumpDir(captureDir, stem);
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    // rustc would fail on a dump dir it cannot write: build the crate as it is, without its MIR.
+    warn(`cannot dump MIR for ${stem} in ${dir}: ${(e as Error).message}; the crate is built without it`);
+    return [...args];
+  }
+  const out = [...args, '-Zdump-mir=runtime-optimized', `-Zdump-mir-dir=${dir}`];
+  return args.some((a) => a.includes('mir-include-spans')) ? out : [...out, '-Zmir-include-spans=on'];
 }
 
 export function main(argv: string[]): void {
@@ -183,7 +210,7 @@ export function main(argv: string[]): void {
   }
   const dir = process.env[OUT_DIR_ENV];
   const stem = dir ? captureStem(expandArgfiles(args)) : undefined;
-  if (dir && stem) runCapturing(rustc, withMirSpans(args), dir, stem);
+  if (dir && stem) runCapturing(rustc, withMirDump(args, dir, stem), dir, stem);
   else runPlain(rustc, args);
 }
 

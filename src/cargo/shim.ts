@@ -41,7 +41,7 @@ export function writeShim(dir: string): string {
   // Node's start-up (~80 ms of CPU per run here) was most of the analysis build's overhead: on the tokio
   // app, running node for every crate took the build from 1.0x to 1.5x of a plain one. So the shell does
   // the filing itself, as rustc-wrapper.ts does it (same file names, same atomic temp file + rename, the
-  // same warning when the file cannot be written, -Zmir-include-spans=on for what it captures), and node
+  // same warning when the file cannot be written, the same -Zdump-mir flags for what it captures), and node
   // runs only where the shell cannot see the arguments: an `@argfile` of a crate whose capture will be
   // read. Captured are crates whose manifest dir is listed in ASYNCBLOAT_CAPTURE_DIRS (the workspace
   // members), or every crate with ASYNCBLOAT_CAPTURE=all (`--deps`); never build scripts. Queries without --crate-name (`rustc -vV`) exec rustc directly. Other
@@ -61,7 +61,7 @@ export function writeShim(dir: string): string {
     `case " $* " in *" @"*) [ -n "$capture" ] && exec ${node} "$@" ;; esac`,
     // <crate-name><extra-filename>: the stem cargo gives the unit's .rlib and .mir (captureStem in TS).
     // Template literals only so that the shell's `${a#prefix}` can be written as `\${...}`.
-    'crate= extra= prev= mir= spans=',
+    'crate= extra= prev= spans=',
     'for a in "$@"; do',
     '  case "$prev" in',
     '    --crate-name) crate=$a ;;',
@@ -72,16 +72,23 @@ export function writeShim(dir: string): string {
     `    -Cextra-filename=*) extra=\${a#-Cextra-filename=} ;;`,
     `    --codegen=extra-filename=*) extra=\${a#--codegen=extra-filename=} ;;`,
     '    --print | --print=* | -vV | --version) capture= ;;',
-    '    --emit=*mir*) mir=1 ;;',
     '    *mir-include-spans*) spans=1 ;;',
     '  esac',
-    '  case "$prev" in --emit) case "$a" in *mir*) mir=1 ;; esac ;; esac',
     '  prev=$a',
     'done',
     '[ "$crate" = ___ ] && capture=',
-    // As rustc-wrapper.ts's withMirSpans: the crates we analyse get `// scope N at file:l:c` comments in
-    // their MIR, the only place rustc says on which line each `.await` suspends.
-    '[ -n "$capture" ] && [ -n "$mir" ] && [ -z "$spans" ] && set -- "$@" -Zmir-include-spans=on',
+    // As rustc-wrapper.ts's withMirDump: the crates we analyse get their MIR dumped per body into a dir of
+    // their unit, emptied first, with `// scope N at file:l:c` comments (the only place rustc says on which
+    // line each `.await` suspends).
+    'if [ -n "$capture" ] && [ -n "$crate" ]; then',
+    `  mirdir="$${OUT_DIR_ENV}/mir/$crate$extra"; rm -rf "$mirdir"`,
+    '  if mkdir -p "$mirdir" 2>/dev/null; then',
+    '    set -- "$@" -Zdump-mir=runtime-optimized "-Zdump-mir-dir=$mirdir"',
+    '    [ -z "$spans" ] && set -- "$@" -Zmir-include-spans=on',
+    '  else',
+    '    echo "warning: asyncbloat rustc wrapper: cannot dump MIR for $crate$extra in $mirdir; the crate is built without it" >&2',
+    '  fi',
+    'fi',
     'out=$(mktemp) || exec "$@"',
     '"$@" >"$out"; rc=$?',
     'if [ -n "$capture" ] && [ $rc -eq 0 ] && [ -n "$crate" ]; then',

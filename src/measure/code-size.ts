@@ -187,7 +187,7 @@ function candidatesFor(
   ref: CoroutineRef,
   paths: Map<string, Segment[]>,
   implMethods: Set<string> = new Set(),
-): string[][] {
+): { groups: string[][]; weak: boolean } {
   const mir = parseMirPath(ref.path);
   const strong: string[] = [];
   // MIR trims module paths, impls' too (`bounded::<impl at ..>` for `sync::mpsc::bounded`): a self type
@@ -226,8 +226,13 @@ function candidatesFor(
     else weak.push(key);
   }
   if (defaultCopies.length > 0) strong.push(defaultCopies.join(GROUP));
-  const best = byPath.length > 0 ? byPath : strong.length > 0 ? strong : trimmed.length > 0 ? trimmed : weak;
-  return best.map((k) => k.split(GROUP));
+  if (byPath.length > 0) return { groups: byPath.map((k) => k.split(GROUP)), weak: false };
+  if (strong.length > 0) return { groups: strong.map((k) => k.split(GROUP)), weak: false };
+  if (trimmed.length > 0) return { groups: trimmed.map((k) => k.split(GROUP)), weak: false };
+  // A same-named method of a type in another module: the impl may sit in another module than its type,
+  // but more often the item's own symbol is simply not linked (a dependency's method the program never
+  // calls) and this is another type's method. `weak` says so; attributeCode keeps only what no item claims.
+  return { groups: weak.map((k) => k.split(GROUP)), weak: true };
 }
 
 /** `crate::a::T` / `self::T` / `super::a::T` from the impl's module; a plain `a::T` is only a suffix. */
@@ -298,9 +303,15 @@ export function attributeCode(objects: CodeObject[], coroutines: CoroutineRef[])
   const { roles, paths } = indexRoles(groups);
   const viaImpl = coroutines.map((c) => parseMirPath(c.path).viaImpl);
   const implMethods = new Set(
-    coroutines.flatMap((c, i) => (viaImpl[i] ? candidatesFor(c, paths).flat() : [])),
+    coroutines.flatMap((c, i) => (viaImpl[i] ? candidatesFor(c, paths).groups.flat() : [])),
   );
-  const resolved = coroutines.map((c) => candidatesFor(c, paths, implMethods));
+  const found = coroutines.map((c) => candidatesFor(c, paths, implMethods));
+  // A symbol another item matches by its module is that item's, never a weak match's (tokio's
+  // `oneshot::Sender::closed`, not linked, must not take `watch::Sender::closed`, which is).
+  const claimedByModule = new Set(found.flatMap((f) => (f.weak ? [] : f.groups.flat())));
+  const resolved = found.map((f) =>
+    f.weak ? f.groups.filter((g) => !g.some((k) => claimedByModule.has(k))) : f.groups,
+  );
   // Legacy `{{closure}}` paths claimed by more than one requested coroutine cannot be split.
   const claims = new Map<string, number[]>();
   resolved.forEach((groups, i) => {

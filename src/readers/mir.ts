@@ -1,6 +1,7 @@
-// Reader for rustc's `--emit=mir` text (post-coroutine-transform MIR). Finds every coroutine poll body and
-// the constructor fns that build each coroutine, and measures each body: states, suspend points, blocks,
-// statements, lines, panic paths and drops. Format notes: ../../../shared/reference/rustc-outputs.md §1.
+// Reader for rustc's MIR text after the coroutine transform: `--emit=mir`, or the per-body files of
+// `-Zdump-mir=runtime-optimized` (what `analyze` reads: emitting MIR would change codegen, the dump does
+// not). Finds every coroutine poll body and the constructor fns that build each coroutine, and measures
+// each body: states, suspend points, blocks, statements, lines, panic paths and drops. Format notes: ../../../shared/reference/rustc-outputs.md §1.
 //
 // Await lines: plain `--emit=mir` carries no source positions at all, so `line` of a suspend point is only
 // known when the MIR was emitted with `-Zmir-include-spans=on` (nightly, or stable with RUSTC_BOOTSTRAP=1).
@@ -90,65 +91,98 @@ const BLOCK = /^(bb\d+)(?: \(cleanup\))?: \{$/;
 const SPAN_COMMENT = / \/\/ (?:[a-z ]*scope \d+) at (.*)$/;
 
 export function readMir(text: string): MirReadResult {
-  const result: MirReadResult = {
+  const reader = new MirReader();
+  reader.add(text);
+  return reader.finish();
+}
+
+type PendingPoll = { header: ParsedHeader; lineNo: number; body: string[] };
+
+/**
+ * Reads MIR in pieces: one `--emit=mir` file, or the files of `-Zdump-mir=runtime-optimized` (one body
+ * each, after a `// MIR for ...` line and, for coroutines, a `coroutine_layout` block comment). A
+ * coroutine's poll body and the constructor that gives its span can be in different pieces, so they are
+ * joined in `finish`. Reading file by file also keeps any one string small, whatever the crate's size.
+ */
+export class MirReader {
+  private readonly result: MirReadResult = {
     coroutines: [],
     constructors: [],
     fnCount: 0,
     lineInfo: 'none',
     unparsed: { count: 0 },
   };
-  const polls: { header: ParsedHeader; lineNo: number; body: string[] }[] = [];
-  // Walks top-level lines only; bodies are skipped with indexOf and split into lines only for poll fns,
-  // which keeps a whole dependency graph's MIR (tens of MB) from becoming millions of strings.
-  let pos = 0;
-  let lineNo = 1;
-  while (pos < text.length) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = text.length;
-    const line = chomp(text.slice(pos, eol));
-    let next = eol + 1;
-    const isFn = line.startsWith('fn ');
-    if (line === '' || line.startsWith('//')) {
-      // blank or the `// WARNING` header
-    } else if (
-      isFn ||
-      line.startsWith('const ') ||
-      line.startsWith('static ') ||
-      ALLOC_DUMP.test(line) ||
-      ANON_CONST.test(line)
-    ) {
-      if (line.endsWith('{')) {
-        const close = closingBrace(text, eol);
-        if (close < 0) {
-          // A body that never closes: the text was cut off. Count it rather than guess where it ends.
+  private readonly polls: PendingPoll[] = [];
+
+  add(text: string): void {
+    const result = this.result;
+    // Walks top-level lines only; bodies are skipped with indexOf and split into lines only for poll fns,
+    // which keeps a whole dependency graph's MIR (tens of MB) from becoming millions of strings.
+    let pos = 0;
+    let lineNo = 1;
+    while (pos < text.length) {
+      let eol = text.indexOf('\n', pos);
+      if (eol < 0) eol = text.length;
+      const line = chomp(text.slice(pos, eol));
+      let next = eol + 1;
+      const isFn = line.startsWith('fn ');
+      if (line === '' || line.startsWith('//')) {
+        // blank, the `// WARNING` header of --emit=mir or the `// MIR for` line of a dump
+      } else if (line.startsWith('/*')) {
+        // A dump's layout comment: rustc's Debug formatting, whose shape changes between nightlies
+        // (rust#156672). Nothing in it is read, so it is skipped whole, whatever it holds.
+        const end = text.indexOf('*/', pos + 2);
+        if (end < 0) {
           countUnparsed(result, line);
           break;
         }
-        if (isFn) readFnItem(result, polls, line, lineNo, text, eol + 1, close);
-        const after = text.indexOf('\n', close);
+        const after = text.indexOf('\n', end);
         next = after < 0 ? text.length : after + 1;
-      } else if (isFn) readFnItem(result, polls, line, lineNo, text, eol + 1, eol + 1);
-    } else countUnparsed(result, line);
-    lineNo += countNewlines(text, pos, next);
-    pos = next;
+      } else if (
+        isFn ||
+        line.startsWith('const ') ||
+        line.startsWith('static ') ||
+        ALLOC_DUMP.test(line) ||
+        ANON_CONST.test(line)
+      ) {
+        if (line.endsWith('{')) {
+          const close = closingBrace(text, eol);
+          if (close < 0) {
+            // A body that never closes: the text was cut off. Count it rather than guess where it ends.
+            countUnparsed(result, line);
+            break;
+          }
+          if (isFn) readFnItem(result, this.polls, line, lineNo, text, eol + 1, close);
+          const after = text.indexOf('\n', close);
+          next = after < 0 ? text.length : after + 1;
+        } else if (isFn) readFnItem(result, this.polls, line, lineNo, text, eol + 1, eol + 1);
+      } else countUnparsed(result, line);
+      lineNo += countNewlines(text, pos, next);
+      pos = next;
+    }
   }
-  // Constructors may be printed after the poll bodies they build (async closures' by-move bodies are
-  // printed last), so spans are joined once everything has been read.
-  const spanOf = new Map(result.constructors.map((c) => [c.coroutineType, c.span]));
-  for (const p of polls) {
-    const c = readPollBody(p.body, p.header, p.lineNo);
-    if (c.hasSpans) result.lineInfo = 'spans';
-    const span = c.kind === 'async-fn' ? spanOf.get(c.coroutineType) : spanOfTypeName(c.coroutineType);
-    const { hasSpans: _, ...coroutine } = c;
-    result.coroutines.push(span ? { ...coroutine, span } : coroutine);
+
+  finish(): MirReadResult {
+    const result = this.result;
+    // Constructors may be printed after the poll bodies they build (async closures' by-move bodies are
+    // printed last, and dumps come in any order), so spans are joined once everything has been read.
+    const spanOf = new Map(result.constructors.map((c) => [c.coroutineType, c.span]));
+    for (const p of this.polls) {
+      const c = readPollBody(p.body, p.header, p.lineNo);
+      if (c.hasSpans) result.lineInfo = 'spans';
+      const span = c.kind === 'async-fn' ? spanOf.get(c.coroutineType) : spanOfTypeName(c.coroutineType);
+      const { hasSpans: _, ...coroutine } = c;
+      result.coroutines.push(span ? { ...coroutine, span } : coroutine);
+    }
+    this.polls.length = 0;
+    return result;
   }
-  return result;
 }
 
 /** A `fn` item whose body is text[bodyStart, close) (close = the index of its closing `}`). */
 function readFnItem(
   result: MirReadResult,
-  polls: { header: ParsedHeader; lineNo: number; body: string[] }[],
+  polls: PendingPoll[],
   line: string,
   lineNo: number,
   text: string,

@@ -25,7 +25,7 @@ test('analyze -p driver-app --example probe: the example is built, read and meas
   const example = build.crates.find((c) => c.kind.includes('example'));
   assert.ok(example, build.crates.map((c) => c.kind.join('+')).join(', '));
   assert.match(example.unit ?? '', /^probe-[0-9a-f]{16}$/);
-  assert.equal(example.mir.length, 1);
+  assert.ok(example.mir.length > 0);
   assert.equal(example.typeSizes.length, 1);
   assert.deepEqual(
     build.warnings.filter((w) => /probe/.test(w)),

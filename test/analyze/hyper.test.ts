@@ -51,7 +51,7 @@ describe('analyze the hyper app', () => {
     // Nothing the compiler made is left unattributed, and every MIR poll body is one item.
     assert.equal(report.items.filter((i) => i.origin === 'compiler').length, 0);
     const own = build.crates.find((c) => c.crateName === 'hyper_app')!;
-    assert.equal(report.items.filter((i) => i.states !== null).length, mirPollBodies(own.mir[0]!));
+    assert.equal(report.items.filter((i) => i.states !== null).length, mirPollBodies(own.mir));
     assert.ok(checkAgainstCompiler(report, build) >= 10);
   });
 
@@ -84,9 +84,9 @@ describe('analyze the hyper app', () => {
     const deps = await analyzeBuild(build, { deps: true });
     for (const crate of ['hyper', 'tokio_util']) {
       const c: CrateOutputs | undefined = build.crates.find((k) => k.crateName === crate);
-      assert.ok(c && c.mir.length === 1, `${crate} MIR returned with deps`);
+      assert.ok(c && c.mir.length > 0, `${crate} MIR returned with deps`);
       const withMir = deps.items.filter((i) => i.crate === crate && i.states !== null);
-      assert.equal(withMir.length, mirPollBodies(c.mir[0]!), crate);
+      assert.equal(withMir.length, mirPollBodies(c.mir), crate);
     }
     // A package's tests/, benches/ and examples/ are crates of their own that this build never compiled.
     const otherTargets = deps.items.filter((i) =>

@@ -13,6 +13,7 @@ import {
   isCargoStatusLine,
 } from '../../src/cargo/build.ts';
 import { unitEstimate } from '../../src/cargo/progress.ts';
+import { mirText } from '../support/analysis-checks.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/crates/driver-lib/', import.meta.url));
 const targetRoot = mkdtempSync(join(tmpdir(), 'asyncbloat-driver-'));
@@ -79,13 +80,20 @@ describe('buildForAnalysis on a workspace', () => {
     ];
     for (const [crate, kind, poll] of expected) {
       const u = unit(first, crate, kind);
-      assert.equal(u.mir.length, 1);
-      assert.ok(u.mir[0]!.startsWith(join(first.targetDir, 'debug', 'deps')), u.mir[0]);
-      const mir = readFileSync(u.mir[0]!, 'utf8');
-      assert.ok(mir.includes(`fn ${poll}(_1: `), `${poll} in ${u.mir[0]}`);
+      // One file per body, in the unit's own dump dir (named like its .rlib: `<crate>-<hash>`).
+      assert.ok(u.mir.length > 1, `${crate} ${kind}: ${u.mir.length} MIR files`);
+      const dir = join(first.targetDir, 'captures', 'mir', u.unit!);
+      assert.ok(
+        u.mir.every((f) => dirname(f) === dir),
+        u.mir[0],
+      );
+      assert.ok(mirText(u.mir).includes(`fn ${poll}(_1: `), `${poll} in ${dir}`);
     }
     // The lib and the bin of driver-app share a crate name but are different units with different MIR.
-    assert.notEqual(unit(first, 'driver_app', 'lib').mir[0], unit(first, 'driver_app', 'bin').mir[0]);
+    assert.notEqual(
+      dirname(unit(first, 'driver_app', 'lib').mir[0]!),
+      dirname(unit(first, 'driver_app', 'bin').mir[0]!),
+    );
   });
 
   test("each capture holds rustc's type sizes, and the crate's own coroutines come from its own source", () => {
@@ -160,7 +168,7 @@ describe('buildForAnalysis on a workspace', () => {
     assert.deepEqual(targeted.warnings, []);
     const core = unit(targeted, 'driver_core', 'lib');
     assert.equal(core.host, false);
-    assert.ok(core.mir[0]!.startsWith(join(targeted.targetDir, host, 'debug', 'deps')), core.mir[0]);
+    assert.ok(mirText(core.mir).includes('fn core_buffered::{closure#0}(_1: '), core.mir[0]);
     assert.ok(readFileSync(core.typeSizes[0]!, 'utf8').includes('{async fn body of core_buffered()}'));
     assert.ok(first.crates.every((c) => c.host === false));
   });

@@ -3,7 +3,7 @@
 // type sizes filed per crate, and a capture that cannot be written still loses nothing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -13,6 +13,7 @@ import {
   codegenOption,
   expandArgfiles,
   jobserverFds,
+  mirDumpFiles,
   OUT_DIR_ENV,
 } from '../../src/cargo/rustc-wrapper.ts';
 import { CAPTURE_DIRS_ENV, CAPTURE_ENV, writeShim } from '../../src/cargo/shim.ts';
@@ -185,20 +186,19 @@ describe('rustc wrapper', () => {
     assert.notEqual(failed.status, 0);
     assert.ok(!existsSync(captured));
 
-    // MIR of a captured crate gets span comments (the await lines come from them); a dependency's does not.
-    const withMir = (out: string) => {
-      const args = compile(out);
-      args.splice(args.indexOf('--out-dir'), 0, '--emit=mir,link');
-      return args;
-    };
-    const mirOf = (out: string) => readFileSync(join(out, 'tiny-0123456789abcdef.mir'), 'utf8');
-    const spansOut = join(scratch, 'out-spans');
-    assert.equal(viaShim(withMir(spansOut), memberEnv).status, 0);
-    assert.match(mirOf(spansOut), /\/\/ scope 0 at .*tiny\.rs:\d+:\d+/);
-    const plainOut = join(scratch, 'out-no-spans');
+    // A captured crate's MIR is dumped per body into its unit's dir, with span comments (the await lines
+    // come from them); a stale file from an earlier build is gone. A dependency gets no dump.
+    const dumpDir = join(cap, 'mir', 'tiny-0123456789abcdef');
+    mkdirSync(dumpDir, { recursive: true });
+    writeFileSync(join(dumpDir, 'tiny.removed_fn.3-3-000.runtime-optimized.after.mir'), 'stale');
+    assert.equal(viaShim(compile(join(scratch, 'out-spans')), memberEnv).status, 0);
+    const dumped = mirDumpFiles(dumpDir);
+    assert.ok(dumped.length > 0 && !dumped.some((f) => f.includes('removed_fn')), dumped.join('\n'));
+    assert.match(dumped.map((f) => readFileSync(f, 'utf8')).join(''), /\/\/ scope 0 at .*tiny\.rs:\d+:\d+/);
+    rmSync(join(cap, 'mir'), { recursive: true, force: true });
     const depEnv = { CARGO_CRATE_NAME: 'tiny', CARGO_MANIFEST_DIR: join(scratch, 'registry-crate') };
-    assert.equal(viaShim(withMir(plainOut), depEnv).status, 0);
-    assert.doesNotMatch(mirOf(plainOut), /\/\/ scope 0 at/);
+    assert.equal(viaShim(compile(join(scratch, 'out-no-spans')), depEnv).status, 0);
+    assert.ok(!existsSync(join(cap, 'mir')));
 
     // Arguments in an @argfile: the shell cannot read them, so node's wrapper files the capture.
     const argfile = join(scratch, 'shim-args.txt');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type BuildArtifacts, buildForAnalysis } from '../../src/cargo/build.ts';
+import { mirText } from '../support/analysis-checks.ts';
 import { has, need } from '../support/require.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/crates/tokio-app/', import.meta.url));
@@ -41,7 +42,7 @@ describe('tokio app (Debian registry, offline)', () => {
       ['tokio_app:bin:true'],
     );
     const app = appOnly.crates[0]!;
-    const mir = read(app.mir[0]!);
+    const mir = mirText(app.mir);
     for (const poll of ['producer', 'consume_until', 'echo_once', 'serve_one', 'main']) {
       assert.ok(mir.includes(`fn ${poll}::{closure#0}(_1: `), `${poll} poll body in MIR`);
     }
@@ -63,7 +64,9 @@ describe('tokio app (Debian registry, offline)', () => {
       assert.ok(byName.has(name), `${name} in ${[...byName.keys()].join(', ')}`);
     }
     for (const c of withDeps.crates) {
-      assert.equal(c.mir.length, 1, `${c.crateName} MIR`);
+      // One dump file per body: a crate of macros or re-exports only (pin_utils) has none.
+      if (['tokio', 'futures_util', 'mio', 'tokio_app'].includes(c.crateName))
+        assert.ok(c.mir.length > 0, `${c.crateName} MIR`);
       assert.equal(c.typeSizes.length, 1, `${c.crateName} type sizes`);
     }
     assert.deepEqual(withDeps.warnings, []);
@@ -77,7 +80,7 @@ describe('tokio app (Debian registry, offline)', () => {
     assert.equal(tokio.member, false);
     assert.equal(tokio.packageName, 'tokio');
     assert.match(tokio.manifestDir, /^\/usr\/share\/cargo\/registry\/tokio-1\./);
-    const tokioMir = read(tokio.mir[0]!);
+    const tokioMir = mirText(tokio.mir);
     // Registry crates print absolute spans in their coroutine constructors.
     assert.match(tokioMir, /\{coroutine@\/usr\/share\/cargo\/registry\/tokio-[^}]*\}/);
     assert.match(read(tokio.typeSizes[0]!), /^print-type-size type: `\{async fn body of /m);

@@ -69,7 +69,7 @@ describe('falling back from the installed nightly', () => {
     );
     // The analysis itself is complete: the app's future was laid out by the fallback compiler.
     const appUnit = first.crates.find((c) => c.crateName === 'nightly_breaks_app');
-    assert.ok(appUnit && appUnit.typeSizes.length === 1 && appUnit.mir.length === 1);
+    assert.ok(appUnit && appUnit.typeSizes.length === 1 && appUnit.mir.length > 0);
     assert.match(readFileSync(appUnit.typeSizes[0] as string, 'utf8'), /\{async fn body of double\(\)\}/);
 
     const memory = join(target, 'asyncbloat', 'nightly-failed.json');

@@ -13,7 +13,7 @@ import { type BuildArtifacts, buildForAnalysis } from '../../src/cargo/build.ts'
 import { loadCodeObjects } from '../../src/measure/code-objects.ts';
 import { attributeCode } from '../../src/measure/code-size.ts';
 import type { AnalysisReport } from '../../src/model/report.ts';
-import { checkCodeAgainstNm, itemNamed } from '../support/analysis-checks.ts';
+import { checkCodeAgainstNm, itemNamed, mirText } from '../support/analysis-checks.ts';
 import { has, need } from '../support/require.ts';
 import { CODE_FIXTURES, nmSized, rustfilt } from './support/fixtures.ts';
 
@@ -44,7 +44,7 @@ describe('a generic async method instantiated at two types', () => {
 
   test('MIR trims the module of the impl; the source item puts it back', () => {
     const lib = build.crates.find((c) => c.crateName === 'gensend' && !c.kind.includes('bin'))!;
-    const mir = readFileSync(lib.mir[0]!, 'utf8');
+    const mir = mirText(lib.mir);
     const send = /^fn (bounded::<impl at [^>]*>::send::\{closure#0\})\(/m.exec(mir)?.[1];
     assert.ok(send, 'rustc prints `bounded::<impl at ..>::send::{closure#0}`');
     assert.equal(fullMirPath(send, 'sync::mpsc::bounded::Sender::send'), `sync::mpsc::${send}`);

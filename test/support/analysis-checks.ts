@@ -34,10 +34,15 @@ export function rustcVariantCounts(build: BuildArtifacts): Map<string, number> {
   return counts;
 }
 
-/** Poll bodies in a MIR file, by the detector in the rustc-outputs reference (by-move closure bodies excluded). */
-export function mirPollBodies(file: string): number {
+/** A unit's MIR as one text: its dump files (one body each) joined. */
+export function mirText(files: string[]): string {
+  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+/** Poll bodies in a unit's MIR, by the detector in the rustc-outputs reference (by-move closure bodies excluded). */
+export function mirPollBodies(files: string[]): number {
   const re = /^fn ([^(]*)\(_1: ((std|core)::pin::)?Pin<&mut \{async (fn body of|block@|closure body@)/gm;
-  return [...readFileSync(file, 'utf8').matchAll(re)].filter((m) => !m[1]!.includes('{synthetic#')).length;
+  return [...mirText(files).matchAll(re)].filter((m) => !m[1]!.includes('{synthetic#')).length;
 }
 
 /** Every layout size equals rustc's; future size is the largest instantiation; states = suspends + fixed. */

@@ -1,0 +1,104 @@
+// The numbers come from the binary users ship: `analyze`'s build must produce the machine code a plain
+// `cargo build` of the same profile makes (only the symbol mangling may differ, and the plain build here uses
+// v0 too). For the example and the tokio fixture, in dev and release: `.text` within 0.1 %, and every
+// symbol `analyze` attributes to an item has the same size in both binaries. Emitting MIR broke this (one
+// codegen unit per crate: −7 % .text on the tokio app in release, a poll fn 4x its shipped size).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { AnalysisReport } from '../../src/model/report.ts';
+import { demangle } from '../../src/readers/demangle/index.ts';
+import { readElf, textBytes } from '../../src/readers/elf.ts';
+import { has, need } from '../support/require.ts';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'asyncbloat-fidelity-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+// `symbols`: how many attributed symbols each build has at least; in release the example's futures are all
+// inlined into `main`, so only its `.text` can be compared there.
+const CRATES = [
+  {
+    name: 'example',
+    dir: fileURLToPath(new URL('../../examples/firmware-demo/', import.meta.url)),
+    bin: 'firmware-demo',
+    registry: false,
+    symbols: { dev: 10, release: 0 },
+  },
+  {
+    name: 'tokio',
+    dir: fileURLToPath(new URL('../fixtures/crates/tokio-app/', import.meta.url)),
+    bin: 'tokio-app',
+    registry: true,
+    symbols: { dev: 10, release: 5 },
+  },
+];
+
+/** Sizes by demangled name (local copies of one name summed, as analyze sums them). */
+function symbolSizes(file: string): { text: number; sizes: Map<string, number> } {
+  const elf = readElf(readFileSync(file));
+  const sizes = new Map<string, number>();
+  for (const s of elf.symbols) {
+    if (s.type !== 2 || s.size === 0) continue; // functions
+    const name = demangle(s.name);
+    sizes.set(name, (sizes.get(name) ?? 0) + s.size);
+  }
+  return { text: textBytes(elf), sizes };
+}
+
+describe('analyze measures the code a plain cargo build makes', () => {
+  for (const c of CRATES) {
+    for (const profile of ['dev', 'release'] as const) {
+      test(`${c.name}, ${profile}`, (t) => {
+        if (c.registry && !need(t, 'Debian crate sources', has.debianRegistry())) return;
+        const release = profile === 'release' ? ['--release'] : [];
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+        delete env.CARGO_INCREMENTAL; // the plain build is the user's: incremental in dev, as cargo's default
+        delete env.RUSTFLAGS;
+        const analysis = spawnSync(
+          process.execPath,
+          [CLI, 'analyze', c.dir, '--no-nightly', '--offline', ...release, '--format', 'json'],
+          { encoding: 'utf8', env: { ...env, CARGO_TARGET_DIR: join(tmp, `${c.name}-analyze`) } },
+        );
+        assert.equal(analysis.status, 0, analysis.stderr);
+        const report = JSON.parse(analysis.stdout) as AnalysisReport;
+        assert.ok(report.build.artifact, 'a linked artifact was measured');
+        const plainTarget = join(tmp, `${c.name}-plain`);
+        const plain = spawnSync('cargo', ['build', '--offline', ...release], {
+          cwd: c.dir,
+          encoding: 'utf8',
+          env: { ...env, CARGO_TARGET_DIR: plainTarget, RUSTFLAGS: '-Csymbol-mangling-version=v0' },
+        });
+        assert.equal(plain.status, 0, plain.stderr);
+        const shipped = symbolSizes(join(plainTarget, profile === 'dev' ? 'debug' : 'release', c.bin));
+        const measured = symbolSizes(resolve(report.root, report.build.artifact!));
+        const drift = Math.abs(measured.text - shipped.text) / shipped.text;
+        assert.ok(
+          drift <= 0.001,
+          `.text ${measured.text} B analysed, ${shipped.text} B shipped (${(drift * 100).toFixed(2)} %)`,
+        );
+        let compared = 0;
+        for (const item of report.items) {
+          for (const part of item.code?.parts ?? []) {
+            assert.equal(
+              measured.sizes.get(part.symbol),
+              shipped.sizes.get(part.symbol),
+              `${item.name}: ${part.symbol}`,
+            );
+            assert.equal(
+              part.bytes,
+              shipped.sizes.get(part.symbol),
+              `${item.name}: ${part.symbol} as reported`,
+            );
+            compared++;
+          }
+        }
+        assert.ok(compared >= c.symbols[profile], `${compared} attributed symbols compared`);
+      });
+    }
+  }
+});
