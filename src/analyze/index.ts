@@ -123,6 +123,7 @@ export async function analyzeBuild(
       ...(build.target ? { target: build.target } : {}),
       ...(code.artifact ? { artifact: reportPath(root, code.artifact.path) } : {}),
       ...(options.deps ? { deps: true } : {}),
+      ...(build.codegen ? { codegen: build.codegen } : {}),
     },
     items,
     crates,

@@ -3,6 +3,7 @@
 import type { CheckResult, Violation } from './check.ts';
 import type { ReportDiff } from './diff.ts';
 import {
+  crateLines,
   formatCause,
   formatCodeDelta,
   formatDelta,
@@ -40,6 +41,8 @@ export function renderDiffMarkdown(diff: ReportDiff): string {
   for (const w of diff.warnings) out.push('', `> [!WARNING]\n> ${w}`);
   const memory = memoryLine(diff);
   if (memory) out.push('', memory);
+  const crates = crateLines(diff);
+  if (crates.length > 0) out.push('', ...crates.map((l) => `- ${l}`));
   const shown = diff.items.filter((i) => i.status !== 'unchanged');
   if (shown.length > 0) {
     // `code` is the item's own code and `generic code` what is instantiated for its type, as in analyze.

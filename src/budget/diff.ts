@@ -111,6 +111,11 @@ export interface ReportDiff {
   /** Every matched, added and removed item; sorted by crate, name, kind, then occurrence. */
   items: ItemDiff[];
   findings: { new: Finding[]; fixed: Finding[] };
+  /**
+   * Per crate: its artifact's `.text` and the code attributed to its async items. A toolchain change can
+   * move these while no item changes; an older report without them gives nulls.
+   */
+  crates: CrateDiff[];
   totals: {
     /** Summed over items: an awaited future counts in its awaiter too (not memory). */
     futureBytes: MetricDelta;
@@ -123,6 +128,12 @@ export interface ReportDiff {
   /** Things that make the comparison less trustworthy (different profile or toolchain, ambiguous matches). */
   warnings: string[];
   summary: string;
+}
+
+export interface CrateDiff {
+  name: string;
+  textBytes: MetricDelta;
+  asyncCodeBytes: MetricDelta;
 }
 
 /** Identity of an item across versions. */
@@ -439,8 +450,25 @@ function summarize(diff: Omit<ReportDiff, 'summary'>): string {
   if (count('removed')) parts.push(`${count('removed')} removed`);
   if (diff.findings.new.length) parts.push(plural(diff.findings.new.length, 'new finding'));
   if (diff.findings.fixed.length) parts.push(`${diff.findings.fixed.length} fixed`);
-  if (parts.length === 0) return `no change in ${plural(count('unchanged'), 'async item')}`;
-  return parts.join(', ');
+  const text = diff.crates.filter((c) => (c.textBytes.delta ?? 0) !== 0);
+  const textPart = text.map((c) => `.text of ${c.name} ${signedBytes(c.textBytes.delta!)}`).join(', ');
+  if (parts.length === 0)
+    return `no change in ${plural(count('unchanged'), 'async item')}${textPart ? `; ${textPart}` : ''}`;
+  return [...parts, ...(textPart ? [textPart] : [])].join(', ');
+}
+
+/** Per-crate `.text` and async code, for every crate on either side. */
+function crateChanges(base: AnalysisReport, head: AnalysisReport): CrateDiff[] {
+  const names = [...new Set([...base.crates, ...head.crates].map((c) => c.name))].sort();
+  return names.map((name) => {
+    const b = base.crates.find((c) => c.name === name);
+    const h = head.crates.find((c) => c.name === name);
+    return {
+      name,
+      textBytes: metricDelta(b?.textBytes, h?.textBytes),
+      asyncCodeBytes: metricDelta(b?.asyncCodeBytes, h?.asyncCodeBytes),
+    };
+  });
 }
 
 /**
@@ -490,6 +518,7 @@ export function diffReports(base: AnalysisReport, head: AnalysisReport): ReportD
     head: side(head),
     items,
     findings: findingChanges(allFindings(base), allFindings(head)),
+    crates: crateChanges(base, head),
     totals: {
       futureBytes: metricDelta(
         sum(base.items, (i) => i.futureBytes),

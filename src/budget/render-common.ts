@@ -86,6 +86,13 @@ export function location(file: string | null | undefined, line: number | null | 
   return line !== undefined && line !== null ? `${file}:${line}` : file;
 }
 
+/** One line per crate whose `.text` or async code changed: `app: .text 437 KiB → 437 KiB (+160 B), ...`. */
+export function crateLines(diff: ReportDiff): string[] {
+  return (diff.crates ?? [])
+    .filter((c) => (c.textBytes.delta ?? 0) !== 0 || (c.asyncCodeBytes.delta ?? 0) !== 0)
+    .map((c) => `${c.name}: .text ${formatDelta(c.textBytes)}, async code ${formatDelta(c.asyncCodeBytes)}`);
+}
+
 /**
  * Said when future sizes changed: the per-item deltas (and the summary's "grew (+N B)") are summed over items,
  * so a nested future counts in each awaiter too; the root futures are what the program holds.

@@ -12,6 +12,13 @@ export interface ArtifactMessage {
   filenames: string[];
   executable: string | null;
   fresh: boolean;
+  /** The profile settings cargo compiled the unit with. */
+  profile?: {
+    opt_level: string;
+    debuginfo: number | string | null;
+    debug_assertions: boolean;
+    overflow_checks: boolean;
+  };
 }
 
 export interface FinalArtifact {

@@ -125,6 +125,15 @@ export interface CrateOutputs {
 }
 
 export type { FinalArtifact } from './artifacts.ts';
+
+/** What decides the machine code, as cargo reports it for the workspace's units. */
+export interface CodegenSettings {
+  optLevel: string;
+  debugAssertions: boolean;
+  overflowChecks: boolean;
+  /** The user's rustflags (RUSTFLAGS, build.rustflags): they apply to this build as to theirs. */
+  rustflags: string[];
+}
 export { wrapperCommand } from './shim.ts';
 
 export interface BuildArtifacts {
@@ -137,6 +146,8 @@ export interface BuildArtifacts {
   targetDir: string;
   /** The user's rustflags that were kept, and where they came from. */
   userRustflags: { flags: string[]; source: string | null };
+  /** The codegen settings cargo compiled the members with (from its own artifact messages). */
+  codegen?: CodegenSettings;
   crates: CrateOutputs[];
   artifacts: FinalArtifact[];
   /** Things that did not go as expected but did not stop the build (missing captures, stray output). */
@@ -491,8 +502,27 @@ async function buildWith(
     workspaceRoot: meta.workspaceRoot,
     targetDir,
     userRustflags: user,
+    ...codegenOf(messages, members, user.flags),
     crates,
     artifacts,
     warnings,
+  };
+}
+
+/** The members' profile settings, from the first member unit cargo reported (they share the profile). */
+function codegenOf(
+  messages: ArtifactMessage[],
+  members: Set<string>,
+  rustflags: string[],
+): { codegen?: CodegenSettings } {
+  const p = messages.find((m) => members.has(m.package_id) && m.profile)?.profile;
+  if (!p) return {};
+  return {
+    codegen: {
+      optLevel: p.opt_level,
+      debugAssertions: p.debug_assertions,
+      overflowChecks: p.overflow_checks,
+      rustflags,
+    },
   };
 }

@@ -158,6 +158,12 @@ export interface AnalysisReport {
     artifact?: string;
     /** True when `--deps` asked for dependency crates' items too. */
     deps?: boolean;
+    /**
+     * The codegen settings in force, as cargo compiled the members. The analysis build makes the same
+     * machine code as `cargo build` with this profile and these flags (only symbol mangling differs: v0),
+     * so code sizes are those of the binary the user ships.
+     */
+    codegen?: { optLevel: string; debugAssertions: boolean; overflowChecks: boolean; rustflags: string[] };
   };
   items: AnalyzedItem[];
   crates: CrateSummary[];

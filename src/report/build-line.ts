@@ -5,7 +5,11 @@ import type { AnalysisReport } from '../model/report.ts';
 export function describeBuild(b: AnalysisReport['build']): string {
   // What built the numbers comes first; why it was not the preferred nightly comes after, as a reason, so the
   // line does not read as if the analysis had failed.
-  let line = `profile ${b.profile}, ${b.toolchain}`;
+  const cg = b.codegen;
+  const settings = cg
+    ? ` (opt-level ${cg.optLevel}${cg.debugAssertions ? ', debug assertions' : ''}${cg.rustflags.length ? `, RUSTFLAGS ${cg.rustflags.join(' ')}` : ''}; the machine code of a plain cargo build)`
+    : '';
+  let line = `profile ${b.profile}${settings}, ${b.toolchain}`;
   if (b.bootstrap) line += ' (stable with RUSTC_BOOTSTRAP=1)';
   if (b.target) line += `, target ${b.target}`;
   if (b.fallback) line += ` (used instead of ${b.fallback.toolchain}, which could not build the crate)`;

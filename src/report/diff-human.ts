@@ -3,6 +3,7 @@
 
 import type { ReportDiff } from '../budget/diff.ts';
 import {
+  crateLines,
   formatCause,
   formatCodeDelta,
   formatDelta,
@@ -20,6 +21,7 @@ export function renderDiffHuman(diff: ReportDiff, c: Colors, width?: number): st
   for (const w of diff.warnings) out.push(`${c.yellow('warning')}: ${w}`);
   const memory = memoryLine(diff);
   if (memory) out.push(memory);
+  for (const line of crateLines(diff)) out.push(line);
   const shown = diff.items.filter((i) => i.status !== 'unchanged');
   if (shown.length > 0) {
     const colour = (s: string, status: string) =>

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diffReports, isTemporaryField, withoutSpans } from '../../src/budget/diff.ts';
-import { formatCause, formatCodeDelta, memoryLine } from '../../src/budget/render-common.ts';
+import { renderDiffMarkdown } from '../../src/budget/diff-markdown.ts';
+import { crateLines, formatCause, formatCodeDelta, memoryLine } from '../../src/budget/render-common.ts';
+import { colors } from '../../src/cli/output.ts';
+import { renderDiffHuman } from '../../src/report/diff-human.ts';
 import { finding, held, heldKinds, item, report } from './reports.ts';
 
 test('moving an item to another line is not a change', () => {
@@ -324,4 +327,26 @@ test('memory is the root futures: a nested future that grew counts once, and the
     /^memory: root futures 40 B → 72 B \(\+32 B\); the future sizes above are per item/,
   );
   assert.equal(memoryLine(diffReports(base, base)), undefined);
+});
+
+test('a change of .text alone (another toolchain) is shown per crate, not hidden behind "no change"', () => {
+  const crate = (textBytes: number, asyncCodeBytes: number) => [
+    { name: 'app', asyncItems: 1, futureBytes: 40, textBytes, asyncCodeBytes },
+  ];
+  const base = report([item('a')], { crates: crate(437_475, 9000) });
+  const head = report([item('a')], { crates: crate(437_635, 9000) });
+  const d = diffReports(base, head);
+  assert.equal(d.summary, 'no change in 1 async item; .text of app +160 B');
+  assert.deepEqual(d.crates, [
+    {
+      name: 'app',
+      textBytes: { base: 437_475, head: 437_635, delta: 160 },
+      asyncCodeBytes: { base: 9000, head: 9000, delta: 0 },
+    },
+  ]);
+  assert.deepEqual(crateLines(d), ['app: .text 437475 B → 437635 B (+160 B), async code 9000 B']);
+  assert.ok(renderDiffHuman(d, colors('never')).includes('\napp: .text 437475 B → 437635 B (+160 B)'));
+  assert.ok(renderDiffMarkdown(d).includes('\n- app: .text 437475 B → 437635 B (+160 B)'));
+  // Nothing changed at all: nothing to say per crate.
+  assert.deepEqual(crateLines(diffReports(base, base)), []);
 });

@@ -67,6 +67,9 @@ describe('analyze measures the code a plain cargo build makes', () => {
         assert.equal(analysis.status, 0, analysis.stderr);
         const report = JSON.parse(analysis.stdout) as AnalysisReport;
         assert.ok(report.build.artifact, 'a linked artifact was measured');
+        // The report says which build it measured: cargo's own settings for the profile.
+        assert.equal(report.build.codegen?.optLevel, profile === 'dev' ? '0' : '3');
+        assert.equal(report.build.codegen?.debugAssertions, profile === 'dev');
         const plainTarget = join(tmp, `${c.name}-plain`);
         const plain = spawnSync('cargo', ['build', '--offline', ...release], {
           cwd: c.dir,

@@ -31,3 +31,21 @@ test('the Markdown report carries the same line', () => {
   assert.match(line, /could not build the crate/);
   assert.ok(renderMarkdown(report).includes(`<sub>${escapeMarkdown(line)}</sub>`));
 });
+
+test('the codegen settings in force, and that the code is that of a plain cargo build', () => {
+  const line = describeBuild({
+    profile: 'release',
+    toolchain: nightly,
+    bootstrap: false,
+    codegen: {
+      optLevel: 's',
+      debugAssertions: false,
+      overflowChecks: false,
+      rustflags: ['-C', 'panic=abort'],
+    },
+  });
+  assert.equal(
+    line,
+    `profile release (opt-level s, RUSTFLAGS -C panic=abort; the machine code of a plain cargo build), ${nightly}`,
+  );
+});
