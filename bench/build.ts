@@ -1,5 +1,6 @@
 // Benchmark: the cost of asyncbloat's analysis build on the tokio fixture app, from clean, against a plain
-// `cargo build` of the same profile in the same run (target: at most 1.15x). After one discarded warm-up
+// `cargo build` of the same profile in the same run (target: at most 1.15x), and its fidelity: the `.text`
+// of the analysed binary against a plain build's, dev and release (target: within 0.1 %). After one discarded warm-up
 // build, plain and analysis builds alternate for two rounds and the best of each is compared. A third build with the same
 // flags but without the wrapper splits the overhead into "what rustc does for the flags" and "what the
 // wrapper costs". Peak RSS is the largest single process of each build (GNU time's %M, which takes the
@@ -9,12 +10,13 @@
 // nightly build before the fallback, and the next run, which remembers the failure, should not.
 // Run: node --import tsx bench/build.ts
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANALYSIS_RUSTFLAGS, buildForAnalysis, wrapperCommand } from '../src/cargo/build.ts';
 import { detectToolchain, planToolchains } from '../src/cargo/toolchain.ts';
+import { readElf, textBytes } from '../src/readers/elf.ts';
 
 const fixture = fileURLToPath(new URL('../test/fixtures/crates/tokio-app/', import.meta.url));
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -165,6 +167,25 @@ export async function run(): Promise<void> {
       const again = analyzeCommand('analyze-default');
       console.log(`  same, failure remembered           ${fmt(again, ref)}`);
     }
+    // Fidelity: the measured binary is the shipped one. `.text` of the analysis builds against plain builds
+    // of the same profile (release with v0 mangling, as analyze's), in the same run.
+    const textOf = (file: string) => textBytes(readElf(readFileSync(file)));
+    const devDrift = textOf(join(root, 'analysis-0', 'asyncbloat', 'members', 'debug', 'tokio-app'));
+    const devPlain = textOf(join(root, 'plain-0', 'debug', 'tokio-app'));
+    measure('cargo', ['build', '--release', '--offline', '--target-dir', join(root, 'plain-release')], {
+      ...env,
+      RUSTFLAGS: '-Csymbol-mangling-version=v0',
+    });
+    const relPlain = textOf(join(root, 'plain-release', 'release', 'tokio-app'));
+    analyzeCommand('analyze-release', '--no-nightly', '--release');
+    const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8')) as {
+      crates: { textBytes?: number }[];
+    };
+    const relAnalysis = report.crates.find((c) => c.textBytes !== undefined)?.textBytes ?? Number.NaN;
+    const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(3)} %`;
+    console.log(
+      `  .text, analysis / plain build: dev ${devDrift} / ${devPlain} B (${pct(devDrift, devPlain)}), release ${relAnalysis} / ${relPlain} B (${pct(relAnalysis, relPlain)}; target within 0.1 %)`,
+    );
     const ratio = ours.seconds / ref.seconds;
     const wholeRatio = whole.seconds / ref.seconds;
     console.log(

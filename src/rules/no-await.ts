@@ -6,8 +6,9 @@ import { bodyEffect, expressionEffect } from '../fix/rewrites/effects.ts';
 import { rewriteNoAwaitReady } from '../fix/rewrites/no-await.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Node } from '../readers/rust-source/parser.ts';
+import { classifyAttributes, unknownAttributeNote } from './attributes.ts';
 import type { Report, Rule } from './rule.ts';
-import { fnHeader, plainSignature, returnType } from './syntax.ts';
+import { fnHeader, outerAttributes, plainSignature, returnType } from './syntax.ts';
 
 export const noAwait: Rule = {
   meta: {
@@ -29,9 +30,17 @@ export const noAwait: Rule = {
     for (const item of ctx.items) {
       if (item.awaits > 0) continue;
       const node = ctx.nodeOf(item);
+      // An attribute macro that needs `async fn` (an embassy task, `#[tokio::main]`): nothing to rewrite.
+      const attrs = item.kind === 'async-fn' ? classifyAttributes(outerAttributes(node)) : {};
+      if (attrs.requires) continue;
       const report = describe(item, node);
+      if (!report) continue;
+      if (attrs.unknown) {
+        ctx.report({ ...report, help: `${report.help}; ${unknownAttributeNote(attrs.unknown)}` });
+        continue;
+      }
       const fix = item.kind === 'async-fn' ? rewriteNoAwaitReady(node, ctx.file, ctx.text) : undefined;
-      if (report) ctx.report(withRewrite(report, fix));
+      ctx.report(withRewrite(report, fix));
     }
   },
 };

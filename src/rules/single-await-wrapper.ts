@@ -4,8 +4,9 @@
 import { withRewrite } from '../fix/rewrites/common.ts';
 import { rewriteSingleAwaitWrapper } from '../fix/rewrites/single-await-wrapper.ts';
 import type { Node } from '../readers/rust-source/parser.ts';
+import { classifyAttributes, unknownAttributeNote } from './attributes.ts';
 import type { Rule } from './rule.ts';
-import { fnHeader, plainSignature, returnType, statements } from './syntax.ts';
+import { fnHeader, outerAttributes, plainSignature, returnType, statements } from './syntax.ts';
 
 export const singleAwaitWrapper: Rule = {
   meta: {
@@ -28,8 +29,11 @@ export const singleAwaitWrapper: Rule = {
     for (const item of ctx.items) {
       if (item.kind !== 'async-fn' || item.awaits !== 1 || item.awaitSites[0]?.inMacro) continue;
       const fn = ctx.nodeOf(item);
+      // An attribute macro that needs `async fn` (an embassy task, `#[tokio::test]`): nothing to rewrite.
+      const attrs = classifyAttributes(outerAttributes(fn));
+      if (attrs.requires) continue;
       const body = fn.childForFieldName('body');
-      const tail = body && wrappedCall(body);
+      const tail = body && wrappedCall(fn, body);
       if (!tail) continue;
       const lets = statements(body).length - 1;
       const header = fnHeader(fn);
@@ -41,7 +45,8 @@ export const singleAwaitWrapper: Rule = {
           : '',
         "the returned future may only borrow what the signature captures (arguments, never locals; in edition 2021 add `+ '_` or `use<..>` when it borrows an argument)",
       ].filter(Boolean);
-      const fix = rewriteSingleAwaitWrapper(fn, ctx.file, ctx.text);
+      if (attrs.unknown) caveats.push(unknownAttributeNote(attrs.unknown));
+      const fix = attrs.unknown ? undefined : rewriteSingleAwaitWrapper(fn, ctx.file, ctx.text);
       ctx.report(
         withRewrite(
           {
@@ -61,14 +66,38 @@ export const singleAwaitWrapper: Rule = {
   },
 };
 
-/** The tail `callee(..).await` when the block is only await-free `let`s before it. */
-function wrappedCall(body: Node): Node | undefined {
+/**
+ * The tail `.await` when the block is only await-free `let`s before it: `callee(..).await`, `fut.await`,
+ * or, in a fn returning `()`, the statement `callee(..).await;`. Not a wrapper when a `let` binds something
+ * the awaited expression does not take (an RAII guard such as `let _guard = lock.lock();` is held across
+ * the await: without the state machine it would be dropped before the work runs), or when it borrows a
+ * `let` (the local must outlive the await: E0716/E0515 if the future were returned).
+ */
+function wrappedCall(fn: Node, body: Node): Node | undefined {
   const stmts = statements(body);
-  const tail = stmts.at(-1);
-  if (tail?.type !== 'await_expression' || tail.namedChildren[0]?.type !== 'call_expression')
-    return undefined;
+  let tail = stmts.at(-1);
+  if (tail?.type === 'expression_statement') {
+    const returnsUnit = ['', '()'].includes(
+      (fn.childForFieldName('return_type')?.text ?? '').replace(/\s+/g, ''),
+    );
+    tail = returnsUnit ? tail.namedChildren[0] : undefined;
+  }
+  const awaited = tail?.type === 'await_expression' ? tail.namedChildren[0] : undefined;
+  if (!tail || !awaited || !AWAITABLE.has(awaited.type)) return undefined;
+  const used = new Set(awaited.descendantsOfType(['identifier', 'self']).map((n) => n.text));
+  if (awaited.type === 'identifier') used.add(awaited.text);
+  const borrowed = new Set(
+    awaited.descendantsOfType('reference_expression').map((r) => r.namedChildren.at(-1)?.text),
+  );
   for (const s of stmts.slice(0, -1)) {
     if (s.type !== 'let_declaration' || s.descendantsOfType('await_expression').length > 0) return undefined;
+    const pattern = s.childForFieldName('pattern');
+    for (const name of pattern?.descendantsOfType('identifier').map((n) => n.text) ?? []) {
+      if (!used.has(name) || borrowed.has(name)) return undefined;
+    }
   }
   return tail;
 }
+
+/** What a wrapper may await: a call (`inner(x)`, `self.pin.wait()`), a future it holds, or a field. */
+const AWAITABLE = new Set(['call_expression', 'identifier', 'field_expression']);

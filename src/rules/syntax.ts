@@ -67,3 +67,14 @@ export function plainSignature(fn: Node): string {
 function compactParams(params: string): string {
   return params.length > 60 ? '(..)' : params.replace(/\s+/g, ' ');
 }
+
+/** The outer attributes written on an item (`#[..]` lines above it, comments between them skipped). */
+export function outerAttributes(item: Node): string[] {
+  const out: string[] = [];
+  for (let a = item.previousNamedSibling; a; a = a.previousNamedSibling) {
+    if (COMMENTS.has(a.type)) continue;
+    if (a.type !== 'attribute_item') break;
+    out.unshift(a.text);
+  }
+  return out;
+}

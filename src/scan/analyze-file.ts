@@ -2,7 +2,7 @@
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import { inventory } from '../readers/rust-source/inventory.ts';
-import type { RustParser } from '../readers/rust-source/parser.ts';
+import type { Node, RustParser } from '../readers/rust-source/parser.ts';
 import { LineIndex } from '../readers/rust-source/positions.ts';
 import { RULES } from '../rules/index.ts';
 import type { Rule, RuleContext } from '../rules/rule.ts';
@@ -13,6 +13,50 @@ export interface FileResult {
   findings: Finding[];
   /** True when tree-sitter had to recover from syntax errors; the results are then partial. */
   parseErrors: boolean;
+}
+
+/**
+ * Where tree-sitter recovered from a syntax error (an `ERROR` node, a token it had to assume): the code
+ * there is not what rustc sees (tree-sitter-rust 0.24 does not parse `unsafe extern "C" {}`, for one).
+ * Only subtrees that hold an error are walked.
+ */
+function errorRanges(root: Node): [number, number][] {
+  const out: [number, number][] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'ERROR' || n.isMissing) {
+      out.push([n.startIndex, Math.max(n.endIndex, n.startIndex + 1)]);
+      continue;
+    }
+    for (const c of n.children) if (c.hasError || c.isMissing) stack.push(c);
+  }
+  return out;
+}
+
+/**
+ * In a file with syntax errors: no finding whose item overlaps an error (its span may not be the code
+ * rustc compiles), and no rewrite anywhere (an edit computed on a recovered tree can land mid-body).
+ */
+function clearOfErrors(
+  findings: Finding[],
+  ranges: Map<Finding, [number, number]>,
+  errors: [number, number][],
+): Finding[] {
+  const overlaps = (f: Finding) => {
+    const [start, end] = ranges.get(f)!;
+    return errors.some(([s, e]) => s < end && e > start);
+  };
+  return findings
+    .filter((f) => !overlaps(f))
+    .map((f) => {
+      if (!f.fix) return f;
+      const { fix: _, ...rest } = f;
+      return {
+        ...rest,
+        help: `${f.help}; no fix is offered: the file has syntax asyncbloat's parser could not read, so a rewrite could land in the wrong place`,
+      };
+    });
 }
 
 export function analyzeFile(
@@ -27,6 +71,7 @@ export function analyzeFile(
   const inv = inventory(parser, tree, lines, file, modulePath);
   try {
     const findings: Finding[] = [];
+    const ranges = new Map<Finding, [number, number]>();
     for (const rule of rules) {
       const ctx: RuleContext = {
         file,
@@ -50,12 +95,23 @@ export function analyzeFile(
           if (r.item) finding.item = r.item.name;
           if (r.fix) finding.fix = r.fix;
           findings.push(finding);
+          // The whole item the finding is about: its body may hold the syntax error, not its header.
+          const about = r.item ? inv.nodes.get(r.item) : undefined;
+          ranges.set(finding, [
+            Math.min(about?.startIndex ?? r.node.startIndex, r.node.startIndex),
+            Math.max(about?.endIndex ?? r.node.endIndex, r.node.endIndex),
+          ]);
         },
       };
       rule.check(ctx);
     }
     findings.sort((a, b) => a.byteStart - b.byteStart || a.rule.localeCompare(b.rule));
-    return { items: inv.items, findings, parseErrors: tree.rootNode.hasError };
+    const parseErrors = tree.rootNode.hasError;
+    return {
+      items: inv.items,
+      findings: parseErrors ? clearOfErrors(findings, ranges, errorRanges(tree.rootNode)) : findings,
+      parseErrors,
+    };
   } finally {
     for (const t of inv.extraTrees) t.delete();
     tree.delete();

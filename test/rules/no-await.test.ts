@@ -3,6 +3,25 @@ import { ruleTester } from '../support/rule-tester.ts';
 
 ruleTester(noAwait, {
   valid: [
+    {
+      // embassy-net-esp-hosted's `exchange!`: the macro awaits, so every call of it is an await.
+      name: 'a local macro_rules! that awaits',
+      code: 'macro_rules! exchange {\n    ($s:expr) => {\n        $s.transfer().await\n    };\n}\nasync fn ioctl(s: &mut Spi) -> u8 {\n    exchange!(s)\n}',
+    },
+    {
+      name: 'async code inside quote! is tokens for another crate',
+      code: 'fn expand() -> TokenStream {\n    quote! {\n        async fn generated() -> u8 { 1 }\n        let f = async { 2 };\n    }\n}',
+    },
+    {
+      // The attribute needs `async fn`: no advice to drop `async` there.
+      name: 'an embassy task that never awaits',
+      code: '#[embassy_executor::task]\nasync fn idle() {\n    loop {}\n}',
+    },
+    {
+      name: 'tokio::main',
+      code: '#[tokio::main(flavor = "current_thread")]\nasync fn main() {\n    println!("hi");\n}',
+    },
+    { name: 'a test macro behind cfg_attr', code: '#[cfg_attr(test, tokio::test)]\nasync fn t() {}' },
     { name: 'awaits once', code: 'async fn f() -> u8 { g().await }' },
     { name: 'await inside a macro call', code: 'async fn f() { assert_eq!(g().await, 1); }' },
     { name: 'select! expands to an await', code: 'async fn f() { tokio::select! { _ = a => {} } }' },
@@ -13,6 +32,17 @@ ruleTester(noAwait, {
     { name: 'macro_rules body is not code', code: 'macro_rules! m { () => { async { 1 } } }' },
   ],
   invalid: [
+    {
+      name: 'an attribute macro asyncbloat does not know: the finding without a fix, saying why',
+      code: '#[my_runtime::entry]\nasync fn start() -> u8 {\n    1\n}',
+      findings: [
+        {
+          line: 2,
+          help: ['`#[my_runtime::entry]` is an attribute macro asyncbloat does not know'],
+          fix: null,
+        },
+      ],
+    },
     {
       name: 'free private fn',
       code: 'async fn value() -> u32 {\n    7\n}',

@@ -5,13 +5,69 @@ ruleTester(singleAwaitWrapper, {
   valid: [
     { name: 'two awaits', code: 'async fn f() -> u8 { a().await + b().await }' },
     { name: 'work after the await', code: 'async fn f() -> u8 { let x = a().await; x + 1 }' },
-    { name: 'await of a non-call', code: 'async fn f(fut: F) -> u8 { fut.await }' },
     { name: 'statement before the await', code: 'async fn f() -> u8 { log(); a().await }' },
     { name: 'await in a macro', code: 'async fn f() -> u8 { dbg!(a().await) }' },
     { name: 'no await at all', code: 'async fn f() -> u8 { 1 }' },
-    { name: 'await statement, not a tail', code: 'async fn f() { a().await; }' },
+    {
+      name: 'await statement in a fn that returns a value',
+      code: 'async fn f() -> u8 { a().await; 1 }',
+    },
+    {
+      // The guard is held across the await: the wrapper's state machine is what keeps it alive.
+      name: 'an RAII guard bound before the await',
+      code: 'async fn f(m: &Mutex<u8>) -> u8 {\n    let _guard = m.lock();\n    work().await\n}',
+    },
+    {
+      name: 'an OnDrop guard',
+      code: 'async fn f() {\n    let _on_drop = OnDrop::new(|| cleanup());\n    wait().await;\n}',
+    },
+    {
+      // Returning `inner(&buf)` would return a borrow of a local (E0515/E0716).
+      name: 'the awaited call borrows a local',
+      code: 'async fn f() -> u8 {\n    let buf = [0u8; 4];\n    inner(&buf).await\n}',
+    },
+    {
+      name: 'an attribute macro that needs async fn (embassy task)',
+      code: "#[embassy_executor::task(pool_size = 2)]\nasync fn blink(mut led: Output<'static>) {\n    led.toggle_forever().await\n}",
+    },
+    {
+      name: 'tokio::test',
+      code: '#[tokio::test]\nasync fn works() {\n    run().await;\n}',
+    },
+    {
+      name: 'a bare #[task] under cfg_attr',
+      code: '#[cfg_attr(feature = "rt", task)]\nasync fn t() {\n    run().await\n}',
+    },
   ],
   invalid: [
+    {
+      // Embassy has 116 fns of this shape: the tail is a statement in a fn returning `()`.
+      name: 'tail await as a statement',
+      code: 'impl Pin {\n    pub async fn wait_for_low(&mut self) {\n        self.pin.wait_for_low().await;\n    }\n}',
+      findings: [
+        {
+          line: 2,
+          message: '`async fn wait_for_low` only awaits `self.pin.wait_for_low()`',
+          fix: { applicability: 'maybe-incorrect', caveat: ['the call to `.wait_for_low`'] },
+        },
+      ],
+    },
+    {
+      name: 'await of a future it was given',
+      code: 'async fn f(fut: F) -> u8 {\n    fut.await\n}',
+      findings: [{ line: 1, message: '`async fn f` only awaits `fut`', fix: null }],
+    },
+    {
+      name: 'an attribute macro asyncbloat does not know: the finding stays, without a fix, saying why',
+      code: '#[tracing::instrument]\nasync fn f(x: u8) -> u8 {\n    inner(x).await\n}',
+      findings: [
+        {
+          line: 2,
+          help: ['`#[tracing::instrument]` is an attribute macro asyncbloat does not know'],
+          fix: null,
+        },
+      ],
+    },
     {
       name: 'bare forward',
       code: 'async fn f(x: u8) -> u8 {\n    inner(x).await\n}',
@@ -56,6 +112,12 @@ ruleTester(singleAwaitWrapper, {
       name: 'a preamble that can overflow (debug builds panic) is maybe-incorrect',
       code: 'async fn send_byte(b: u8) {\n    tick().await;\n}\npub async fn wrap_of(b: u8) {\n    let c = b + 1;\n    send_byte(c).await\n}',
       findings: [
+        // `send_byte` forwards to `tick()` in statement form.
+        {
+          line: 1,
+          item: 'send_byte',
+          fix: { applicability: 'maybe-incorrect', caveat: ['the call to `tick`'] },
+        },
         {
           line: 4,
           item: 'wrap_of',

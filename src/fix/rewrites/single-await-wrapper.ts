@@ -146,7 +146,10 @@ export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string):
   const body = fn.childForFieldName('body');
   if (!body) return notFixable('the fn has no body');
   const stmts = statements(body);
-  const tail = stmts.at(-1);
+  // `callee(..).await` as the tail, or `callee(..).await;` ending a fn that returns `()`: the statement's
+  // `;` goes with the `.await`, so the block's value is the future.
+  const last = stmts.at(-1);
+  const tail = last?.type === 'expression_statement' && !returnType ? last.namedChildren[0] : last;
   const call = tail?.type === 'await_expression' ? tail.namedChildren[0] : undefined;
   if (!tail || call?.type !== 'call_expression')
     return notFixable('the body does not end in `callee(..).await`');
@@ -211,12 +214,16 @@ export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string):
     );
   }
 
-  if (hasCommentIn(tail, call.endIndex, tail.endIndex))
+  if (hasCommentIn(last!, call.endIndex, last!.endIndex))
     return notFixable('a comment inside `.await` would be lost');
   const dropAsync = dropAsyncEdit(fn, file, text);
   const ret = futureReturnEdits(fn, file, bound);
   if (!dropAsync || !ret) return notFixable('unexpected fn syntax');
-  const edits: TextEdit[] = [dropAsync, ...ret, { file, start: call.endIndex, end: tail.endIndex, text: '' }];
+  const edits: TextEdit[] = [
+    dropAsync,
+    ...ret,
+    { file, start: call.endIndex, end: last!.endIndex, text: '' },
+  ];
   const calleeText =
     callee.type === 'field_expression' ? `.${callee.childForFieldName('field')?.text}` : callee.text;
   const lets = stmts.length - 1;

@@ -141,12 +141,17 @@ function collect(
   }
 
   const text = lines.text;
-  const re = new RegExp(TOKEN);
+  // The file's own `macro_rules!` whose body awaits (`exchange!`, `run!`): each call is an await too.
+  const local = awaitingMacroRules(root).filter((n) => !AWAITING_MACROS.includes(n));
+  const re =
+    local.length > 0
+      ? new RegExp(`${TOKEN.source}|\\b(?:${local.map(escapeRegExp).join('|')})\\s*!`, 'g')
+      : new RegExp(TOKEN);
   re.lastIndex = range.start;
   for (let m = re.exec(text); m && m.index < range.end; m = re.exec(text)) {
     const at = m.index;
     if (reparsed.some((r) => at >= r.startIndex && at < r.endIndex)) continue;
-    const word = m[0].startsWith('as') ? 'async' : m[0].startsWith('aw') ? 'await' : 'macro';
+    const word = /^async\b/.test(m[0]) ? 'async' : /^await\b/.test(m[0]) ? 'await' : 'macro';
     const length = word === 'macro' ? m[0].replace(/\s*!$/, '').length : 5;
     const node = root.descendantForIndex(at, at + length);
     if (!node) continue;
@@ -157,6 +162,8 @@ function collect(
     if (node.type !== word || node.startIndex !== at) continue; // comment, string, raw identifier
     const parent = node.parent;
     if (!parent) continue;
+    // Tokens quoted for code generation (`quote! { async fn .. }` in a proc macro) are not this crate's code.
+    if (parent.type === 'token_tree' && insideQuote(parent)) continue;
     if (word === 'await') {
       if (parent.type === 'await_expression') addAwait(node, false);
       else if (parent.type === 'token_tree' && node.previousSibling?.type === '.') addAwait(node, true);
@@ -191,6 +198,37 @@ function collect(
       }
     }
   }
+}
+
+/** Names of the `macro_rules!` defined in this tree whose body has an `.await`. */
+function awaitingMacroRules(root: Node): string[] {
+  if (!root.text.includes('macro_rules')) return [];
+  return root
+    .descendantsOfType('macro_definition')
+    .filter((d) => /\.\s*await\b/.test(d.text))
+    .flatMap((d) => {
+      const name = d.childForFieldName('name')?.text;
+      return name ? [name] : [];
+    });
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Macros that turn their tokens into code for another crate (proc macros generating code). */
+const QUOTING = new Set(['quote', 'quote_spanned', 'parse_quote', 'parse_quote_spanned', 'quote_block']);
+
+/** True when a token tree belongs to a `quote!`-like call. */
+function insideQuote(tt: Node): boolean {
+  for (let p: Node | null = tt; p; p = p.parent) {
+    if (p.type === 'macro_invocation') {
+      const name = p.childForFieldName('macro')?.text.split('::').pop()?.trim();
+      if (name && QUOTING.has(name)) return true;
+    }
+    if (p.type !== 'token_tree' && p.type !== 'macro_invocation') return false;
+  }
+  return false;
 }
 
 /** Token trees of macro calls that stand where items do: in a file, `mod`, `impl` or `trait` body. */
