@@ -2,7 +2,9 @@
 // not tell our edits from theirs, nor undo them with git) or is not under version control at all. The
 // messages mirror cargo's so users recognise them, with `asyncbloat fix` in place of `cargo fix`.
 import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { UserError } from '../cli/errors.ts';
+import { pathInside } from '../paths.ts';
 
 export interface VcsOptions {
   allowDirty: boolean;
@@ -51,8 +53,12 @@ export function dirtyFiles(dir: string): DirtyFile[] {
   return files;
 }
 
-/** Throws cargo fix's error when writing under `dir` is not safe. */
-export function checkVcs(dir: string, options: VcsOptions): void {
+/**
+ * Throws cargo fix's error when writing under `dir` is not safe. Files under `buildDirs` (the cargo target
+ * dir, where asyncbloat's own checks build) are build output, never the user's changes: a repository with
+ * no `.gitignore` for `target/` is still clean.
+ */
+export function checkVcs(dir: string, options: VcsOptions, buildDirs: string[] = []): void {
   if (options.allowDirty && options.allowNoVcs) return;
   if (gitTopLevel(dir) === undefined) {
     if (options.allowNoVcs) return;
@@ -62,7 +68,10 @@ export function checkVcs(dir: string, options: VcsOptions): void {
     );
   }
   if (options.allowDirty) return;
-  const dirty = dirtyFiles(dir);
+  const top = gitTopLevel(dir)!;
+  const dirty = dirtyFiles(dir).filter(
+    (f) => !buildDirs.some((b) => pathInside(b, resolve(top, f.path)) !== undefined),
+  );
   if (dirty.length === 0) return;
   const list = dirty.map((f) => `  * ${f.path} (${f.state})`).join('\n');
   throw new UserError(

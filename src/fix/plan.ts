@@ -71,6 +71,16 @@ async function crateTargetDir(crateRoot: string, env: NodeJS.ProcessEnv = proces
   return meta.targetDirectory;
 }
 
+/**
+ * Whether `fix --write` may write the crate at `path` (cargo fix's check): asked before anything is built,
+ * so the verification build's output cannot be taken for the user's changes; build output never counts.
+ */
+export async function checkWritable(path: string, options: VcsOptions): Promise<void> {
+  if (!existsSync(path)) return; // planFixes says so
+  const crateRoot = findCrateRoot(path);
+  checkVcs(crateRoot, options, [await crateTargetDir(crateRoot)]);
+}
+
 /** Computes every fix on a scratch copy; the user's tree is only read. */
 export async function planFixes(options: PlanOptions): Promise<FixPlan> {
   if (!existsSync(options.path)) {
@@ -179,7 +189,7 @@ export interface WriteOptions extends VcsOptions {
  */
 export async function writePlan(plan: FixPlan, options: WriteOptions): Promise<WriteCheck | undefined> {
   if (plan.changes.length === 0) return undefined;
-  checkVcs(plan.crateRoot, options);
+  checkVcs(plan.crateRoot, options, [await crateTargetDir(plan.crateRoot)]);
   const tx = new WriteTransaction(plan.crateRoot);
   try {
     for (const c of plan.changes) {

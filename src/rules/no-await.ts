@@ -8,7 +8,7 @@ import type { AsyncItem } from '../model/async-item.ts';
 import type { Node } from '../readers/rust-source/parser.ts';
 import { classifyAttributes, unknownAttributeNote } from './attributes.ts';
 import type { Report, Rule } from './rule.ts';
-import { fnHeader, outerAttributes, plainSignature, returnType } from './syntax.ts';
+import { fnHeader, outerAttributes, plainSignature, returnType, whereClause } from './syntax.ts';
 
 export const noAwait: Rule = {
   meta: {
@@ -71,7 +71,7 @@ function describe(item: AsyncItem, node: Node): Report | undefined {
     const effect = node.childForFieldName('body') ? bodyEffect(node) : 'the body';
     const sig = plainSignature(node);
     const ret = returnType(node);
-    const ready = `\`${sig} -> impl Future<Output = ${ret}> { core::future::ready(..) }\``;
+    const ready = `\`${sig} -> impl Future<Output = ${ret}>${whereClause(node)} { core::future::ready(..) }\``;
     let help: string;
     if (underAsyncTrait(node)) {
       help =
@@ -86,7 +86,7 @@ function describe(item: AsyncItem, node: Node): Report | undefined {
     } else if (item.placement === 'trait-default' || item.isPublic) {
       help = `keep the signature callers see and return a ready future: ${ready}; ${eagerNote(effect)}`;
     } else {
-      help = `drop \`async\`: \`${sig} -> ${ret}\` and remove \`.await\` at its call sites; ${eagerNote(effect)}`;
+      help = `drop \`async\`: \`${sig}${ret === '()' ? '' : ` -> ${ret}`}${whereClause(node)}\` and remove \`.await\` at its call sites; ${eagerNote(effect)}`;
     }
     return {
       node,

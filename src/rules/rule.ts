@@ -3,6 +3,7 @@
 // to the finding they report (the fix is built beside the check, in the same module).
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, Severity } from '../model/finding.ts';
+import type { Edition } from '../readers/cargo-edition.ts';
 import type { Node, Tree } from '../readers/rust-source/parser.ts';
 import type { LineIndex } from '../readers/rust-source/positions.ts';
 
@@ -34,6 +35,8 @@ export interface Report {
 export interface RuleContext {
   /** Path relative to the scanned root. */
   file: string;
+  /** The edition of the file's crate (it decides what an `impl Future` return type captures). */
+  edition: Edition;
   text: string;
   lines: LineIndex;
   tree: Tree;

@@ -3,10 +3,11 @@
 
 import { withRewrite } from '../fix/rewrites/common.ts';
 import { rewriteSingleAwaitWrapper } from '../fix/rewrites/single-await-wrapper.ts';
+import { capturesAllLifetimes } from '../readers/cargo-edition.ts';
 import type { Node } from '../readers/rust-source/parser.ts';
 import { classifyAttributes, unknownAttributeNote } from './attributes.ts';
 import type { Rule } from './rule.ts';
-import { fnHeader, outerAttributes, plainSignature, returnType, statements } from './syntax.ts';
+import { fnHeader, outerAttributes, plainSignature, returnType, statements, whereClause } from './syntax.ts';
 
 export const singleAwaitWrapper: Rule = {
   meta: {
@@ -43,10 +44,17 @@ export const singleAwaitWrapper: Rule = {
         lets > 0
           ? `${lets === 1 ? 'the `let` before it then runs' : `the ${lets} \`let\`s before it then run`} when \`${item.fnName}\` is called, not at the first poll`
           : '',
-        "the returned future may only borrow what the signature captures (arguments, never locals; in edition 2021 add `+ '_` or `use<..>` when it borrows an argument)",
+        capturesAllLifetimes(ctx.edition)
+          ? 'the returned future may only borrow arguments, never locals (edition 2024 captures their lifetimes)'
+          : `the returned future may only borrow what the signature captures (arguments, never locals; in edition ${ctx.edition} that needs \`+ '_\` for one borrowed argument, named lifetimes or \`use<..>\` for more)`,
       ].filter(Boolean);
       if (attrs.unknown) caveats.push(unknownAttributeNote(attrs.unknown));
-      const fix = attrs.unknown ? undefined : rewriteSingleAwaitWrapper(fn, ctx.file, ctx.text);
+      const fix = attrs.unknown ? undefined : rewriteSingleAwaitWrapper(fn, ctx.file, ctx.text, ctx.edition);
+      // Up to edition 2021 a future that borrows `&self` or one reference argument needs `+ '_`.
+      const bound =
+        !capturesAllLifetimes(ctx.edition) && /&/.test(fn.childForFieldName('parameters')?.text ?? '')
+          ? " + '_"
+          : '';
       ctx.report(
         withRewrite(
           {
@@ -55,7 +63,7 @@ export const singleAwaitWrapper: Rule = {
             end: header.end,
             message: `\`async fn ${item.fnName}\` only awaits \`${shown}\``,
             help:
-              `return the inner future instead of wrapping it: \`${plainSignature(fn)} -> impl Future<Output = ${returnType(fn)}> { ${lets > 0 ? '..; ' : ''}${shown} }\`; ` +
+              `return the inner future instead of wrapping it: \`${plainSignature(fn)} -> impl Future<Output = ${returnType(fn)}>${bound}${whereClause(fn)} { ${lets > 0 ? '..; ' : ''}${shown} }\`; ` +
               caveats.join('; '),
             item,
           },

@@ -78,3 +78,9 @@ export function outerAttributes(item: Node): string[] {
   }
   return out;
 }
+
+/** ` where T: Clone` (one line) when the fn has a where clause, else ''. Suggested signatures keep it. */
+export function whereClause(fn: Node): string {
+  const w = fn.childForFieldName('where_clause') ?? fn.namedChildren.find((c) => c.type === 'where_clause');
+  return w ? ` ${w.text.replace(/\s+/g, ' ').replace(/,\s*$/, '')}` : '';
+}

@@ -1,6 +1,7 @@
 // One file's work: parse, inventory, run every rule. Pure apart from the parser's memory, which it frees.
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
+import type { Edition } from '../readers/cargo-edition.ts';
 import { inventory } from '../readers/rust-source/inventory.ts';
 import type { Node, RustParser } from '../readers/rust-source/parser.ts';
 import { LineIndex } from '../readers/rust-source/positions.ts';
@@ -65,6 +66,7 @@ export function analyzeFile(
   file: string,
   modulePath: string,
   rules: readonly Rule[] = RULES,
+  edition: Edition = '2021',
 ): FileResult {
   const lines = new LineIndex(text);
   const tree = parser.parse(text);
@@ -75,6 +77,7 @@ export function analyzeFile(
     for (const rule of rules) {
       const ctx: RuleContext = {
         file,
+        edition,
         text,
         lines,
         tree,

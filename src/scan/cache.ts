@@ -41,11 +41,13 @@ export class ScanCache {
   }
 
   /** The key of one file's analysis: its text and everything that shapes its results. */
-  static key(rel: string, modulePath: string, bytes: Uint8Array): string {
+  static key(rel: string, modulePath: string, bytes: Uint8Array, edition = ''): string {
     return createHash('sha1')
       .update(rel)
       .update('\0')
       .update(modulePath)
+      .update('\0')
+      .update(edition)
       .update('\0')
       .update(bytes)
       .digest('hex');

@@ -6,6 +6,7 @@ import { UserError } from '../cli/errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';
+import { type Edition, editionOf } from '../readers/cargo-edition.ts';
 import { modulePathOf } from '../readers/rust-source/module-path.ts';
 import { RULES } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
@@ -43,7 +44,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
 
   const skipped: SkippedFile[] = [];
   const results = new Map<string, FileResult>();
-  const misses: { rel: string; text: string; modulePath: string; key: string }[] = [];
+  const misses: { rel: string; text: string; modulePath: string; edition: Edition; key: string }[] = [];
   let withoutAsync = 0;
   let readOk = 0;
 
@@ -70,10 +71,12 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       return;
     }
     const modulePath = moduleOf(f);
-    const key = ScanCache.key(f.rel, modulePath, bytes);
+    const crate = crateDirOf(dirname(f.abs));
+    const edition = crate ? editionOf(crate) : '2021';
+    const key = ScanCache.key(f.rel, modulePath, bytes, edition);
     const hit = cache?.get(key);
     if (hit) results.set(f.rel, hit);
-    else misses.push({ rel: f.rel, text: utf8.decode(bytes), modulePath, key });
+    else misses.push({ rel: f.rel, text: utf8.decode(bytes), modulePath, edition, key });
   });
 
   const missBytes = misses.reduce((n, m) => n + m.text.length, 0);
@@ -82,7 +85,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   try {
     await Promise.all(
       misses.map(async (m) => {
-        const r = await pool.run({ text: m.text, file: m.rel, modulePath: m.modulePath });
+        const r = await pool.run({ text: m.text, file: m.rel, modulePath: m.modulePath, edition: m.edition });
         results.set(m.rel, r);
         cache?.set(m.key, r);
       }),

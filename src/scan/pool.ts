@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Edition } from '../readers/cargo-edition.ts';
 import { loadRustParser } from '../readers/rust-source/parser.ts';
+import { RULES } from '../rules/index.ts';
 import { analyzeFile, type FileResult } from './analyze-file.ts';
 
 export interface Job {
@@ -12,6 +14,7 @@ export interface Job {
   text: string;
   file: string;
   modulePath: string;
+  edition: Edition;
 }
 
 export type JobReply = { id: number; result: FileResult } | { id: number; error: string };
@@ -56,7 +59,7 @@ export function inProcessPool(): Pool {
     doneInWorkers: 0,
     async run(job) {
       const parser = await loadRustParser();
-      return analyzeFile(parser, job.text, job.file, job.modulePath);
+      return analyzeFile(parser, job.text, job.file, job.modulePath, RULES, job.edition);
     },
     async close() {},
   };

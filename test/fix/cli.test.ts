@@ -1,7 +1,7 @@
 // The `fix` and `savings` commands end to end, as a user runs them (through tsx, from source).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -130,4 +130,34 @@ test('savings --format json reports the fixes and per-item deltas, the maybe-inc
   assert.equal(triple.removal, 'replaced');
   assert.equal(triple.futureBytes.head, null);
   assert.ok(triple.futureBytes.base > 0);
+});
+
+test('fix --write on a fresh repository without a .gitignore: its own build output is not the user’s change', () => {
+  const crate = temp.fixture('rewrites');
+  rmSync(join(crate, '.gitignore'), { force: true });
+  const git = (...args: string[]) =>
+    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+      cwd: crate,
+      encoding: 'utf8',
+    });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'init');
+  // No CARGO_TARGET_DIR: the checks build into the crate's own target/, which git sees as untracked.
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.CARGO_TARGET_DIR;
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'fix', crate, '--rule', 'no-await', ...args], {
+      encoding: 'utf8',
+      env,
+    });
+  const ok = run('--write');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stderr, /^fixed: \d+ fix/m);
+  // A change of the user's is still refused, listed alone, before anything is built.
+  writeFileSync(join(crate, 'src/lib.rs'), `${readFileSync(join(crate, 'src/lib.rs'), 'utf8')}\n// edited\n`);
+  const refused = run('--write');
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /uncommitted changes[\s\S]*\* src\/lib\.rs \(dirty\)\n/);
+  assert.doesNotMatch(refused.stderr, /target\//);
 });

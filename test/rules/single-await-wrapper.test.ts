@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { singleAwaitWrapper } from '../../src/rules/single-await-wrapper.ts';
-import { ruleTester } from '../support/rule-tester.ts';
+import { findingsOf, ruleTester } from '../support/rule-tester.ts';
 
 ruleTester(singleAwaitWrapper, {
   valid: [
@@ -191,4 +193,27 @@ ruleTester(singleAwaitWrapper, {
       ],
     },
   ],
+});
+
+describe('editions', () => {
+  const code =
+    "struct Dev<'a> {\n    bus: &'a mut Bus,\n}\nimpl<'a> Dev<'a> {\n    async fn read(&mut self) -> u8 {\n        read_bus(self.bus).await\n    }\n}\nasync fn read_bus(b: &mut Bus) -> u8 {\n    b.tick().await;\n    1\n}\n";
+  it("edition 2021: an impl's lifetimes stop the rewrite, and the help names `+ '_`", async () => {
+    const [f] = await findingsOf(singleAwaitWrapper, code, 'src/lib.rs', '2021');
+    assert.equal(f?.fix, undefined);
+    assert.match(f!.help, /-> impl Future<Output = u8> \+ '_ \{/);
+  });
+  it('edition 2024: the returned future captures them; the rewrite is offered', async () => {
+    const [f] = await findingsOf(singleAwaitWrapper, code, 'src/lib.rs', '2024');
+    assert.ok(f?.fix, f?.help);
+    assert.match(f!.help, /-> impl Future<Output = u8> \{/);
+    assert.match(f!.help, /edition 2024 captures their lifetimes/);
+  });
+  it('a where clause is kept in the suggested signature, on one line', async () => {
+    const [f] = await findingsOf(
+      singleAwaitWrapper,
+      'async fn fwd<T>(t: T) -> u8\nwhere\n    T: Clone,\n{\n    inner(t).await\n}\n',
+    );
+    assert.match(f!.help, /-> impl Future<Output = u8> where T: Clone \{ inner\(t\) \}/);
+  });
 });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Applicability, Finding } from '../../src/model/finding.ts';
+import type { Edition } from '../../src/readers/cargo-edition.ts';
 import { loadRustParser } from '../../src/readers/rust-source/parser.ts';
 import type { Rule } from '../../src/rules/rule.ts';
 import { analyzeFile } from '../../src/scan/analyze-file.ts';
@@ -30,9 +31,14 @@ export interface RuleCases {
   invalid: { name: string; code: string; findings: ExpectedFinding[] }[];
 }
 
-export async function findingsOf(rule: Rule, code: string, file = 'src/lib.rs'): Promise<Finding[]> {
+export async function findingsOf(
+  rule: Rule,
+  code: string,
+  file = 'src/lib.rs',
+  edition: Edition = '2021',
+): Promise<Finding[]> {
   const parser = await loadRustParser();
-  return analyzeFile(parser, code, file, '', [rule]).findings;
+  return analyzeFile(parser, code, file, '', [rule], edition).findings;
 }
 
 export function ruleTester(rule: Rule, cases: RuleCases): void {

@@ -7,7 +7,7 @@
 // --allow-eager is given, and says which it left out and why.
 import type { Command } from 'commander';
 import type { WithheldFix } from '../../fix/fix-loop.ts';
-import { fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
+import { checkWritable, fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
 import { NotUtf8Error } from '../../fix/source-text.ts';
 import type { CheckTargets } from '../../fix/verify.ts';
 import { scan } from '../../scan/index.ts';
@@ -76,6 +76,12 @@ export function registerFix(program: Command): void {
       const selection = ruleSelection(opts.rule);
       const c = colors(opts.color);
       let plan: Awaited<ReturnType<typeof planFixes>>;
+      // As cargo fix: refuse a dirty tree before building anything (the checks build into target/).
+      if (opts.write)
+        await checkWritable(path, {
+          allowDirty: opts.allowDirty === true,
+          allowNoVcs: opts.allowNoVcs === true,
+        });
       try {
         // The dry run shows every fix, the maybe-incorrect ones marked; --write applies what it may.
         plan = await planFixes({

@@ -20,6 +20,7 @@
 // What syntax cannot show (an awaited value that is only `IntoFuture`, lifetimes behind a type alias) is
 // caught by `cargo check`: `fix` checks its plan on a copy and leaves out rewrites that do not compile.
 import type { TextEdit } from '../../model/source.ts';
+import { capturesAllLifetimes, type Edition } from '../../readers/cargo-edition.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import { statements } from '../../rules/syntax.ts';
 import {
@@ -54,7 +55,7 @@ interface Params {
   implArgs: boolean;
 }
 
-function readParams(fn: Node): Params | string {
+function readParams(fn: Node, capturesAll: boolean): Params | string {
   const out: Params = {
     borrowedSelf: false,
     ownedSelf: false,
@@ -78,7 +79,8 @@ function readParams(fn: Node): Params | string {
     const type = p.childForFieldName('type');
     let pattern = p.childForFieldName('pattern');
     if (!type || !pattern) return `unsupported parameter \`${p.text}\``;
-    if (type.text.includes("'")) return `the argument type \`${type.text}\` has an explicit lifetime`;
+    if (type.text.includes("'") && !capturesAll)
+      return `the argument type \`${type.text}\` has an explicit lifetime`;
     if (pattern.type === 'mut_pattern')
       pattern = pattern.namedChildren.find((c) => c.type === 'identifier') ?? pattern;
     if (pattern.type !== 'identifier')
@@ -124,21 +126,28 @@ function implLifetimes(fn: Node): boolean {
 /** A return type an `async fn` body can reach by coercion only: trait objects and unsized slices or strs. */
 const COERCED_RETURN = /\bdyn\b|\[[^;\]]*\]|\bstr\b/;
 
-export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string): RewriteResult {
+export function rewriteSingleAwaitWrapper(
+  fn: Node,
+  file: string,
+  text: string,
+  edition: Edition = '2021',
+): RewriteResult {
+  // From edition 2024 the returned `impl Future` captures every lifetime in scope, as the async fn did.
+  const capturesAll = capturesAllLifetimes(edition);
   if (fn.type !== 'function_item') return notFixable('only `async fn`s are rewritten');
   if (placementOf(fn) === 'trait') return notFixable('the signature is declared by a trait');
   const attr = activeAttribute(fn);
   if (attr) return notFixable(`the attribute \`#[${attr}]\` may depend on \`async\``);
   const generics = fn.childForFieldName('type_parameters');
-  if (generics?.text.includes("'"))
+  if (generics?.text.includes("'") && !capturesAll)
     return notFixable('the fn has lifetime parameters; capturing them needs `use<..>`');
-  const params = readParams(fn);
+  const params = readParams(fn, capturesAll);
   if (typeof params === 'string') return notFixable(params);
   const selfTyped =
     params.borrowedSelf ||
     params.ownedSelf ||
     /\bSelf\b/.test(fn.childForFieldName('parameters')?.text ?? '');
-  if (selfTyped && implLifetimes(fn))
+  if (selfTyped && implLifetimes(fn) && !capturesAll)
     return notFixable("`Self` has the impl's lifetimes, which `impl Future` would not capture");
   const returnType = fn.childForFieldName('return_type')?.text ?? '';
   if (COERCED_RETURN.test(returnType))
@@ -200,7 +209,7 @@ export function rewriteSingleAwaitWrapper(fn: Node, file: string, text: string):
   const dropped = params.ownedArgs.find((a) => !passed.has(a));
   if (dropped) return notFixable(`the argument \`${dropped}\` would be dropped before the future completes`);
 
-  const sources = (params.borrowedSelf ? 1 : 0) + params.references;
+  const sources = capturesAll ? 0 : (params.borrowedSelf ? 1 : 0) + params.references;
   let bound = '';
   if (sources === 1) {
     // `+ '_` names the one elided input lifetime; type parameters would then have to outlive it too.

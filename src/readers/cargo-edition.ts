@@ -1,0 +1,52 @@
+// The Rust edition of the crate a file belongs to, as cargo reads it: `package.edition`, or the workspace's
+// `workspace.package.edition` with `edition.workspace = true`, and 2015 when none is set. Rewrites depend on
+// it: from edition 2024 an `impl Trait` return type captures every lifetime in scope, so a wrapper over
+// `&self` needs no `+ '_` and an impl's lifetimes no longer stop the rewrite.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'smol-toml';
+
+export type Edition = '2015' | '2018' | '2021' | '2024';
+
+/** Cargo's default when a manifest sets no edition. */
+const DEFAULT: Edition = '2015';
+const known = new Map<string, Edition>();
+
+function readToml(file: string): Record<string, unknown> | undefined {
+  try {
+    return parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function asEdition(v: unknown): Edition | undefined {
+  return v === '2015' || v === '2018' || v === '2021' || v === '2024' ? v : undefined;
+}
+
+/** The edition of the package whose Cargo.toml is in `crateDir` (a file it cannot read: the default). */
+export function editionOf(crateDir: string): Edition {
+  const hit = known.get(crateDir);
+  if (hit) return hit;
+  const pkg = readToml(join(crateDir, 'Cargo.toml'))?.package as { edition?: unknown } | undefined;
+  let edition = asEdition(pkg?.edition);
+  if (!edition && typeof pkg?.edition === 'object' && (pkg.edition as { workspace?: unknown }).workspace) {
+    // Inherited: the nearest manifest above with a [workspace] table.
+    for (let d = dirname(crateDir); ; d = dirname(d)) {
+      const ws = existsSync(join(d, 'Cargo.toml')) ? readToml(join(d, 'Cargo.toml'))?.workspace : undefined;
+      if (ws) {
+        edition = asEdition((ws as { package?: { edition?: unknown } }).package?.edition);
+        break;
+      }
+      if (dirname(d) === d) break;
+    }
+  }
+  const result = edition ?? DEFAULT;
+  known.set(crateDir, result);
+  return result;
+}
+
+/** From 2024, `impl Trait` in return position captures all lifetimes in scope (RFC 3498). */
+export function capturesAllLifetimes(edition: Edition): boolean {
+  return edition === '2024';
+}
