@@ -7,7 +7,7 @@ import { rewriteDuplicateArmAwaits } from '../fix/rewrites/duplicate-arm-awaits.
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Node } from '../readers/rust-source/parser.ts';
 import type { Rule } from './rule.ts';
-import { awaitedCallee, endingExpression } from './syntax.ts';
+import { awaitedCallee, compact, trailingAwait } from './syntax.ts';
 
 export const duplicateArmAwaits: Rule = {
   meta: {
@@ -32,6 +32,16 @@ export const duplicateArmAwaits: Rule = {
         const branches = node.type === 'match_expression' ? matchArms(node) : ifChain(node);
         const dup = largestGroup(branches);
         if (!dup) continue;
+        // How to await once depends on the arms: the same call in each (move it after the match), some arms
+        // without it (an `Option` of the arguments), or differing arguments (compute them, then await).
+        const kw =
+          node.type === 'match_expression' ? 'match .. { .. => a, .. => b }' : 'if .. { a } else { b }';
+        const advice =
+          dup.count < branches.length
+            ? `not every branch awaits it, so compute \`Option\`al arguments and await once: \`let args = ${node.type === 'match_expression' ? 'match .. { .. => Some(a), .. => None }' : 'if .. { Some(a) } else { None }'}; if let Some(args) = args { ${dup.callee}(args).await }\``
+            : dup.identical
+              ? `every branch awaits the same call: await it once after the ${node.type === 'match_expression' ? '`match`' : '`if`'}, keeping only what differs in the branches`
+              : `compute the differing arguments in the branches and await once: \`let args = ${kw}; ${dup.callee}(args).await\``;
         const what =
           node.type === 'match_expression' ? 'arms of this `match`' : 'branches of this `if` chain';
         const owner = innermost(ctx.items, ctx.nodeOf, node);
@@ -43,10 +53,7 @@ export const duplicateArmAwaits: Rule = {
               start: node.startIndex,
               end: headerEnd(node),
               message: `${dup.count} ${what} await \`${dup.callee}(..)\``,
-              help:
-                `each \`.await\` becomes its own suspend state with its own copy of the awaited future's handling; ` +
-                `compute the differing arguments in the branches and await once: ` +
-                `\`let args = ${node.type === 'match_expression' ? 'match .. { .. => a, .. => b }' : 'if .. { a } else { b }'}; ${dup.callee}(args).await\``,
+              help: `each \`.await\` becomes its own suspend state with its own copy of the awaited future's handling; ${advice}`,
               ...(owner ? { item: owner } : {}),
             },
             fix,
@@ -57,13 +64,20 @@ export const duplicateArmAwaits: Rule = {
   },
 };
 
+/** The arms' values; an arm under `#[cfg(..)]` is left out: cfg-exclusive arms never both exist. */
 function matchArms(m: Node): Node[] {
   const body = m.childForFieldName('body');
   if (!body) return [];
   return body.namedChildren
-    .filter((c) => c.type === 'match_arm')
+    .filter((c) => c.type === 'match_arm' && !hasCfg(c))
     .map((arm) => arm.childForFieldName('value'))
     .filter((v): v is Node => v !== null);
+}
+
+function hasCfg(arm: Node): boolean {
+  for (let a = arm.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
+    if (/^#\[\s*cfg\s*\(/.test(a.text)) return true;
+  return arm.namedChildren.some((c) => c.type === 'attribute_item' && /^#\[\s*cfg\s*\(/.test(c.text));
 }
 
 function ifChain(node: Node): Node[] {
@@ -79,15 +93,17 @@ function ifChain(node: Node): Node[] {
   return out;
 }
 
-function largestGroup(branches: Node[]): { callee: string; count: number } | undefined {
-  const counts = new Map<string, number>();
+function largestGroup(branches: Node[]): { callee: string; count: number; identical: boolean } | undefined {
+  const groups = new Map<string, string[]>();
   for (const b of branches) {
-    const callee = awaitedCallee(endingExpression(b));
-    if (callee) counts.set(callee, (counts.get(callee) ?? 0) + 1);
+    const awaited = trailingAwait(b);
+    const callee = awaitedCallee(awaited);
+    if (callee && awaited) groups.set(callee, [...(groups.get(callee) ?? []), compact(awaited.text)]);
   }
-  let best: { callee: string; count: number } | undefined;
-  for (const [callee, count] of counts)
-    if (count >= 2 && (!best || count > best.count)) best = { callee, count };
+  let best: { callee: string; count: number; identical: boolean } | undefined;
+  for (const [callee, texts] of groups)
+    if (texts.length >= 2 && (!best || texts.length > best.count))
+      best = { callee, count: texts.length, identical: texts.every((t) => t === texts[0]) };
   return best;
 }
 

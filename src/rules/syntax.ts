@@ -84,3 +84,32 @@ export function whereClause(fn: Node): string {
   const w = fn.childForFieldName('where_clause') ?? fn.namedChildren.find((c) => c.type === 'where_clause');
   return w ? ` ${w.text.replace(/\s+/g, ' ').replace(/,\s*$/, '')}` : '';
 }
+
+/**
+ * The `.await` a branch ends with, also in statement forms: `f(x).await`, `f(x).await?;`,
+ * `let _ = f(x).await;`, `_ = f(x).await;`, `f(x).await.unwrap();`, `f(x).await.map_err(E)?`.
+ * The await's result may be handled (unwrapped, mapped, discarded) but nothing else may be awaited after it.
+ */
+export function trailingAwait(value: Node): Node | undefined {
+  let e: Node | undefined = value;
+  if (e.type === 'block') {
+    const last = statements(e).at(-1);
+    if (!last) return undefined;
+    if (last.type === 'let_declaration') e = last.childForFieldName('value') ?? undefined;
+    else e = last.type === 'expression_statement' ? last.namedChildren[0] : last;
+  }
+  for (let steps = 0; e && steps < 16; steps++) {
+    if (e.type === 'await_expression') return e;
+    if (e.type === 'try_expression' || e.type === 'parenthesized_expression') e = e.namedChildren[0];
+    else if (e.type === 'assignment_expression' && e.childForFieldName('left')?.text === '_')
+      e = e.childForFieldName('right') ?? undefined;
+    else if (e.type === 'call_expression') {
+      // `x.await.unwrap()`: a method called on the awaited value.
+      const fn = e.childForFieldName('function');
+      const recv = fn?.type === 'field_expression' ? fn.childForFieldName('value') : null;
+      if (!recv || recv.descendantsOfType('await_expression').length === 0) return undefined;
+      e = recv;
+    } else return undefined;
+  }
+  return undefined;
+}

@@ -4,6 +4,11 @@ import { ruleTester } from '../support/rule-tester.ts';
 ruleTester(duplicateArmAwaits, {
   valid: [
     {
+      // Only one of the two arms is compiled in any build.
+      name: 'cfg-exclusive arms',
+      code: 'async fn f(m: Mode) {\n    match m {\n        #[cfg(feature = "a")]\n        Mode::A => send(1).await,\n        #[cfg(not(feature = "a"))]\n        Mode::A => send(2).await,\n        _ => {}\n    }\n}',
+    },
+    {
       name: 'arms awaiting different callees',
       code: 'async fn f(c: u8) -> u8 {\n    match c {\n        0 => a(1).await,\n        _ => b(2).await,\n    }\n}',
     },
@@ -25,6 +30,21 @@ ruleTester(duplicateArmAwaits, {
     },
   ],
   invalid: [
+    {
+      name: 'statement forms: let _ =, _ =, ?, .unwrap(), .map_err(E)?',
+      code: 'async fn f(c: u8) -> Result<(), E> {\n    match c {\n        0 => { let _ = tx.send(0).await; }\n        1 => { _ = tx.send(1).await; }\n        2 => { tx.send(2).await?; }\n        3 => { tx.send(3).await.unwrap(); }\n        _ => { tx.send(4).await.map_err(E::from)?; }\n    }\n    Ok(())\n}',
+      findings: [{ line: 2, message: '5 arms of this `match` await `tx.send(..)`' }],
+    },
+    {
+      name: 'not every arm awaits: the advice is an Option, not adding the call to the other arms',
+      code: 'async fn f(c: u8) {\n    match c {\n        0 => send(0).await,\n        1 => send(1).await,\n        _ => log(),\n    }\n}',
+      findings: [{ line: 2, help: ['not every branch awaits it', 'if let Some(args) = args'] }],
+    },
+    {
+      name: 'identical calls: await once, nothing to compute',
+      code: 'async fn f(c: bool) {\n    if c {\n        a();\n        flush().await\n    } else {\n        b();\n        flush().await\n    }\n}',
+      findings: [{ line: 2, help: ['every branch awaits the same call'] }],
+    },
     {
       name: 'match arms, expression and block forms',
       code: 'async fn f(c: u8) -> u8 {\n    match c {\n        0 => send(1, c).await,\n        1 => {\n            let b = c * 2;\n            send(2, b).await\n        }\n        _ => 0,\n    }\n}',
