@@ -122,7 +122,14 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
     withheld = options.allowEager
       ? []
       : offered.filter((f) => eager(f) && !broken.has(f.file)).map((f) => fixRecord(f, loopFile(f)));
-    for (const f of candidates.filter((c) => broken.has(c.file))) {
+    // The scan offers no rewrite in such a file (it says so in `noFix`); count what it held back.
+    const heldBack = report.findings.filter(
+      (f) =>
+        broken.has(f.file) &&
+        (f.fix !== undefined || f.noFix !== undefined) &&
+        (!wanted || wanted.has(f.rule)),
+    );
+    for (const f of heldBack) {
       const key = `${f.file}:${f.line}:${f.rule}`;
       if (!skippedSeen.has(key)) {
         skippedSeen.add(key);

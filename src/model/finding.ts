@@ -20,6 +20,8 @@ export interface Finding extends SourceSpan {
   help: string;
   /** Name of the async item the finding is about (AsyncItem.name). */
   item?: string;
+  /** Why a rule that rewrites offers no fix here, when that is not the rewrite's own verdict (syntax errors). */
+  noFix?: string;
   /** Present when the rule can rewrite this occurrence; `applicability` says whether that is safe. */
   fix?: {
     description: string;

@@ -100,12 +100,21 @@ function wrappedCall(fn: Node, body: Node): Node | undefined {
   for (const s of stmts.slice(0, -1)) {
     if (s.type !== 'let_declaration' || s.descendantsOfType('await_expression').length > 0) return undefined;
     const pattern = s.childForFieldName('pattern');
+    // A value the awaited expression does not take is dropped when the wrapper returns: a guard only if it
+    // was built by a call, a macro or a struct literal (`let _reg = 0x00u8;` guards nothing).
+    const value = s.childForFieldName('value');
+    const built =
+      value !== null &&
+      (GUARD_BUILDERS.has(value.type) || value.descendantsOfType([...GUARD_BUILDERS]).length > 0);
     for (const name of pattern?.descendantsOfType('identifier').map((n) => n.text) ?? []) {
-      if (!used.has(name) || borrowed.has(name)) return undefined;
+      if (borrowed.has(name) || (!used.has(name) && built)) return undefined;
     }
   }
   return tail;
 }
+
+/** Expressions that can make a value with a meaningful drop (a lock guard, an `OnDrop`). */
+const GUARD_BUILDERS = new Set(['call_expression', 'macro_invocation', 'struct_expression']);
 
 /** What a wrapper may await: a call (`inner(x)`, `self.pin.wait()`), a future it holds, or a field. */
 const AWAITABLE = new Set(['call_expression', 'identifier', 'field_expression']);

@@ -53,10 +53,9 @@ function clearOfErrors(
     .map((f) => {
       if (!f.fix) return f;
       const { fix: _, ...rest } = f;
-      return {
-        ...rest,
-        help: `${f.help}; no fix is offered: the file has syntax asyncbloat's parser could not read, so a rewrite could land in the wrong place`,
-      };
+      const noFix =
+        "the file has syntax asyncbloat's parser could not read, so a rewrite could land in the wrong place";
+      return { ...rest, help: `${f.help}; no fix is offered: ${noFix}`, noFix };
     });
 }
 
