@@ -2,11 +2,12 @@
 // compared per item (machine code, panic sites) and for the whole artifact's `.text`. This is how
 // `--measure-async-panic` turns the panic-site estimate into a measurement on a nightly that has
 // `-Zasync-panic` (rust-lang/compiler-team#1016).
-import { itemKey } from '../budget/diff.ts';
+
 import { runCommand } from '../cargo/toolchain.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import type { AnalysisReport } from '../model/report.ts';
 import { type AnalyzeOptions, analyze } from './index.ts';
+import { itemKey } from './item-keys.ts';
 
 export const ASYNC_PANIC_FLAG = '-Zasync-panic=false';
 

@@ -2,27 +2,20 @@
 // cargo/rustc → artifacts (MIR text, type-size text, binaries) → readers → join → measurements → report.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  type BuildArtifacts,
-  type BuildOptions,
-  buildForAnalysis,
-  type CrateOutputs,
-} from '../cargo/build.ts';
+import { type BuildArtifacts, buildForAnalysis, type CrateOutputs } from '../cargo/build.ts';
 import type { AnalysisReport, AnalyzedItem, CrateSummary, FutureLayout } from '../model/report.ts';
 import { SCHEMA_VERSION, type ScanReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
 import { MirReader, type MirReadResult } from '../readers/mir.ts';
 import { readTypeSizes } from '../readers/type-sizes.ts';
-import { type ScanOptions, scan } from '../scan/index.ts';
+import { scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
 import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
 import { measureMachineCode } from './machine-code.ts';
+import type { AnalyzeOptions } from './options.ts';
 import { isSelectedMember } from './primary.ts';
 
-export interface AnalyzeOptions extends BuildOptions {
-  /** Rule selection for the source scan. */
-  scan?: ScanOptions;
-}
+export type { AnalyzeOptions };
 
 type Unparsed = AnalysisReport['unparsed'];
 

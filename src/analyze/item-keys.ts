@@ -44,3 +44,8 @@ export function namesItem(printed: string[], item: string[]): boolean {
     if (printed[printed.length - i] !== item[item.length - i]) return false;
   return true;
 }
+
+/** Identity of an item across versions and builds: crate, path and kind. */
+export function itemKey(item: { crate: string; name: string; kind: string }): string {
+  return `${item.crate}\u0000${item.name}\u0000${item.kind}`;
+}

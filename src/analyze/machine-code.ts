@@ -3,15 +3,15 @@
 // stripped or unreadable one is reported and the analysis goes on without code sizes.
 import { readFileSync } from 'node:fs';
 import type { BuildArtifacts, FinalArtifact } from '../cargo/build.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { type CodeObject, loadCodeObjects, ownObjects } from '../measure/code-objects.ts';
 import { parseMirPath, splitTopLevel } from '../measure/code-paths.ts';
 import { attributeCode, type CoroutineRef } from '../measure/code-size.ts';
 import { countPanicSites, panicSitesOf } from '../measure/panic-sites.ts';
 import { textBytes } from '../readers/elf.ts';
-import type { AnalyzeOptions } from './index.ts';
 import { pathSegments } from './item-keys.ts';
 import type { JoinedItem } from './join.ts';
+import type { AnalyzeOptions } from './options.ts';
 
 export interface MachineCodeResult {
   artifact?: FinalArtifact;

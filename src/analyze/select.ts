@@ -1,5 +1,5 @@
-import { editDistance } from '../budget/did-you-mean.ts';
-import { UserError } from '../cli/errors.ts';
+import { editDistance } from '../did-you-mean.ts';
+import { UserError } from '../errors.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 
 export const SORT_KEYS = ['size', 'mir', 'states', 'name'] as const;

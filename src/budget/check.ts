@@ -1,12 +1,14 @@
 // Evaluates budgets and rule levels against a report (and, for growth, a baseline). Pure: the CLI reads the
 // files and the suppression comments and passes them in.
+
+import { itemKey } from '../analyze/item-keys.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
 import type { BudgetConfig, ItemBudget } from './config.ts';
-import { diffReports, type GrowthCause, type ItemDiff, itemKey, type ReportDiff } from './diff.ts';
+import { formatCause } from './delta-text.ts';
+import { diffReports, type GrowthCause, type ItemDiff, type ReportDiff } from './diff.ts';
 import { itemMatches, suggestGlob } from './item-glob.ts';
 import { configScopes, type MemberConfig } from './members.ts';
-import { formatCause } from './render-common.ts';
 import type { Suppression } from './suppressions.ts';
 import { formatGrowth, type Growth, signedBytes } from './units.ts';
 

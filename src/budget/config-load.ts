@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { type WorkspaceMetadata, workspaceMetadata } from '../cargo/metadata.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { pathInside } from '../paths.ts';
 import {
   type BudgetConfig,

@@ -11,10 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { UserError } from '../cli/errors.ts';
+import { didYouMean } from '../did-you-mean.ts';
+import { UserError } from '../errors.ts';
 import type { RuleLevel } from '../model/finding.ts';
 import { RULES } from '../rules/index.ts';
-import { didYouMean } from './did-you-mean.ts';
 import { type Growth, parseByteSize, parseGrowth, parsePercent } from './units.ts';
 
 export interface ItemBudget {

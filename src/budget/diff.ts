@@ -1,6 +1,7 @@
 // Compares two AnalysisReports item by item. Items are matched by crate + name + kind, never by line:
 // moving an async fn inside its file (or to another file of the same module) must not look like a change.
 
+import { itemKey } from '../analyze/item-keys.ts';
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import { rootFutureBytes } from '../measure/root-futures.ts';
 import type { AsyncKind } from '../model/async-item.ts';
@@ -134,11 +135,6 @@ export interface CrateDiff {
   name: string;
   textBytes: MetricDelta;
   asyncCodeBytes: MetricDelta;
-}
-
-/** Identity of an item across versions. */
-export function itemKey(item: { crate: string; name: string; kind: string }): string {
-  return `${item.crate}\u0000${item.name}\u0000${item.kind}`;
 }
 
 /** A before/after pair of one metric; `delta` is null when either side was not measured. */

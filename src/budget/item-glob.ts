@@ -1,5 +1,5 @@
 // Globs over item paths (`radio::*`), used by [[budget]] and [[ignore]] entries.
-import { editDistance } from './did-you-mean.ts';
+import { editDistance } from '../did-you-mean.ts';
 
 function globToRegExp(glob: string): RegExp {
   let re = '';

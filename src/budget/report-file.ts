@@ -1,7 +1,7 @@
 // Reads an `asyncbloat analyze --format json` document from disk for diff/check/--baseline. The checks are
 // the ones whose failure would otherwise surface as a crash or a silently wrong diff deep inside.
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { type AnalysisReport, SCHEMA_VERSION } from '../model/report.ts';
 
 const HELP = 'produce it with `asyncbloat analyze --format json -o FILE`';

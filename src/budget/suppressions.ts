@@ -8,7 +8,7 @@
 // a blank line or code ends the search. A reason is mandatory: a suppression without one is a problem that
 // `check` reports as a configuration error, like an `[[ignore]]` without reason.
 
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../did-you-mean.ts';
 
 export interface Suppression {
   /** Budget names (`future-size`, `future-growth`) and rule ids this comment allows. */

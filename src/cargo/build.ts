@@ -27,7 +27,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stripVTControlCharacters } from 'node:util';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import {
   type ArtifactMessage,
   type FinalArtifact,

@@ -1,7 +1,7 @@
 // `cargo metadata --no-deps`: the workspace root, its members and the target directory, which is all the
 // build driver needs before building (dependencies are learnt from the build's own messages).
 import { execFile } from 'node:child_process';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 
 export interface WorkspaceTarget {
   name: string;

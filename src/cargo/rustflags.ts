@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 
 export interface UserRustflags {
   flags: string[];

@@ -13,7 +13,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 
 export interface Toolchain {
   /** First line of `rustc -vV`, e.g. `rustc 1.97.0-nightly (e50aa6fba 2026-05-19)`. */

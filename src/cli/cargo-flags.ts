@@ -2,7 +2,7 @@
 // same names and meanings as `cargo build`, mapped onto the build driver's options.
 import type { Command } from 'commander';
 import { type BuildOptions, profileName } from '../cargo/build.ts';
-import { UserError } from './errors.ts';
+import { UserError } from '../errors.ts';
 
 /** What commander hands the action for these flags (camel-cased option names). */
 export interface CargoFlagValues {

@@ -1,25 +1,8 @@
 import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import pc from 'picocolors';
 
-import { UserError } from './errors.ts';
-
-export type ColorChoice = 'auto' | 'always' | 'never';
-export type Colors = ReturnType<typeof pc.createColors>;
-
-/** picocolors decides `auto` itself (TTY, NO_COLOR, FORCE_COLOR); always/never override it. */
-export function colors(choice: ColorChoice = 'auto'): Colors {
-  if (choice === 'auto') return pc;
-  return pc.createColors(choice === 'always');
-}
-
-/**
- * Colours for a command's main output: `auto` never colours a file written with `-o` (as cargo does not
- * colour what it does not print to a terminal); an explicit `always` or `never` is obeyed either way.
- */
-export function outputColors(choice: ColorChoice, outFile?: string): Colors {
-  return colors(outFile && outFile !== '-' && choice === 'auto' ? 'never' : choice);
-}
+import { UserError } from '../errors.ts';
+import type { ColorChoice } from '../report/colors.ts';
 
 export function parseColor(value: string): ColorChoice {
   if (value === 'auto' || value === 'always' || value === 'never') return value;

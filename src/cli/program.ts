@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerCheck } from './commands/check.ts';
@@ -8,7 +9,7 @@ import { registerFix } from './commands/fix.ts';
 import { registerSavings } from './commands/savings.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerSurvey } from './commands/survey.ts';
-import { EXIT_ERROR, UserError } from './errors.ts';
+import { EXIT_ERROR } from './exit-codes.ts';
 
 export function buildProgram(name: string): Command {
   const program = new Command(name)

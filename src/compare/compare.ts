@@ -5,7 +5,7 @@
 // unwinding, `opt-level` s against z. A side that does not build is an error naming that side: the user
 // asked for that toolchain, so there is no fallback to another.
 import { type AnalyzeOptions, analyze } from '../analyze/index.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { compareReports, type Savings } from '../fix/savings.ts';
 import type { AnalysisReport } from '../model/report.ts';
 

@@ -3,7 +3,7 @@
 // messages mirror cargo's so users recognise them, with `asyncbloat fix` in place of `cargo fix`.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { pathInside } from '../paths.ts';
 
 export interface VcsOptions {

@@ -19,7 +19,7 @@ import { analyzeBuild } from '../analyze/index.ts';
 import { type BuildOptions, buildForAnalysis, CargoBuildError, cargoBuildArgs } from '../cargo/build.ts';
 import { type WorkspaceMetadata, workspaceMetadata } from '../cargo/metadata.ts';
 import { planToolchains, toolchainChoice } from '../cargo/toolchain.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import type { AnalysisReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
 import { scan } from '../scan/index.ts';
@@ -30,8 +30,8 @@ import {
   runFixLoop,
   type ScanFn,
 } from './fix-loop.ts';
+import { preferCallerUpdates } from './no-await-callers.ts';
 import { fixHeader } from './plan.ts';
-import { preferCallerUpdates } from './rewrites/no-await-callers.ts';
 import { compareReports, type Savings } from './savings.ts';
 import { findCrateRoot, makeScratchCopy, type ScratchCopy } from './scratch-copy.ts';
 import { type DroppedFix, verifyFixesOnCopy } from './verify-plan.ts';

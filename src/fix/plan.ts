@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { workspaceMetadata } from '../cargo/metadata.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import type { Finding } from '../model/finding.ts';
 import {
   type AppliedFix,
@@ -13,7 +13,7 @@ import {
   type WithheldFix,
 } from './fix-loop.ts';
 import { checkVcs, type VcsOptions } from './git-state.ts';
-import { preferCallerUpdates } from './rewrites/no-await-callers.ts';
+import { preferCallerUpdates } from './no-await-callers.ts';
 import { findCrateRoot, makeScratchCopy } from './scratch-copy.ts';
 import { unifiedDiff } from './unified-diff.ts';
 import { type CrateCheck, cargoCheck, verifyOrRollback, type WriteCheck } from './verify.ts';

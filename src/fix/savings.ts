@@ -9,15 +9,15 @@
 // The RAM figure is the root futures per crate: the items no other analysed item awaits (what an executor or
 // `block_on` holds). A sum over all items counts an awaited child's bytes in its awaiter too.
 
+import { itemKey } from '../analyze/item-keys.ts';
+import { formatDelta } from '../budget/delta-text.ts';
 import {
   diffReports,
   type ItemDiff,
-  itemKey,
   type MetricDelta,
   metricDelta,
   type ReportSide,
 } from '../budget/diff.ts';
-import { formatDelta } from '../budget/render-common.ts';
 import { signedBytes } from '../budget/units.ts';
 import { partBytes } from '../measure/code-parts.ts';
 import { rootItems } from '../measure/root-futures.ts';
@@ -130,7 +130,7 @@ function findItem(report: AnalysisReport, row: ItemDiff, line: number | undefine
 
 /**
  * What a removed item became. Only the `no-await` rewrite that also removes the callers' `.await`s
- * (rewrites/no-await-callers.ts, "drop `async` from `f` and the `.await` at its N call sites") leaves no
+ * (no-await-callers.ts, "drop `async` from `f` and the `.await` at its N call sites") leaves no
  * future; every other fix that removes a coroutine keeps a future-returning signature. A removed item no
  * applied fix names is taken as replaced: without knowing, its future is not claimed to be gone.
  */

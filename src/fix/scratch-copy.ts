@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'smol-toml';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 
 /** The nearest directory at or above `path` with a Cargo.toml. */
 export function findCrateRoot(path: string): string {

@@ -5,7 +5,7 @@
 // is checked with the targets it does build, and a crate that does not build at all is refused.
 import { execFile } from 'node:child_process';
 import { firstError } from '../cargo/build.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import type { WriteTransaction } from './write-files.ts';
 
 export interface CheckResult {

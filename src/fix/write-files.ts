@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { pathInside } from '../paths.ts';
 
 /** The real path of `file` (relative to `root` or absolute), refusing anything outside the real root. */

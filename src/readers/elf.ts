@@ -1,7 +1,7 @@
 // ELF reader: headers, sections, symbol tables and relocations of 32/64-bit, little/big-endian files,
 // straight from the bytes with a DataView. Enough for code-size attribution and panic call-site
 // counting; no program-header or DWARF decoding. Pure: bytes in, typed data out, ElfError on bad input.
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 
 export type ElfErrorKind = 'not-elf' | 'unsupported-format' | 'truncated' | 'corrupt' | 'stripped';
 

@@ -1,13 +1,13 @@
 // Terminal output of `asyncbloat analyze`: one table row per async item, and `--explain ITEM` in depth.
 
 import type { FlagDelta } from '../analyze/flag-delta.ts';
-import type { Colors } from '../cli/output.ts';
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import { goalEstimate } from '../measure/goal-estimate.ts';
 import { rootFutureBytes } from '../measure/root-futures.ts';
 import type { AnalysisReport, AnalyzedItem, CodePart } from '../model/report.ts';
 import { describeBuild } from './build-line.ts';
 import { codeFamilies } from './code-families.ts';
+import type { Colors } from './colors.ts';
 import { goalLines } from './goal-rows.ts';
 import { codeCell, formatBytes, runtimeCell, textTable } from './text-table.ts';
 import { NO_POLL_FN } from './wording.ts';

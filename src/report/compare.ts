@@ -1,12 +1,14 @@
 // `asyncbloat compare` in the terminal, Markdown and HTML: which two builds were compared, then the measured
 // differences per item and per crate (the terminal shares `savings`' table).
-import { formatDelta, STATUS_MARK } from '../budget/render-common.ts';
-import type { Colors } from '../cli/output.ts';
+
+import { formatDelta } from '../budget/delta-text.ts';
 import type { CompareResult } from '../compare/compare.ts';
-import { comparisonLines } from '../fix/savings-human.ts';
+import type { Colors } from './colors.ts';
+import { STATUS_MARK } from './diff-common.ts';
 import { escapeHtml } from './html/render.ts';
 import { staticPage } from './html/static-page.ts';
 import { escapeMarkdown } from './markdown.ts';
+import { comparisonLines } from './savings-human.ts';
 
 function sidesLine(r: CompareResult): { base: string; head: string } {
   return {

@@ -8,9 +8,9 @@
 //     = help: ...
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Colors } from '../cli/output.ts';
 import type { Finding } from '../model/finding.ts';
 import type { ScanReport } from '../model/report.ts';
+import type { Colors } from './colors.ts';
 
 export interface DiagnosticsOptions {
   colors: Colors;

@@ -1,9 +1,9 @@
 // One place that turns a ReportDiff into text, for `asyncbloat diff` and `asyncbloat analyze --baseline`.
 
 import type { ReportDiff } from '../budget/diff.ts';
-import { renderDiffMarkdown } from '../budget/diff-markdown.ts';
-import type { Colors } from '../cli/output.ts';
+import type { Colors } from './colors.ts';
 import { renderDiffHuman } from './diff-human.ts';
+import { renderDiffMarkdown } from './diff-markdown.ts';
 
 export const DIFF_FORMATS = ['human', 'json', 'markdown'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];

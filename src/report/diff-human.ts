@@ -1,19 +1,18 @@
 // Terminal rendering of a ReportDiff (`asyncbloat diff`, `analyze --baseline`): changed, added and removed
 // items as a table, what grew inside each grown future, then new and fixed findings.
 
+import { formatCause, formatDelta } from '../budget/delta-text.ts';
 import type { ReportDiff } from '../budget/diff.ts';
+import type { Colors } from './colors.ts';
 import {
   crateLines,
-  formatCause,
   formatCodeDelta,
-  formatDelta,
   formatGenericCodeDelta,
   hasGenericCode,
   location,
   memoryLine,
   STATUS_MARK,
-} from '../budget/render-common.ts';
-import type { Colors } from '../cli/output.ts';
+} from './diff-common.ts';
 import { textTable } from './text-table.ts';
 
 export function renderDiffHuman(diff: ReportDiff, c: Colors, width?: number): string {

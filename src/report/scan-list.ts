@@ -1,6 +1,7 @@
 // `asyncbloat scan --list`: the source inventory as a table, one row per async item, before any build.
-import type { Colors } from '../cli/output.ts';
+
 import type { ScanReport } from '../model/report.ts';
+import type { Colors } from './colors.ts';
 import { textTable } from './text-table.ts';
 
 export function renderScanList(report: ScanReport, c: Colors, width?: number): string {

@@ -94,8 +94,8 @@ function analyserStamp(): string {
   let newest = statSync(here).mtimeMs;
   if (here.endsWith('.ts')) {
     const src = dirname(dirname(here));
-    for (const dir of ['scan', 'rules', 'readers/rust-source', 'fix/rewrites']) {
-      for (const f of readdirSync(join(src, dir)))
+    for (const dir of ['scan', 'rules', 'readers/rust-source']) {
+      for (const f of readdirSync(join(src, dir), { recursive: true, encoding: 'utf8' }))
         newest = Math.max(newest, statSync(join(src, dir, f)).mtimeMs);
     }
   }

@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 
 export interface SurveyCrate {
   name: string;

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { compareFlagBuilds, requireAsyncPanicFlag } from '../../src/analyze/flag-delta.ts';
 import { analyze } from '../../src/analyze/index.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 import { has, need } from '../support/require.ts';
 
 const fixture = new URL('../fixtures/analyze/joined/', import.meta.url).pathname;

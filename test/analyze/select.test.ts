@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findItem, onlyLinked } from '../../src/analyze/select.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 import { analysisReport } from '../report/sample-reports.ts';
 
 const items = [

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { diffReports } from '../../src/budget/diff.ts';
 import { readReportFile } from '../../src/budget/report-file.ts';
-import { UserError } from '../../src/cli/errors.ts';
 import { run } from '../../src/cli/program.ts';
+import { UserError } from '../../src/errors.ts';
 import type { AnalysisReport } from '../../src/model/report.ts';
 import { held, item, report } from './reports.ts';
 

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { parseConfigText } from '../../src/budget/config.ts';
 import { loadBudgetConfig, loadCheckConfig } from '../../src/budget/config-load.ts';
 import { itemMatches } from '../../src/budget/item-glob.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 
 const CARGO = `[package]
 name = "app"

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { formatCause } from '../../src/budget/delta-text.ts';
 import { diffReports, isTemporaryField, withoutSpans } from '../../src/budget/diff.ts';
-import { renderDiffMarkdown } from '../../src/budget/diff-markdown.ts';
-import { crateLines, formatCause, formatCodeDelta, memoryLine } from '../../src/budget/render-common.ts';
-import { colors } from '../../src/cli/output.ts';
+import { colors } from '../../src/report/colors.ts';
+import { crateLines, formatCodeDelta, memoryLine } from '../../src/report/diff-common.ts';
 import { renderDiffHuman } from '../../src/report/diff-human.ts';
+import { renderDiffMarkdown } from '../../src/report/diff-markdown.ts';
 import { finding, held, heldKinds, item, report } from './reports.ts';
 
 test('moving an item to another line is not a change', () => {

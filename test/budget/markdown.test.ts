@@ -9,7 +9,7 @@ import {
   mdText,
   renderCheckMarkdown,
   renderDiffMarkdown,
-} from '../../src/budget/diff-markdown.ts';
+} from '../../src/report/diff-markdown.ts';
 import { finding, item, report } from './reports.ts';
 
 test('free text escapes HTML outside code spans; code spans survive pipes and backticks', () => {

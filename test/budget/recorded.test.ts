@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkReport } from '../../src/budget/check.ts';
 import { emptyConfig } from '../../src/budget/config.ts';
+import { formatCause } from '../../src/budget/delta-text.ts';
 import { diffReports } from '../../src/budget/diff.ts';
-import { renderDiffMarkdown } from '../../src/budget/diff-markdown.ts';
-import { formatCause } from '../../src/budget/render-common.ts';
 import { renderDiffHuman } from '../../src/report/diff-human.ts';
+import { renderDiffMarkdown } from '../../src/report/diff-markdown.ts';
 import { recorded } from './reports.ts';
 
 const plain = new Proxy({}, { get: () => (s: string) => s }) as Parameters<typeof renderDiffHuman>[1];

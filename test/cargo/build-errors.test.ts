@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { buildForAnalysis, CargoBuildError } from '../../src/cargo/build.ts';
 import { buildErrorHelp } from '../../src/cargo/build-error-help.ts';
 import { detectToolchain } from '../../src/cargo/toolchain.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 
 const crates = fileURLToPath(new URL('../fixtures/crates/', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'asyncbloat-build-errors-'));

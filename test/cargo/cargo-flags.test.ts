@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { Command } from 'commander';
 import { type BuildOptions, cargoBuildArgs } from '../../src/cargo/build.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../../src/cli/cargo-flags.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 
 function parse(argv: string[]): { options: BuildOptions; path: string | undefined } {
   let result: { options: BuildOptions; path: string | undefined } | undefined;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cfgMatches, configuredTarget, userRustflags } from '../../src/cargo/rustflags.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'asyncbloat-rustflags-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -12,7 +12,7 @@ import {
   parseRustcVersion,
   planToolchains,
 } from '../../src/cargo/toolchain.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 import { commandWorks, has, need } from '../support/require.ts';
 
 const firstLine = (args: string[], env: NodeJS.ProcessEnv = process.env) =>

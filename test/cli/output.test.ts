@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { docPath } from '../../src/cli/docs.ts';
-import { UserError } from '../../src/cli/errors.ts';
 import { checkOutputPath, emit } from '../../src/cli/output.ts';
+import { UserError } from '../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-output-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 import { planFixes, writePlan } from '../../src/fix/plan.ts';
 import { cargo, scanNoCache, snapshot, TempDirs } from './support.ts';
 

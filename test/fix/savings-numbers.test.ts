@@ -7,13 +7,13 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { colors } from '../../src/cli/output.ts';
 import type { AppliedFix } from '../../src/fix/fix-loop.ts';
 import { measureSavings } from '../../src/fix/measure-savings.ts';
 import { compareReports } from '../../src/fix/savings.ts';
-import { renderSavingsHuman } from '../../src/fix/savings-human.ts';
 import { rootItems } from '../../src/measure/root-futures.ts';
 import type { AnalyzedItem, AwaiteeChild, CodeSize } from '../../src/model/report.ts';
+import { colors } from '../../src/report/colors.ts';
+import { renderSavingsHuman } from '../../src/report/savings-human.ts';
 import { item, report } from '../budget/reports.ts';
 import { scanNoCache, TempDirs } from './support.ts';
 

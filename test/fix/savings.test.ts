@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../../src/analyze/index.ts';
-import { colors } from '../../src/cli/output.ts';
 import { measureSavings } from '../../src/fix/measure-savings.ts';
 import { planFixes, writePlan } from '../../src/fix/plan.ts';
 import { compareReports, SAVINGS_METRICS } from '../../src/fix/savings.ts';
-import { renderSavingsHuman } from '../../src/fix/savings-human.ts';
+import { colors } from '../../src/report/colors.ts';
+import { renderSavingsHuman } from '../../src/report/savings-human.ts';
 import { scanNoCache, snapshot, TempDirs } from './support.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/firmware-demo/', import.meta.url));

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 import { checkVcs, dirtyFiles } from '../../src/fix/git-state.ts';
 import { resolveInside, WriteTransaction } from '../../src/fix/write-files.ts';
 

@@ -1,9 +1,9 @@
 // The analyze table as a user reads it: every header names the cells below it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { colors } from '../../src/cli/output.ts';
 import { rootFutureBytes } from '../../src/measure/root-futures.ts';
 import { fieldLabel, renderAnalyzeTable, renderExplain } from '../../src/report/analyze-human.ts';
+import { colors } from '../../src/report/colors.ts';
 import { displayWidth, formatBytes, shortenMiddle } from '../../src/report/text-table.ts';
 import { analysisReport } from './sample-reports.ts';
 

@@ -1,10 +1,10 @@
 // `--explain` on a spawned future: generic code grouped by function family instead of hundreds of symbols.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { colors } from '../../src/cli/output.ts';
 import type { CodePart } from '../../src/model/report.ts';
 import { renderExplain } from '../../src/report/analyze-human.ts';
 import { codeFamilies, codeFamily } from '../../src/report/code-families.ts';
+import { colors } from '../../src/report/colors.ts';
 import { analysisReport } from './sample-reports.ts';
 
 test('a family is the symbol without its generic arguments; a qualified path keeps its brackets', () => {

@@ -1,4 +1,4 @@
-import { duplicateArmAwaits } from '../../src/rules/duplicate-arm-awaits.ts';
+import { duplicateArmAwaits } from '../../src/rules/duplicate-arm-awaits/rule.ts';
 import { ruleTester } from '../support/rule-tester.ts';
 
 ruleTester(duplicateArmAwaits, {

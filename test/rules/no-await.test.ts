@@ -1,4 +1,4 @@
-import { noAwait } from '../../src/rules/no-await.ts';
+import { noAwait } from '../../src/rules/no-await/rule.ts';
 import { ruleTester } from '../support/rule-tester.ts';
 
 ruleTester(noAwait, {

@@ -3,8 +3,8 @@
 // `unsafe extern "C" { .. }` (edition 2024), which is real code in embedded crates.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noAwait } from '../../src/rules/no-await.ts';
-import { singleAwaitWrapper } from '../../src/rules/single-await-wrapper.ts';
+import { noAwait } from '../../src/rules/no-await/rule.ts';
+import { singleAwaitWrapper } from '../../src/rules/single-await-wrapper/rule.ts';
 import { findingsOf } from '../support/rule-tester.ts';
 
 const CLEAN = 'async fn ready_value() -> u8 {\n    1\n}\n';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { singleAwaitWrapper } from '../../src/rules/single-await-wrapper.ts';
+import { singleAwaitWrapper } from '../../src/rules/single-await-wrapper/rule.ts';
 import { findingsOf, ruleTester } from '../support/rule-tester.ts';
 
 ruleTester(singleAwaitWrapper, {

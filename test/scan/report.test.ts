@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { colors } from '../../src/cli/output.ts';
+import { colors } from '../../src/report/colors.ts';
 import { renderDiagnostics, renderFileWarnings } from '../../src/report/diagnostics.ts';
 import { scan } from '../../src/scan/index.ts';
 

@@ -4,21 +4,15 @@ import { analyze } from '../../analyze/index.ts';
 import { findItem, onlyLinked, SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
 import { diffReports } from '../../budget/diff.ts';
 import { readReportFile } from '../../budget/report-file.ts';
+import { UserError } from '../../errors.ts';
 import { analysisReportJson } from '../../report/analysis-json.ts';
 import { renderAnalyzeTable, renderExplain, renderFlagDelta } from '../../report/analyze-human.ts';
+import { type ColorChoice, outputColors } from '../../report/colors.ts';
 import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
-import { EXIT_FINDINGS, EXIT_OK, UserError } from '../errors.ts';
-import {
-  type ColorChoice,
-  checkOutputPath,
-  emit,
-  outputColors,
-  parseColor,
-  parseFormat,
-  terminalWidth,
-} from '../output.ts';
+import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.ts';
+import { checkOutputPath, emit, parseColor, parseFormat, terminalWidth } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 

@@ -4,18 +4,11 @@
 import type { Command } from 'commander';
 import { ASYNC_PANIC_FLAG, requireAsyncPanicFlag } from '../../analyze/flag-delta.ts';
 import { type CompareSide, compareBuilds, splitFlags } from '../../compare/compare.ts';
+import { UserError } from '../../errors.ts';
+import { type ColorChoice, outputColors } from '../../report/colors.ts';
 import { renderCompareHtml, renderCompareHuman, renderCompareMarkdown } from '../../report/compare.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
-import { UserError } from '../errors.ts';
-import {
-  type ColorChoice,
-  checkOutputPath,
-  emit,
-  outputColors,
-  parseColor,
-  parseFormat,
-  terminalWidth,
-} from '../output.ts';
+import { checkOutputPath, emit, parseColor, parseFormat, terminalWidth } from '../output.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 
 const FORMATS = ['human', 'json', 'markdown', 'html'] as const;

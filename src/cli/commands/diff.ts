@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { diffReports } from '../../budget/diff.ts';
 import { readReportFile } from '../../budget/report-file.ts';
+import { outputColors } from '../../report/colors.ts';
 import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
-import { EXIT_OK } from '../errors.ts';
-import { emit, outputColors, parseColor, parseFormat, terminalWidth } from '../output.ts';
+import { EXIT_OK } from '../exit-codes.ts';
+import { emit, parseColor, parseFormat, terminalWidth } from '../output.ts';
 
 interface DiffOptions {
   format: DiffFormat;

@@ -6,13 +6,14 @@
 // poll to the call): the dry run shows both, marking the second kind; --write applies only the first unless
 // --allow-eager is given, and says which it left out and why.
 import type { Command } from 'commander';
+import { UserError } from '../../errors.ts';
 import type { WithheldFix } from '../../fix/fix-loop.ts';
 import { checkWritable, fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
 import { NotUtf8Error } from '../../fix/source-text.ts';
 import type { CheckTargets } from '../../fix/verify.ts';
+import { type ColorChoice, type Colors, colors } from '../../report/colors.ts';
 import { scan } from '../../scan/index.ts';
-import { UserError } from '../errors.ts';
-import { type ColorChoice, type Colors, colors, parseColor } from '../output.ts';
+import { parseColor } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
 interface FixCliOptions {

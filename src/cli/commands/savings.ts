@@ -3,18 +3,11 @@
 // report what the fixes saved, per item and in total. The user's sources are never written.
 import type { Command } from 'commander';
 import { measureSavings } from '../../fix/measure-savings.ts';
-import { renderSavingsHuman } from '../../fix/savings-human.ts';
+import { type ColorChoice, outputColors } from '../../report/colors.ts';
+import { renderSavingsHuman } from '../../report/savings-human.ts';
 import { scan } from '../../scan/index.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
-import {
-  type ColorChoice,
-  checkOutputPath,
-  emit,
-  outputColors,
-  parseColor,
-  parseFormat,
-  terminalWidth,
-} from '../output.ts';
+import { checkOutputPath, emit, parseColor, parseFormat, terminalWidth } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 

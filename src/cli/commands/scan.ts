@@ -1,19 +1,12 @@
 import type { Command } from 'commander';
+import { type ColorChoice, colors, outputColors } from '../../report/colors.ts';
 import { renderDiagnostics, renderFileWarnings } from '../../report/diagnostics.ts';
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { scanReportJson } from '../../report/json.ts';
 import { renderScanList } from '../../report/scan-list.ts';
 import { scan } from '../../scan/index.ts';
-import { EXIT_FINDINGS, EXIT_OK } from '../errors.ts';
-import {
-  type ColorChoice,
-  colors,
-  emit,
-  outputColors,
-  parseColor,
-  parseFormat,
-  terminalWidth,
-} from '../output.ts';
+import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.ts';
+import { emit, parseColor, parseFormat, terminalWidth } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
 const FORMATS = ['human', 'json', ...SHARED_FORMATS] as const;

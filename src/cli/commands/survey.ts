@@ -4,12 +4,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BuildOptions } from '../../cargo/build.ts';
+import { UserError } from '../../errors.ts';
 import { renderSurveyHuman, renderSurveyMarkdown } from '../../report/survey.ts';
 import { renderSurveyHtml } from '../../report/survey-html.ts';
 import { summarizeSurvey } from '../../survey/aggregate.ts';
 import { listCrates, parseShard, shardOf } from '../../survey/inputs.ts';
 import { type CrateResult, readResults, surveyCrates } from '../../survey/run.ts';
-import { UserError } from '../errors.ts';
 import { checkOutputPath, emit, parseFormat, terminalWidth } from '../output.ts';
 
 const FORMATS = ['human', 'json', 'markdown', 'html'] as const;

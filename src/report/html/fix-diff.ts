@@ -3,7 +3,13 @@
 import { applyEdits, EditConflictError, editsByFile } from '../../fix/apply-edits.ts';
 import { unifiedDiff } from '../../fix/unified-diff.ts';
 import type { TextEdit } from '../../model/source.ts';
-import type { DiffLine } from './page-data.ts';
+
+/** One line of a fix's diff as the page shows it. */
+export interface DiffLine {
+  /** `@` is a header (`--- a/F`, `@@ -l,n +l,n @@`) or a line saying why there is no diff. */
+  op: ' ' | '-' | '+' | '@';
+  text: string;
+}
 
 const CONTEXT = 3;
 

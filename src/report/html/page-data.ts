@@ -10,7 +10,7 @@ import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../
 import { coroutineKind, spanOfTypeName } from '../../readers/mir-span.ts';
 import { describeBuild } from '../build-line.ts';
 import { asyncTextShare } from '../markdown.ts';
-import { fixDiff, rebaseEdits } from './fix-diff.ts';
+import { type DiffLine, fixDiff, rebaseEdits } from './fix-diff.ts';
 import { type Snippet, snippetFor } from './snippet.ts';
 
 export type { Snippet } from './snippet.ts';
@@ -88,11 +88,7 @@ export interface PageItem {
   findings: number[];
 }
 
-export interface DiffLine {
-  /** `@` is a header (`--- a/F`, `@@ -l,n +l,n @@`) or a line saying why there is no diff. */
-  op: ' ' | '-' | '+' | '@';
-  text: string;
-}
+export type { DiffLine } from './fix-diff.ts';
 
 export interface PageFinding {
   rule: string;

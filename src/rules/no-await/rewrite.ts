@@ -7,6 +7,7 @@
 // the callers needs the whole crate: see no-await-callers.ts.
 import type { TextEdit } from '../../model/source.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
+import { bodyEffect } from '../effects.ts';
 import {
   activeAttribute,
   controlFlowProblem,
@@ -17,8 +18,7 @@ import {
   placementOf,
   READY_PATH,
   type RewriteResult,
-} from './common.ts';
-import { bodyEffect } from './effects.ts';
+} from '../rewrite-common.ts';
 
 /**
  * Wraps the tail expression in `ready(..)`, as a person would write it; the statements before it run

@@ -1,8 +1,10 @@
 // Terminal rendering of a CheckResult, rustc-style: one `error[budget]:` block per broken budget.
-import type { Colors } from '../cli/output.ts';
-import { renderDiffHuman } from '../report/diff-human.ts';
-import type { CheckResult, Violation } from './check.ts';
-import { formatCause, location } from './render-common.ts';
+
+import type { CheckResult, Violation } from '../budget/check.ts';
+import { formatCause } from '../budget/delta-text.ts';
+import type { Colors } from './colors.ts';
+import { location } from './diff-common.ts';
+import { renderDiffHuman } from './diff-human.ts';
 
 function block(v: Violation, c: Colors): string[] {
   const head = v.level === 'error' ? c.red(c.bold('error')) : c.yellow(c.bold('warning'));

@@ -1,13 +1,13 @@
 // `async fn f(x) -> T { let y = prep(x); inner(y).await }` wraps inner's state machine in a second one that
 // only forwards polls. Returning the inner future removes the outer coroutine entirely.
 
-import { withRewrite } from '../fix/rewrites/common.ts';
-import { rewriteSingleAwaitWrapper } from '../fix/rewrites/single-await-wrapper.ts';
-import { capturesAllLifetimes } from '../readers/cargo-edition.ts';
-import type { Node } from '../readers/rust-source/parser.ts';
-import { classifyAttributes, unknownAttributeNote } from './attributes.ts';
-import type { Rule } from './rule.ts';
-import { fnHeader, outerAttributes, plainSignature, returnType, statements, whereClause } from './syntax.ts';
+import { capturesAllLifetimes } from '../../readers/cargo-edition.ts';
+import type { Node } from '../../readers/rust-source/parser.ts';
+import { classifyAttributes, unknownAttributeNote } from '../attributes.ts';
+import { withRewrite } from '../rewrite-common.ts';
+import type { Rule } from '../rule.ts';
+import { fnHeader, outerAttributes, plainSignature, returnType, statements, whereClause } from '../syntax.ts';
+import { rewriteSingleAwaitWrapper } from './rewrite.ts';
 
 export const singleAwaitWrapper: Rule = {
   meta: {

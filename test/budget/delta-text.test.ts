@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { formatDelta } from '../../src/budget/delta-text.ts';
 import { metricDelta } from '../../src/budget/diff.ts';
-import { formatDelta } from '../../src/budget/render-common.ts';
 
 test('a metric measured on one side only is unknown on the other, not gone or new', () => {
   // Panic sites of an item whose poll fn was inlined in HEAD: not measurable, not zero.

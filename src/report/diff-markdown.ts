@@ -1,18 +1,17 @@
 // Markdown for pull-request comments: a ReportDiff (`diff --format markdown`) and a CheckResult
 // (`check --format markdown`). GitHub caps comments at 65,536 characters, so long tables are cut with a count.
-import type { CheckResult, Violation } from './check.ts';
-import type { ReportDiff } from './diff.ts';
+import type { CheckResult, Violation } from '../budget/check.ts';
+import { formatCause, formatDelta } from '../budget/delta-text.ts';
+import type { ReportDiff } from '../budget/diff.ts';
 import {
   crateLines,
-  formatCause,
   formatCodeDelta,
-  formatDelta,
   formatGenericCodeDelta,
   hasGenericCode,
   location,
   memoryLine,
   STATUS_MARK,
-} from './render-common.ts';
+} from './diff-common.ts';
 
 /** First line of every comment, so a workflow can find and update its previous comment. */
 export const MARKDOWN_MARKER = '<!-- asyncbloat -->';

@@ -2,12 +2,12 @@
 // its own copy of the awaited future's poll loop and drop path. Computing the differing arguments in the
 // branches and awaiting once gives one state.
 
-import { withRewrite } from '../fix/rewrites/common.ts';
-import { rewriteDuplicateArmAwaits } from '../fix/rewrites/duplicate-arm-awaits.ts';
-import type { AsyncItem } from '../model/async-item.ts';
-import type { Node } from '../readers/rust-source/parser.ts';
-import type { Rule } from './rule.ts';
-import { awaitedCallee, compact, trailingAwait } from './syntax.ts';
+import type { AsyncItem } from '../../model/async-item.ts';
+import type { Node } from '../../readers/rust-source/parser.ts';
+import { withRewrite } from '../rewrite-common.ts';
+import type { Rule } from '../rule.ts';
+import { awaitedCallee, compact, trailingAwait } from '../syntax.ts';
+import { rewriteDuplicateArmAwaits } from './rewrite.ts';
 
 export const duplicateArmAwaits: Rule = {
   meta: {

@@ -22,7 +22,7 @@
 import type { TextEdit } from '../../model/source.ts';
 import { capturesAllLifetimes, type Edition } from '../../readers/cargo-edition.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
-import { statements } from '../../rules/syntax.ts';
+import { forwardEffect } from '../effects.ts';
 import {
   activeAttribute,
   controlFlowProblem,
@@ -34,8 +34,8 @@ import {
   notFixable,
   placementOf,
   type RewriteResult,
-} from './common.ts';
-import { forwardEffect } from './effects.ts';
+} from '../rewrite-common.ts';
+import { statements } from '../syntax.ts';
 
 /** Primitive types have no drop glue: when such an argument is dropped does not matter. */
 const PRIMITIVES = /^(u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64|bool|char|\(\))$/;

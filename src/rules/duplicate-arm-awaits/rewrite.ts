@@ -6,8 +6,8 @@
 // machine-applicable.
 import type { TextEdit } from '../../model/source.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
-import { statements } from '../../rules/syntax.ts';
-import { hasCommentIn, isComment, isPure, notFixable, type RewriteResult } from './common.ts';
+import { hasCommentIn, isComment, isPure, notFixable, type RewriteResult } from '../rewrite-common.ts';
+import { statements } from '../syntax.ts';
 
 interface Branch {
   /** The node replaced by the branch's argument(s): the await expression, or the `call.await;` statement. */

@@ -1,14 +1,14 @@
 // An async body with no `.await` at its own level still becomes a coroutine: a 3-state machine
 // (Unresumed/Returned/Panicked) with a poll fn and two panic paths, all for a value it could return directly.
 
-import { withRewrite } from '../fix/rewrites/common.ts';
-import { bodyEffect, expressionEffect } from '../fix/rewrites/effects.ts';
-import { rewriteNoAwaitReady } from '../fix/rewrites/no-await.ts';
-import type { AsyncItem } from '../model/async-item.ts';
-import type { Node } from '../readers/rust-source/parser.ts';
-import { classifyAttributes, unknownAttributeNote } from './attributes.ts';
-import type { Report, Rule } from './rule.ts';
-import { fnHeader, outerAttributes, plainSignature, returnType, whereClause } from './syntax.ts';
+import type { AsyncItem } from '../../model/async-item.ts';
+import type { Node } from '../../readers/rust-source/parser.ts';
+import { classifyAttributes, unknownAttributeNote } from '../attributes.ts';
+import { bodyEffect, expressionEffect } from '../effects.ts';
+import { withRewrite } from '../rewrite-common.ts';
+import type { Report, Rule } from '../rule.ts';
+import { fnHeader, outerAttributes, plainSignature, returnType, whereClause } from '../syntax.ts';
+import { rewriteNoAwaitReady } from './rewrite.ts';
 
 export const noAwait: Rule = {
   meta: {

@@ -1,9 +1,11 @@
 // Pieces the rewrites share: the result type, and the syntactic tests that decide when a rewrite keeps the
 // program's meaning. Every test here errs on the side of "not fixable": a rule then says why in its help.
-import type { Finding } from '../../model/finding.ts';
-import type { TextEdit } from '../../model/source.ts';
-import type { Node } from '../../readers/rust-source/parser.ts';
-import type { Report } from '../../rules/rule.ts';
+import type { Finding } from '../model/finding.ts';
+import type { TextEdit } from '../model/source.ts';
+import type { Node } from '../readers/rust-source/parser.ts';
+import { classifyAttributes } from './attributes.ts';
+import type { Report } from './rule.ts';
+import { outerAttributes } from './syntax.ts';
 
 export type Fix = NonNullable<Finding['fix']>;
 
@@ -128,38 +130,10 @@ export function isPure(n: Node): boolean {
   }
 }
 
-/** Attributes that do not care whether the fn is `async`; any other (an attribute macro) might. */
-const INERT_ATTRIBUTES = new Set([
-  'doc',
-  'cfg',
-  'cfg_attr',
-  'allow',
-  'warn',
-  'deny',
-  'forbid',
-  'expect',
-  'inline',
-  'must_use',
-  'cold',
-  'track_caller',
-  'deprecated',
-  'rustfmt::skip',
-  'clippy::needless_lifetimes',
-]);
-
 /** The first attribute on the fn that might be a macro depending on `async` (`#[tokio::main]`, `#[instrument]`). */
 export function activeAttribute(fn: Node): string | undefined {
-  for (
-    let s = fn.previousNamedSibling;
-    s && (s.type === 'attribute_item' || isComment(s));
-    s = s.previousNamedSibling
-  ) {
-    if (s.type !== 'attribute_item') continue;
-    const attr = s.namedChildren.find((c) => c.type === 'attribute');
-    const path = attr?.namedChildren[0]?.text.replace(/\s+/g, '') ?? '';
-    if (!INERT_ATTRIBUTES.has(path) && !path.startsWith('clippy::')) return path;
-  }
-  return undefined;
+  const verdict = classifyAttributes(outerAttributes(fn));
+  return verdict.requires ?? verdict.unknown;
 }
 
 /** Macros known to expand to plain expressions (no hidden `return`, `?` or `.await` of their own). */

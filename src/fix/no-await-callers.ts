@@ -7,13 +7,11 @@
 // tool, and the signature-keeping `ready(..)` rewrite from the rule is used instead.
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
-import type { Finding } from '../../model/finding.ts';
-import type { ScanReport } from '../../model/report.ts';
-import type { TextEdit } from '../../model/source.ts';
-import { loadRustParser, type Node, type Tree } from '../../readers/rust-source/parser.ts';
-import { LineIndex } from '../../readers/rust-source/positions.ts';
-import { listRustFiles } from '../../scan/walk.ts';
-import { decodeSource } from '../source-text.ts';
+import type { Finding } from '../model/finding.ts';
+import type { ScanReport } from '../model/report.ts';
+import type { TextEdit } from '../model/source.ts';
+import { loadRustParser, type Node, type Tree } from '../readers/rust-source/parser.ts';
+import { LineIndex } from '../readers/rust-source/positions.ts';
 import {
   activeAttribute,
   dropAsyncEdit,
@@ -22,7 +20,9 @@ import {
   notFixable,
   placementOf,
   type RewriteResult,
-} from './common.ts';
+} from '../rules/rewrite-common.ts';
+import { listRustFiles } from '../scan/walk.ts';
+import { decodeSource } from './source-text.ts';
 
 /** One place a name occurs in the crate, as an identifier node of a parsed file. */
 export interface Occurrence {

@@ -21,8 +21,8 @@
 //    method called on `self` or on an argument of a named type, among the methods of that type's impls in the
 //    file (every candidate must qualify). Anything declared in another file or crate (`tokio::time::sleep`)
 //    is unknown, and an unknown callee is an effect: creating its future may already do something.
-import type { Node } from '../../readers/rust-source/parser.ts';
-import { isComment } from './common.ts';
+import type { Node } from '../readers/rust-source/parser.ts';
+import { isComment } from './rewrite-common.ts';
 
 /** Types without drop glue whose moves and copies need no tracking. */
 const PRIMITIVE =

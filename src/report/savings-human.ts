@@ -2,11 +2,13 @@
 // per crate and the -Zasync-panic estimate, then the fixes that were measured. Deltas use the `diff`
 // command's format. A replaced coroutine's future reads `40 B → replaced`: it still returns a future (not a
 // coroutine, not measured), so no saving is claimed for it.
-import { formatDelta, STATUS_MARK } from '../budget/render-common.ts';
-import type { Colors } from '../cli/output.ts';
-import { textTable } from '../report/text-table.ts';
-import { fixHeader } from './plan.ts';
-import type { ItemSavings, Savings } from './savings.ts';
+
+import { formatDelta } from '../budget/delta-text.ts';
+import { fixHeader } from '../fix/plan.ts';
+import type { ItemSavings, Savings } from '../fix/savings.ts';
+import type { Colors } from './colors.ts';
+import { STATUS_MARK } from './diff-common.ts';
+import { textTable } from './text-table.ts';
 
 // A short mark in the item column, explained once below the table: the explanation in every row made the
 // table some 250 columns wide.
