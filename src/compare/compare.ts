@@ -7,6 +7,7 @@
 import { type AnalyzeOptions, analyze } from '../analyze/index.ts';
 import { UserError } from '../errors.ts';
 import { compareReports, type Savings } from '../fix/savings.ts';
+import { type GoalRow, goalEstimate } from '../measure/goal-estimate.ts';
 import type { AnalysisReport } from '../model/report.ts';
 
 export interface CompareSide {
@@ -25,6 +26,12 @@ export interface CompareResult {
   comparison: Savings;
   /** What differs between the sides, as the user gave it. */
   sides: { base: string; head: string };
+  /**
+   * The goal rows (measure/goal-estimate.ts) estimated on each side. A side built with a compiler that has
+   * one of the changes shows it here as a smaller estimate, and its measured effect in the comparison
+   * itself (`.text`, code and root futures per crate): the two stand side by side.
+   */
+  goals: { base: GoalRow[]; head: GoalRow[] };
 }
 
 /** `-C panic=abort -Copt-level=s` → its words; quotes group words as a shell would. */
@@ -85,5 +92,11 @@ export async function compareBuilds(
   const b = await buildSide('base', common, base);
   const h = await buildSide('head', common, head);
   const comparison = compareReports(b, h);
-  return { base: b, head: h, comparison, sides: { base: describeSide(base), head: describeSide(head) } };
+  return {
+    base: b,
+    head: h,
+    comparison,
+    sides: { base: describeSide(base), head: describeSide(head) },
+    goals: { base: goalEstimate(b).total, head: goalEstimate(h).total },
+  };
 }

@@ -5,6 +5,7 @@ import { formatDelta } from '../budget/delta-text.ts';
 import type { CompareResult } from '../compare/compare.ts';
 import type { Colors } from './colors.ts';
 import { STATUS_MARK } from './diff-common.ts';
+import { goalAmounts } from './goal-rows.ts';
 import { escapeHtml } from './html/render.ts';
 import { staticPage } from './html/static-page.ts';
 import { escapeMarkdown } from './markdown.ts';
@@ -21,7 +22,24 @@ export function renderCompareHuman(r: CompareResult, c: Colors, width?: number):
   const s = sidesLine(r);
   const out = [`${c.bold('asyncbloat compare')}`, `  base: ${s.base}`, `  head: ${s.head}`];
   out.push(...comparisonLines(r.comparison, c, width, 'base \u2192 head'));
+  out.push('', ...goalComparison(r));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The goal rows estimated on each side, beside the measured change above them: a toolchain with one of the
+ * changes shows the estimate shrink where the measurement moved.
+ */
+function goalComparison(r: CompareResult): string[] {
+  const rows = r.goals.base
+    .map((b, k) => ({ b, h: r.goals.head[k]! }))
+    .filter(({ b, h }) => b.items > 0 || h.items > 0);
+  if (rows.length === 0) return [];
+  const text = r.comparison.crates.map((k) => `${k.name} .text ${formatDelta(k.textBytes)}`).join(', ');
+  return [
+    `What the async compiler goals would save, estimated on each side (measured: ${text || 'no linked artifact'}):`,
+    ...rows.map(({ b, h }) => `  ${b.goal}, ${b.title}: base ${goalAmounts(b)}; head ${goalAmounts(h)}`),
+  ];
 }
 
 const ROW_METRICS = ['futureBytes', 'states', 'mirLines', 'pollBytes', 'codeBytes', 'panicBytes'] as const;
@@ -47,6 +65,8 @@ export function renderCompareMarkdown(r: CompareResult): string {
       (i) =>
         `| ${cell(STATUS_MARK[i.status].trim())} | ${cell(i.name)} | ${ROW_METRICS.map((m) => cell(formatDelta(i[m], m === 'states' || m === 'mirLines' ? '' : ' B'))).join(' | ')} |`,
     ),
+    '',
+    ...goalComparison(r).map((l, k) => (k === 0 ? `**${cell(l)}**\n` : `- ${cell(l.trim())}`)),
     '',
     ...r.comparison.warnings.map((w) => `> ${cell(w)}`),
   ];

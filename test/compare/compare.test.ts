@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { splitFlags } from '../../src/compare/compare.ts';
 import type { ItemSavings } from '../../src/fix/savings.ts';
+import type { GoalRow } from '../../src/measure/goal-estimate.ts';
 import type { AnalysisReport } from '../../src/model/report.ts';
 import { has, need } from '../support/require.ts';
 
@@ -76,6 +77,19 @@ test('-C panic=abort: the resumed-after-panic sites vanish, .text shrinks, and t
     assert.equal(row.panicBytes.head, a.panicSites?.bytes ?? null, row.name);
   }
   assert.ok(cmp.items.length > 0);
+  // The goal rows on each side are those analyze estimates for each build: the resumed-after-panic sites
+  // that -C panic=abort removed make the head's async-panic estimate smaller, beside the measured .text.
+  const goals = (JSON.parse(r.out) as { goals: { base: GoalRow[]; head: GoalRow[] } }).goals;
+  const row = (rows: GoalRow[]) => rows.find((g) => g.id === 'async-panic')!;
+  assert.equal(
+    row(goals.base).codeBytes,
+    unwind.items.reduce((n, i) => n + (i.panicSites?.bytes ?? 0), 0),
+  );
+  assert.equal(
+    row(goals.head).codeBytes,
+    abort.items.reduce((n, i) => n + (i.panicSites?.bytes ?? 0), 0),
+  );
+  assert.ok(row(goals.head).codeBytes! < row(goals.base).codeBytes!);
   // The same comparison in Markdown and HTML (builds are cached: the same target dirs).
   const args = [
     'compare',

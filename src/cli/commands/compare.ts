@@ -82,7 +82,7 @@ export function registerCompare(program: Command): void {
       writeToolchainNotes(result.head.build);
       const text =
         opts.format === 'json'
-          ? `${JSON.stringify({ sides: result.sides, ...result.comparison }, null, 2)}\n`
+          ? `${JSON.stringify({ sides: result.sides, ...result.comparison, goals: result.goals }, null, 2)}\n`
           : opts.format === 'markdown'
             ? renderCompareMarkdown(result)
             : opts.format === 'html'
