@@ -170,8 +170,11 @@ export class MirReader {
     for (const p of this.polls) {
       const c = readPollBody(p.body, p.header, p.lineNo);
       if (c.hasSpans) result.lineInfo = 'spans';
-      const span = c.kind === 'async-fn' ? spanOf.get(c.coroutineType) : spanOfTypeName(c.coroutineType);
-      const { hasSpans: _, ...coroutine } = c;
+      // An async fn's span comes from its constructor, which a dump leaves out when the fn is never called
+      // (rustc computes no MIR for dead code it does not codegen); then from the poll body's own spans.
+      const span =
+        c.kind === 'async-fn' ? (spanOf.get(c.coroutineType) ?? c.bodySpan) : spanOfTypeName(c.coroutineType);
+      const { hasSpans: _, bodySpan: __, ...coroutine } = c;
       result.coroutines.push(span ? { ...coroutine, span } : coroutine);
     }
     this.polls.length = 0;
@@ -293,8 +296,9 @@ function readPollBody(
   lines: string[],
   header: ParsedHeader,
   lineNo: number,
-): Omit<MirCoroutine, 'span'> & { hasSpans: boolean } {
+): Omit<MirCoroutine, 'span'> & { hasSpans: boolean; bodySpan?: RustcSpan } {
   let selfRef: string | undefined;
+  let bodySpan: RustcSpan | undefined;
   let stateRead: string | undefined;
   let switchArms: number[] | undefined;
   const writes = new Map<number, { block: string; span?: RustcSpan }>();
@@ -333,6 +337,9 @@ function readPollBody(
       } else if (code.startsWith('debug __awaitee')) {
         const a = AWAITEE.exec(code);
         if (a) awaitees.set(Number(a[1]), span ? { type: a[2]!, span } : { type: a[2]! });
+      } else if (span && !bodySpan && code.startsWith('let mut _0:')) {
+        // The return place's span is the coroutine's body: the span its constructor gives it.
+        bodySpan = span;
       }
       // Everything else outside blocks (`let`, `debug`, `scope N {`, `}`) is declaration, not code.
       continue;
@@ -398,6 +405,7 @@ function readPollBody(
     panicPaths,
     dropTerminators: drops,
     hasSpans,
+    ...(bodySpan ? { bodySpan } : {}),
   };
 }
 

@@ -39,3 +39,19 @@ for (const version of readdirSync(DIR)) {
     });
   });
 }
+
+test('an async fn whose constructor has no dump (dead code rustc never codegens) gets its span from its body', () => {
+  const dir = join(DIR, readdirSync(DIR)[0]!);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.mir'));
+  const read = (names: string[]) => {
+    const reader = new MirReader();
+    for (const f of names) reader.add(readFileSync(join(dir, f), 'utf8'));
+    return reader.finish().coroutines.filter((c) => c.kind === 'async-fn');
+  };
+  const all = read(files);
+  // Without any constructor file: only poll bodies (`-{closure#N}.`) and drop glue.
+  const pollsOnly = read(files.filter((f) => /\{closure#\d+\}\.|drop/.test(f)));
+  assert.ok(all.length >= 5);
+  assert.deepEqual(pollsOnly.map((c) => [c.name, c.span]).sort(), all.map((c) => [c.name, c.span]).sort());
+  assert.ok(all.every((c) => c.span !== undefined));
+});
