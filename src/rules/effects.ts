@@ -150,6 +150,11 @@ function firstEffect(node: Node, ctx: Context): string | undefined {
       return `the \`.await\` of \`${short(node)}\``;
     case 'unsafe_block':
       return 'an `unsafe` block';
+    case 'closure_expression':
+    case 'async_block':
+      // Defining a closure or an async block runs none of its body (what it captures by `move` is moved,
+      // not run); the effect, if any, is the call that receives it.
+      return undefined;
     default:
       return `\`${short(node)}\``;
   }
@@ -167,7 +172,17 @@ function callEffect(call: Node, ctx: Context): string | undefined {
   }
   if (fn && isConstructor(fn)) return undefined;
   if (createsWithoutEffects(call, ctx)) return undefined;
-  return receiver ? `the method call \`${short(call)}\`` : `the call \`${short(call)}\``;
+  return receiver ? `the method call \`${callText(call)}\`` : `the call \`${callText(call)}\``;
+}
+
+/** A call as a caveat names it: whole when short, else its callee with `(..)`, never cut mid-expression. */
+function callText(call: Node): string {
+  const whole = call.text.replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');
+  if (whole.length <= 40) return whole;
+  const callee = (call.childForFieldName('function')?.text ?? '?')
+    .replace(/\s*\n\s*/g, '')
+    .replace(/\s+/g, ' ');
+  return `${callee}(..)`;
 }
 
 /** `Some`, `Frame`, `Self`, `Msg::Data`, `::core::future::ready`: builds a value and runs nothing else. */

@@ -33,6 +33,12 @@ ruleTester(noAwait, {
   ],
   invalid: [
     {
+      // The effect that would move is the call that runs, not the closure it is given (a user's hyper service).
+      name: 'the effect named is the call, not the closure passed to it',
+      code: 'fn make() {\n    let f = async move { Ok::<_, Infallible>(service_fn(move |req| handle(store.clone(), tx.clone(), req))) };\n}',
+      findings: [{ line: 2, help: ['the call `service_fn(..)` moves earlier'] }],
+    },
+    {
       name: 'an attribute macro asyncbloat does not know: the finding without a fix, saying why',
       code: '#[my_runtime::entry]\nasync fn start() -> u8 {\n    1\n}',
       findings: [

@@ -38,7 +38,8 @@ export const singleAwaitWrapper: Rule = {
       if (!tail) continue;
       const lets = statements(body).length - 1;
       const header = fnHeader(fn);
-      const inner = tail.text.replace(/\s*\.\s*await$/, '');
+      // On one line: a call chain written over several lines (`self.io\n    .registration()`) is joined.
+      const inner = tail.text.replace(/\s*\.\s*await$/, '').replace(/\s*\n\s*/g, '');
       const shown = inner.length > 50 ? `${inner.slice(0, 47)}...` : inner;
       const caveats = [
         lets > 0
