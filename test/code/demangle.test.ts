@@ -2,6 +2,7 @@
 // nightly; punycode `送信`, closures, impls, generics) and a large sample of librustc_driver's, both
 // with hashes stripped (rustfilt's default) and kept (`rustfilt -h`).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -87,4 +88,33 @@ describe('demangle equals rustfilt', () => {
     ])
       assert.equal(demangle(s), s);
   });
+});
+
+test('backrefs to backrefs cannot explode: the output stops at rustc-demangle’s limit, as rustfilt’s does', (t) => {
+  // Each tuple holds two backrefs to the one before it: the text doubles per tuple (2^40 without a limit).
+  const base62 = (n: number) => {
+    if (n === 0) return '_';
+    const digits = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    let s = '';
+    for (let v = n - 1; ; v = Math.floor(v / 62)) {
+      s = digits[v % 62] + s;
+      if (v < 62) break;
+    }
+    return `${s}_`;
+  };
+  let sym = '_RINvC1a1f';
+  let prev = sym.length - 2;
+  sym += 'TuuE';
+  for (let i = 0; i < 40; i++) {
+    const here = sym.length - 2;
+    sym += `TB${base62(prev)}B${base62(prev)}E`;
+    prev = here;
+  }
+  sym += 'E';
+  const out = demangle(sym);
+  assert.ok(out.endsWith('{size limit reached}'), out.slice(-40));
+  assert.ok(out.length <= 1_000_000 + '{size limit reached}'.length);
+  if (!need(t, 'rustfilt', has.rustfilt())) return;
+  const filtered = execFileSync('rustfilt', { input: `${sym}\n`, encoding: 'utf8', maxBuffer: 4 << 20 });
+  assert.equal(out, filtered.trimEnd());
 });

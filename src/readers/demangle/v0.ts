@@ -6,8 +6,16 @@ import { decodePunycode } from './punycode.ts';
 
 /** rustc-demangle gives up past this nesting depth; so do we. */
 const MAX_DEPTH = 500;
+/**
+ * rustc-demangle's output limit (`SizeLimitedFmtAdapter`, 1,000,000 bytes): backrefs to backrefs can make
+ * the output grow exponentially with the symbol's length, so what fits is followed by `{size limit reached}`
+ * (as rustfilt prints it) and the rest is never computed.
+ */
+const MAX_OUTPUT = 1_000_000;
+export const SIZE_LIMIT_REACHED = '{size limit reached}';
 
 class Invalid extends Error {}
+class SizeLimit extends Error {}
 
 const BASIC_TYPES: Record<string, string> = {
   b: 'bool',
@@ -99,7 +107,10 @@ class Printer {
   }
 
   private print(s: string): void {
-    if (!this.skipping) this.out += s;
+    if (this.skipping) return;
+    // As rustc-demangle: a write that would not fit is not made, and the marker follows what was written.
+    if (this.out.length + s.length > MAX_OUTPUT) throw new SizeLimit();
+    this.out += s;
   }
 
   private peek(): string | undefined {
@@ -203,12 +214,11 @@ class Printer {
   private printIdent(id: Ident): void {
     if (this.skipping) return;
     if (id.punycode === '') {
-      this.out += id.ascii;
+      this.print(id.ascii);
       return;
     }
     const decoded = decodePunycode(id.ascii, id.punycode);
-    if (decoded !== null) this.out += decoded;
-    else this.out += `punycode{${id.ascii === '' ? '' : `${id.ascii}-`}${id.punycode}}`;
+    this.print(decoded ?? `punycode{${id.ascii === '' ? '' : `${id.ascii}-`}${id.punycode}}`);
   }
 
   /** Runs `body` at the position a `B<offset>` backref points to, then resumes after the backref. */
@@ -647,6 +657,7 @@ export function demangleV0(symbol: string, keepHash: boolean): Demangled | null 
     printer.skipInstantiatingCrate();
   } catch (e) {
     if (e instanceof Invalid) return null;
+    if (e instanceof SizeLimit) return { text: printer.out + SIZE_LIMIT_REACHED, rest: '' };
     throw e;
   }
   return { text: printer.out, rest: printer.rest };
