@@ -72,6 +72,15 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
     while (line.charCodeAt(indent) === 32) indent++;
     const body = line.slice(indent);
     const depth = indent - PREFIX.length;
+    if (inexactNumber(body)) {
+      // A size past 2^53 cannot be held exactly: counted, never rounded (nor written as `null` in JSON).
+      bad(line);
+      if (depth === 0) {
+        close();
+        open = undefined;
+      }
+      continue;
+    }
 
     if (depth === 0) {
       const m = HEADER.exec(body);
@@ -107,6 +116,12 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
   // A `{…}` type is a coroutine only if it has rustc's coroutine states (closures are `{closure@…}` structs).
   result.futures = result.futures.filter((f) => f.states.some((s) => s.name === 'Unresumed'));
   return result;
+}
+
+/** True when a size or offset on the line is past Number.MAX_SAFE_INTEGER (a corrupt or hostile input). */
+function inexactNumber(body: string): boolean {
+  for (const m of body.matchAll(/\d{16,}/g)) if (!Number.isSafeInteger(Number(m[0]))) return true;
+  return false;
 }
 
 /** Applies one indented line to the open layout; false when the line has no known shape. */

@@ -135,3 +135,22 @@ describe('readTypeSizes on bad and edge input', () => {
     assert.deepEqual(readTypeSizes(typeSizes.replaceAll('\n', '\r\n')), readTypeSizes(typeSizes));
   });
 });
+
+test('a size past 2^53 is counted as not understood, never rounded: the record and its lines', () => {
+  const text = [
+    'print-type-size type: `{async fn body of f()}`: 99999999999999999999 bytes, alignment: 8 bytes',
+    'print-type-size     discriminant: 1 bytes',
+    'print-type-size     variant `Unresumed`: 0 bytes',
+    'print-type-size type: `{async fn body of g()}`: 16 bytes, alignment: 8 bytes',
+    'print-type-size     discriminant: 1 bytes',
+    'print-type-size     variant `Unresumed`: 0 bytes',
+    '',
+  ].join('\n');
+  const r = readTypeSizes(text);
+  assert.equal(r.unparsed.count, 3);
+  assert.match(r.unparsed.example ?? '', /99999999999999999999 bytes/);
+  assert.deepEqual(
+    r.futures.map((f) => [f.typeName, f.bytes]),
+    [['{async fn body of g()}', 16]],
+  );
+});
