@@ -9,11 +9,11 @@ import { describeBuild } from './build-line.ts';
 import { codeFamilies } from './code-families.ts';
 import type { Colors } from './colors.ts';
 import { goalLines } from './goal-rows.ts';
-import { codeCell, formatBytes, runtimeCell, textTable } from './text-table.ts';
+import { codeCell, formatBytes, printable, runtimeCell, textTable } from './text-table.ts';
 import { NO_POLL_FN } from './wording.ts';
 
 export function location(item: AnalyzedItem): string {
-  return item.file ? `${item.file}:${item.line}:${item.column}` : '(macro-generated)';
+  return item.file ? `${printable(item.file)}:${item.line}:${item.column}` : '(macro-generated)';
 }
 
 function heldMax(item: AnalyzedItem): number | null {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Finding } from '../model/finding.ts';
 import type { ScanReport } from '../model/report.ts';
 import type { Colors } from './colors.ts';
+import { printable } from './text-table.ts';
 
 export interface DiagnosticsOptions {
   colors: Colors;
@@ -47,7 +48,7 @@ function renderFinding(f: Finding, lines: string[] | undefined, c: Colors): stri
   const bar = c.bold(c.blue('|'));
   const out = [
     `${level}${c.bold(`: ${f.message}`)}`,
-    `${pad}${c.bold(c.blue('-->'))} ${f.file}:${f.line}:${f.column}`,
+    `${pad}${c.bold(c.blue('-->'))} ${printable(f.file)}:${f.line}:${f.column}`,
   ];
   const text = lines?.[f.line - 1];
   if (text !== undefined) {
@@ -84,7 +85,7 @@ function summary(report: ScanReport, c: Colors): string {
 export function renderFileWarnings(report: ScanReport, c: Colors): string {
   const label = c.bold(c.yellow('warning'));
   const lines = [
-    ...report.stats.skipped.map((s) => `${label}${c.bold(`: skipped ${s.file}: ${s.reason}`)}`),
+    ...report.stats.skipped.map((s) => `${label}${c.bold(`: skipped ${printable(s.file)}: ${s.reason}`)}`),
     ...report.stats.filesWithParseErrors.map(
       (f) => `${label}${c.bold(`: ${f} has syntax errors; its results are partial (tree-sitter recovered)`)}`,
     ),

@@ -20,8 +20,12 @@ export function reportFindings(report: AnalysisReport | ScanReport): Finding[] {
 }
 
 /** Relative path as a URI reference: each segment percent-encoded, forward slashes kept. */
-function fileUri(file: string): string {
-  return file.split(/[\\/]/).map(encodeURIComponent).join('/');
+/**
+ * A report path (always `/`-separated) as a relative URI: each segment percent-encoded (RFC 3986), so
+ * `src/a\\b.rs`, a legal name on Unix, stays apart from `src/a/b.rs`.
+ */
+export function fileUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
 }
 
 /** SARIF's friendly rule name is a Pascal-case identifier: `large-future` → `LargeFuture`. */

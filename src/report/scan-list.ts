@@ -2,7 +2,7 @@
 
 import type { ScanReport } from '../model/report.ts';
 import type { Colors } from './colors.ts';
-import { textTable } from './text-table.ts';
+import { printable, textTable } from './text-table.ts';
 
 export function renderScanList(report: ScanReport, c: Colors, width?: number): string {
   const findingsOf = new Map<string, number>();
@@ -20,7 +20,7 @@ export function renderScanList(report: ScanReport, c: Colors, width?: number): s
       n > 0 ? c.yellow(String(n)) : '0',
       i.kind,
       c.bold(i.name),
-      c.dim(`${i.file}:${i.line}:${i.column}`),
+      c.dim(`${printable(i.file)}:${i.line}:${i.column}`),
     ];
   });
   const table = textTable(

@@ -102,3 +102,15 @@ export function runtimeCell(code: CodeSize | undefined): string {
   const bytes = code ? runtimeCodeBytes(code) : 0;
   return bytes === 0 ? '-' : formatBytes(bytes);
 }
+
+/**
+ * A name from the crate (a file path) as the terminal should show it: control characters escaped (`\e`,
+ * `\r`, `\n`, `\xHH`), as git and `ls` do, so a file name cannot move the cursor or change colours.
+ */
+export function printable(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is matched here
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const named: Record<string, string> = { '\u001b': '\\e', '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
