@@ -144,3 +144,26 @@ test('a side that does not build is an error naming that side, with no fallback'
   assert.equal(same.code, 2);
   assert.match(same.err, /error: the two sides are the same build/);
 });
+
+test('opt-level s against z on the example, release: two builds, each measured', () => {
+  const r = cli([
+    'compare',
+    EXAMPLE,
+    '--release',
+    '--no-nightly',
+    '--base-rustflags',
+    '-C opt-level=s',
+    '--head-rustflags',
+    '-C opt-level=z',
+    '--format',
+    'json',
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const cmp = JSON.parse(r.out) as {
+    sides: { base: string; head: string };
+    crates: { name: string; textBytes: { base: number | null; head: number | null } }[];
+  };
+  assert.deepEqual(cmp.sides, { base: 'rustflags -C opt-level=s', head: 'rustflags -C opt-level=z' });
+  const text = cmp.crates.find((c) => c.name === 'firmware_demo')!.textBytes;
+  assert.ok(text.base && text.head, JSON.stringify(text));
+});
