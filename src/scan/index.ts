@@ -28,7 +28,14 @@ export interface ScanOptions {
   cacheDir?: string;
   /** Worker threads for parsing; default: one per core. 0 parses in this thread. */
   threads?: number;
+  /**
+   * Files larger than this many bytes are skipped and listed (default DEFAULT_MAX_FILE_BYTES): generated
+   * sources (bindgen, PACs) reach 50 MB, which tree-sitter cannot parse within its limits.
+   */
+  maxFileBytes?: number;
 }
+
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /** Below this much text to parse, starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 512 * 1024;
@@ -56,6 +63,14 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       skipped.push({
         file: f.rel,
         reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      });
+      return;
+    }
+    const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    if (bytes.length > limit) {
+      skipped.push({
+        file: f.rel,
+        reason: `too large (${(bytes.length / 1048576).toFixed(1)} MB, over --max-file-size ${(limit / 1048576).toFixed(0)} MB)`,
       });
       return;
     }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UserError } from '../../errors.ts';
 import { type ColorChoice, colors, outputColors } from '../../report/colors.ts';
 import { renderDiagnostics, renderFileWarnings } from '../../report/diagnostics.ts';
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
@@ -20,6 +21,7 @@ interface ScanCliOptions {
   deny: string[];
   cache: boolean;
   list?: boolean;
+  maxFileSize?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -42,12 +44,22 @@ export function registerScan(program: Command): void {
     )
     .option('--no-cache', 'do not read or write the per-file result cache')
     .option(
+      '--max-file-size <MB>',
+      'skip (and list) source files larger than this, such as generated bindings (default 10)',
+      parseMegabytes,
+    )
+    .option(
       '--list',
       'human format: list every async item (awaits, findings, kind, location), not the diagnostics',
     );
   addRuleFlags(cmd).action(async (path: string, opts: ScanCliOptions) => {
     const levels = Object.fromEntries(opts.deny.map((id) => [id, 'error' as const]));
-    const report = await scan(path, { ...ruleSelection(opts.rule), levels, cache: opts.cache });
+    const report = await scan(path, {
+      ...ruleSelection(opts.rule),
+      levels,
+      cache: opts.cache,
+      ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize * 1048576 } : {}),
+    });
     // Colour only goes to a terminal unless asked for explicitly.
     process.stderr.write(renderFileWarnings(report, colors(opts.color)));
     let text: string;
@@ -59,4 +71,14 @@ export function registerScan(program: Command): void {
     emit(text, opts.output);
     process.exitCode = report.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   });
+}
+
+function parseMegabytes(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UserError(
+      `invalid value '${v}' for '--max-file-size'`,
+      'expected a size in MB, e.g. 10 or 0.5',
+    );
+  return n;
 }
