@@ -1,3 +1,6 @@
 import { run } from './program.ts';
+import { cleanUpOnSignals } from './signals.ts';
+
+cleanUpOnSignals();
 
 process.exitCode = await run('asyncbloat', process.argv.slice(2));

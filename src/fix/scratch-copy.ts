@@ -11,6 +11,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -120,10 +121,54 @@ function linkOutsideDependencies(sourceRoot: string, copyRoot: string, manifests
   }
 }
 
+/** Scratch copies this process made and has not removed yet: removed on SIGINT/SIGTERM too (cli/signals.ts). */
+const live = new Set<string>();
+/** Marks a scratch directory with the pid of the process using it, so a later run can tell it is stale. */
+const OWNER_FILE = '.asyncbloat-owner';
+
+/** Removes every scratch copy this process still has (a signal is ending it). */
+export function removeLiveScratchCopies(): void {
+  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  live.clear();
+}
+
+/** Removes scratch copies left by processes that no longer run (killed with SIGKILL, or a crash). */
+function removeStaleScratchCopies(): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir()).filter((e) => e.startsWith('asyncbloat-'));
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const dir = join(tmpdir(), e);
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue; // not one of ours, or another asyncbloat directory
+    }
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Copies the crate (with its workspace, if it has one) without target/ and .git/. */
 export function makeScratchCopy(crateRoot: string): ScratchCopy {
   const sourceRoot = findWorkspaceRoot(crateRoot) ?? crateRoot;
+  removeStaleScratchCopies();
   const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-'));
+  live.add(dir);
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
   // Placed as deep as the original, so that path dependencies that go up out of it (`../../shared`) land
   // inside the scratch directory too.
   const copyRoot = join(dir, relative(resolve('/'), sourceRoot));
@@ -147,6 +192,9 @@ export function makeScratchCopy(crateRoot: string): ScratchCopy {
     sourceRoot,
     dir: copyRoot,
     crateDir: join(copyRoot, relative(sourceRoot, crateRoot)),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      live.delete(dir);
+    },
   };
 }
