@@ -201,5 +201,5 @@ export const NOT_FIXABLE = '; not fixable: ';
 export function withRewrite(report: Report, result: RewriteResult | undefined): Report {
   if (!result) return report;
   if ('fix' in result) return { ...report, fix: result.fix };
-  return { ...report, help: `${report.help}${NOT_FIXABLE}${result.notFixable}` };
+  return { ...report, help: `${report.help}${NOT_FIXABLE}${result.notFixable}`, noFix: result.notFixable };
 }

@@ -30,6 +30,8 @@ export interface Report {
   help: string;
   item?: AsyncItem;
   fix?: Finding['fix'];
+  /** Why a rule that rewrites offers none here (`fix` lists these, as cargo fix names what it leaves). */
+  noFix?: string;
 }
 
 export interface RuleContext {

@@ -96,6 +96,7 @@ export function analyzeFile(
           };
           if (r.item) finding.item = r.item.name;
           if (r.fix) finding.fix = r.fix;
+          if (r.noFix) finding.noFix = r.noFix;
           findings.push(finding);
           // The whole item the finding is about: its body may hold the syntax error, not its header.
           const about = r.item ? inv.nodes.get(r.item) : undefined;

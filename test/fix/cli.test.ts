@@ -38,6 +38,11 @@ test('fix prints diffs by default, marks what --write leaves out, and leaves the
     r.stderr,
     /4 fixes in 1 file, `cargo check` passed on a copy; run with --write to apply \(1 that may change behaviour only with --allow-eager\)/,
   );
+  // As cargo fix names what it leaves: the finding no rewrite can handle, with why.
+  assert.match(
+    r.stderr,
+    /^note: 1 finding has no automatic fix:\n {2}src\/lib\.rs:\d+ \[no-await\] the body uses `\?`$/m,
+  );
   const allowed = cli('fix', crate, '--rule', 'no-await', '--allow-eager');
   assert.equal(allowed.code, 0, allowed.stderr);
   assert.match(allowed.stdout, /; maybe incorrect: `bump` would run its body when called/);

@@ -11,6 +11,7 @@ import type { WithheldFix } from '../../fix/fix-loop.ts';
 import { checkWritable, fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
 import { NotUtf8Error } from '../../fix/source-text.ts';
 import type { CheckTargets } from '../../fix/verify.ts';
+import type { Finding } from '../../model/finding.ts';
 import { type ColorChoice, type Colors, colors } from '../../report/colors.ts';
 import { scan } from '../../scan/index.ts';
 import { parseColor } from '../output.ts';
@@ -123,6 +124,15 @@ export function registerFix(program: Command): void {
       } else if (plan.verification.note) {
         process.stderr.write(`${c.bold('note')}: ${plan.verification.note}\n`);
       }
+      // As cargo fix names what it leaves: the findings no rewrite can handle, each with why.
+      // A finding the loop fixed another way (dropping `async` at the callers) is not among them.
+      const handled = new Set(
+        [...plan.applied, ...plan.withheld].map((f) => `${f.rule}\0${f.item ?? f.line}`),
+      );
+      const unfixable = (await scan(path, { ...selection, cache: false })).findings.filter(
+        (f) => f.noFix && !handled.has(`${f.rule}\0${f.item ?? f.line}`),
+      );
+      if (unfixable.length > 0) process.stderr.write(unfixableNote(unfixable, c));
       if (plan.changes.length === 0) {
         if (plan.withheld.length > 0) process.stderr.write(withheldNote(plan.withheld, c));
         process.stderr.write(`nothing to fix${plan.withheld.length > 0 ? ' without --allow-eager' : ''}\n`);
@@ -156,4 +166,12 @@ export function registerFix(program: Command): void {
       );
       if (plan.withheld.length > 0) process.stderr.write(withheldNote(plan.withheld, c));
     });
+}
+
+/** The findings `fix` leaves alone because no rewrite applies, with the reason; the first ten, then a count. */
+function unfixableNote(findings: Finding[], c: Colors): string {
+  const shown = findings.slice(0, 10).map((f) => `  ${f.file}:${f.line} [${f.rule}] ${f.noFix}\n`);
+  const more =
+    findings.length > 10 ? `  ... and ${findings.length - 10} more (\`asyncbloat scan\` lists them)\n` : '';
+  return `${c.bold('note')}: ${findings.length} finding${findings.length === 1 ? ' has' : 's have'} no automatic fix:\n${shown.join('')}${more}`;
 }

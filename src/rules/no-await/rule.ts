@@ -36,7 +36,11 @@ export const noAwait: Rule = {
       const report = describe(item, node);
       if (!report) continue;
       if (attrs.unknown) {
-        ctx.report({ ...report, help: `${report.help}; ${unknownAttributeNote(attrs.unknown)}` });
+        ctx.report({
+          ...report,
+          help: `${report.help}; ${unknownAttributeNote(attrs.unknown)}`,
+          noFix: `the attribute macro \`#[${attrs.unknown}]\` may need \`async fn\``,
+        });
         continue;
       }
       const fix = item.kind === 'async-fn' ? rewriteNoAwaitReady(node, ctx.file, ctx.text) : undefined;

@@ -67,6 +67,9 @@ export const singleAwaitWrapper: Rule = {
               `return the inner future instead of wrapping it: \`${plainSignature(fn)} -> impl Future<Output = ${returnType(fn)}>${bound}${whereClause(fn)} { ${lets > 0 ? '..; ' : ''}${shown} }\`; ` +
               caveats.join('; '),
             item,
+            ...(attrs.unknown
+              ? { noFix: `the attribute macro \`#[${attrs.unknown}]\` may need \`async fn\`` }
+              : {}),
           },
           fix,
         ),
