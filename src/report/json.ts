@@ -70,5 +70,6 @@ export function findingJson(f: Finding) {
           edits: f.fix.edits.map((e) => ({ file: e.file, start: e.start, end: e.end, text: e.text })),
         }
       : null,
+    noFix: f.noFix ?? null,
   };
 }

@@ -104,6 +104,7 @@ describe('asyncbloat scan', () => {
       'help',
       'item',
       'fix',
+      'noFix',
     ]);
     for (const i of doc.items) assert.match(i.file, /^src\/[a-z_]+\.rs$/);
   });
