@@ -95,6 +95,7 @@ export async function analyzeBuild(
   attachForeignLayouts(merged, foreign);
   fillMeasures(merged, allLayouts);
   const code = measureMachineCode(merged, build, options, (w) => warnings.push(w));
+  if (code.stackUnparsed) noteUnparsed(unparsed, '.stack_sizes', code.stackUnparsed);
   const items = merged.map((j) => j.item);
   const crates = summarizeCrates(items);
   for (const c of crates) {
@@ -117,6 +118,7 @@ export async function analyzeBuild(
       ...(code.artifact ? { artifact: reportPath(root, code.artifact.path) } : {}),
       ...(options.deps ? { deps: true } : {}),
       ...(build.codegen ? { codegen: build.codegen } : {}),
+      ...(code.stackFrames !== undefined ? { stackFrames: code.stackFrames } : {}),
     },
     items,
     crates,

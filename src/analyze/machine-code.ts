@@ -8,6 +8,7 @@ import { type CodeObject, loadCodeObjects, ownObjects } from '../measure/code-ob
 import { parseMirPath, splitTopLevel } from '../measure/code-paths.ts';
 import { attributeCode, type CoroutineRef } from '../measure/code-size.ts';
 import { countPanicSites, panicSitesOf } from '../measure/panic-sites.ts';
+import { stackUseOf } from '../measure/stack-use.ts';
 import { textBytes } from '../readers/elf.ts';
 import { pathSegments } from './item-keys.ts';
 import type { JoinedItem } from './join.ts';
@@ -19,6 +20,10 @@ export interface MachineCodeResult {
   asyncCodeBytes: Map<string, number>;
   /** `.text` of the artifact; of a static library, only of the workspace crates' objects (staticlibText). */
   textBytes?: number;
+  /** Whether the artifact carries `.stack_sizes` (frames per function); undefined without an artifact. */
+  stackFrames?: boolean;
+  /** `.stack_sizes` entries that could not be read: counted, with the first. */
+  stackUnparsed?: { count: number; example: string };
 }
 
 const LINKED = new Set(['bin', 'example', 'cdylib', 'staticlib']);
@@ -70,6 +75,7 @@ export function measureMachineCode(
     );
   }
 
+  noteStackSizes(loaded.objects, result, warn);
   const withBody = joined.filter((j) => j.mir);
   const refs: CoroutineRef[] = withBody.map((j) => coroutineRef(j));
   const code = attributeCode(loaded.objects, refs);
@@ -88,6 +94,8 @@ export function measureMachineCode(
       return;
     }
     item.code = attribution.code;
+    const stack = stackUseOf(attribution.code, item.futureBytes);
+    if (stack) item.stack = stack;
     // Undefined when the poll fn has no symbol (code.inlined): unknown, not 0; the caller holds the sites.
     const sites = panicSitesOf(attribution.code.parts, panics);
     if (sites) item.panicSites = sites;
@@ -111,6 +119,23 @@ export function measureMachineCode(
   result.textBytes =
     artifact.kind === 'staticlib' ? staticlibText(loaded.objects, build, warn) : code.textBytes;
   return result;
+}
+
+/** Whether frames are known, and what of `.stack_sizes` could not be read. */
+function noteStackSizes(objects: CodeObject[], result: MachineCodeResult, warn: (m: string) => void): void {
+  result.stackFrames = objects.some((o) => o.stack?.present);
+  for (const o of objects) {
+    const u = o.stack?.unparsed;
+    if (!u) continue;
+    result.stackUnparsed = {
+      count: (result.stackUnparsed?.count ?? 0) + u.count,
+      example: result.stackUnparsed?.example ?? `${o.name}: ${u.example}`,
+    };
+  }
+  if (!result.stackFrames)
+    warn(
+      'no stack frame sizes: the artifact has no .stack_sizes section (LLVM writes it for ELF targets only, given -Zemit-stack-sizes)',
+    );
 }
 
 /**

@@ -12,7 +12,7 @@ import { configScopes, type MemberConfig } from './members.ts';
 import type { Suppression } from './suppressions.ts';
 import { formatGrowth, type Growth, signedBytes } from './units.ts';
 
-export type BudgetName = 'future-size' | 'future-growth' | 'async-text-share' | 'rule';
+export type BudgetName = 'future-size' | 'future-growth' | 'poll-stack' | 'async-text-share' | 'rule';
 
 /**
  * A broken budget (`future-size`, `future-growth`, `async-text-share`) or a rule finding (`budget: 'rule'`).
@@ -112,6 +112,22 @@ function sizeViolation(item: AnalyzedItem, limit: number, d: ItemDiff | undefine
     over,
     message: `future of \`${item.name}\` is ${item.futureBytes} B${change}, over max-future-bytes ${limit} B by ${over} B${why}`,
     grew,
+  };
+}
+
+function pollStackViolation(item: AnalyzedItem, limit: number): Violation | undefined {
+  const frame = item.stack?.pollFrameBytes;
+  if (frame == null || frame <= limit) return undefined;
+  const over = frame - limit;
+  return {
+    budget: 'poll-stack',
+    level: 'error',
+    ...locate(item),
+    limit: `${limit} B`,
+    actual: `${frame} B`,
+    over,
+    message: `polling \`${item.name}\` needs a ${frame} B stack frame, over max-poll-stack-bytes ${limit} B by ${over} B (its future is ${item.futureBytes ?? '?'} B)`,
+    grew: [],
   };
 }
 
@@ -252,6 +268,7 @@ export function checkReport(input: CheckInput): CheckResult {
 
   const found: { item: AnalyzedItem; v: Violation }[] = [];
   let unsized = 0;
+  let unframed = 0;
   let turnedOff = 0;
   let growthConfigured = false;
   for (const item of head.items) {
@@ -262,6 +279,12 @@ export function checkReport(input: CheckInput): CheckResult {
     if (maxBytes !== undefined) {
       if (item.futureBytes === null) unsized++;
       const v = sizeViolation(item, maxBytes, d);
+      if (v) found.push({ item, v });
+    }
+    const maxStack = budget?.maxPollStackBytes ?? config.maxPollStackBytes;
+    if (maxStack !== undefined) {
+      if (item.stack?.pollFrameBytes == null && item.states !== null) unframed++;
+      const v = pollStackViolation(item, maxStack);
       if (v) found.push({ item, v });
     }
     const maxGrowth = budget?.maxGrowth ?? config.maxGrowth;
@@ -279,6 +302,10 @@ export function checkReport(input: CheckInput): CheckResult {
   if (unsized > 0)
     notes.push(
       `${unsized} item(s) have no future size in the report (rustc printed no layout); max-future-bytes could not be checked for them`,
+    );
+  if (unframed > 0)
+    notes.push(
+      `${unframed} item(s) have no poll fn frame in the report (inlined into a caller, not linked, or no .stack_sizes); max-poll-stack-bytes could not be checked for them`,
     );
   if (turnedOff > 0) notes.push(`${turnedOff} finding(s) not shown: their rules are set to "off"`);
   if (growthConfigured && !base) {

@@ -22,6 +22,8 @@ export interface ItemBudget {
   item: string;
   maxFutureBytes?: number;
   maxGrowth?: Growth;
+  /** Largest poll fn stack frame allowed (`.stack_sizes`). */
+  maxPollStackBytes?: number;
 }
 
 export interface IgnoreEntry {
@@ -36,6 +38,7 @@ export interface BudgetConfig {
   sources: string[];
   maxFutureBytes?: number;
   maxGrowth?: Growth;
+  maxPollStackBytes?: number;
   /** Percent of `.text` that async code may take, per crate. */
   maxAsyncTextShare?: number;
   /** Per-item budgets; the first entry whose glob matches an item applies to it. */
@@ -45,7 +48,7 @@ export interface BudgetConfig {
 }
 
 /** Budget names usable in `ignore.rules` and in suppression comments, besides the rule ids of findings. */
-export const BUDGET_NAMES = ['future-size', 'future-growth'] as const;
+export const BUDGET_NAMES = ['future-size', 'future-growth', 'poll-stack'] as const;
 
 /** Every name a rule level, an ignore or a suppression comment may use. */
 export function knownRuleNames(): string[] {
@@ -56,8 +59,16 @@ export function emptyConfig(): BudgetConfig {
   return { sources: [], budgets: [], rules: {}, ignores: [] };
 }
 
-const TOP_KEYS = ['max-future-bytes', 'max-growth', 'max-async-text-share', 'rules', 'budget', 'ignore'];
-const BUDGET_KEYS = ['item', 'max-future-bytes', 'max-growth'];
+const TOP_KEYS = [
+  'max-future-bytes',
+  'max-growth',
+  'max-poll-stack-bytes',
+  'max-async-text-share',
+  'rules',
+  'budget',
+  'ignore',
+];
+const BUDGET_KEYS = ['item', 'max-future-bytes', 'max-growth', 'max-poll-stack-bytes'];
 const IGNORE_KEYS = ['item', 'reason', 'rules'];
 const LEVELS: Record<string, RuleLevel> = { off: 'off', warn: 'warning', error: 'error' };
 
@@ -220,6 +231,9 @@ function readConfigTable(table: Record<string, unknown>, w: Where): BudgetConfig
     config.maxFutureBytes = byteSize(w, table['max-future-bytes'], ['max-future-bytes']);
   }
   if (table['max-growth'] !== undefined) config.maxGrowth = growth(w, table['max-growth'], ['max-growth']);
+  if (table['max-poll-stack-bytes'] !== undefined) {
+    config.maxPollStackBytes = byteSize(w, table['max-poll-stack-bytes'], ['max-poll-stack-bytes']);
+  }
   const share = table['max-async-text-share'];
   if (share !== undefined) {
     const p = parsePercent(share);
@@ -267,8 +281,26 @@ function readConfigTable(table: Record<string, unknown>, w: Where): BudgetConfig
       if (entry['max-growth'] !== undefined) {
         budget.maxGrowth = growth(w, entry['max-growth'], ['budget', 'max-growth'], i);
       }
-      if (budget.maxFutureBytes === undefined && budget.maxGrowth === undefined) {
-        fail(w, ['budget', 'item'], 'a budget entry needs max-future-bytes or max-growth', undefined, i);
+      if (entry['max-poll-stack-bytes'] !== undefined) {
+        budget.maxPollStackBytes = byteSize(
+          w,
+          entry['max-poll-stack-bytes'],
+          ['budget', 'max-poll-stack-bytes'],
+          i,
+        );
+      }
+      if (
+        budget.maxFutureBytes === undefined &&
+        budget.maxGrowth === undefined &&
+        budget.maxPollStackBytes === undefined
+      ) {
+        fail(
+          w,
+          ['budget', 'item'],
+          'a budget entry needs max-future-bytes, max-growth or max-poll-stack-bytes',
+          undefined,
+          i,
+        );
       }
       config.budgets.push(budget);
     });
@@ -340,6 +372,8 @@ export function layerConfigs(top: BudgetConfig, under: BudgetConfig): BudgetConf
   const maxFutureBytes = top.maxFutureBytes ?? under.maxFutureBytes;
   const maxGrowth = top.maxGrowth ?? under.maxGrowth;
   const maxAsyncTextShare = top.maxAsyncTextShare ?? under.maxAsyncTextShare;
+  const maxPollStackBytes = top.maxPollStackBytes ?? under.maxPollStackBytes;
+  if (maxPollStackBytes !== undefined) out.maxPollStackBytes = maxPollStackBytes;
   if (maxFutureBytes !== undefined) out.maxFutureBytes = maxFutureBytes;
   if (maxGrowth !== undefined) out.maxGrowth = maxGrowth;
   if (maxAsyncTextShare !== undefined) out.maxAsyncTextShare = maxAsyncTextShare;

@@ -48,9 +48,14 @@ import { planToolchains, type Toolchain, toolchainChoice } from './toolchain.ts'
  * The flags asyncbloat adds to every rustc invocation. Each leaves the machine code as a plain build makes
  * it (checked by test/cargo/fidelity.test.ts): `--emit=mir` would not, since emitting MIR makes rustc build
  * each crate as one codegen unit. The MIR of the crates analysed comes from `-Zdump-mir`, which the
- * wrapper adds for those crates only (shim.ts).
+ * wrapper adds for those crates only (shim.ts). `-Zemit-stack-sizes` only adds a non-allocated
+ * `.stack_sizes` section (LLVM's frame size per function) beside the code; targets that are not ELF ignore it.
  */
-export const ANALYSIS_RUSTFLAGS = ['-Zprint-type-sizes', '-Csymbol-mangling-version=v0'];
+export const ANALYSIS_RUSTFLAGS = [
+  '-Zprint-type-sizes',
+  '-Csymbol-mangling-version=v0',
+  '-Zemit-stack-sizes',
+];
 
 /** Cargo's own selection flags, with cargo's names. */
 export interface CargoSelection {

@@ -3,6 +3,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isArchive, readArchive } from '../readers/ar-archive.ts';
 import { ElfError, type ElfFile, readElf } from '../readers/elf.ts';
+import { readStackSizes, type StackSizes } from '../readers/stack-sizes.ts';
 
 export interface CodeObject {
   /** File name, or `lib.a(member.o)` for archive members. */
@@ -10,6 +11,8 @@ export interface CodeObject {
   /** The archive member's own name (`app-1a2b3c4d5e6f7a8b.app.9f8e-cgu.0.rcgu.o`), for archive members. */
   member?: string;
   elf: ElfFile;
+  /** Its `.stack_sizes` (`-Zemit-stack-sizes`); absent when only the symbols were read. */
+  stack?: StackSizes;
 }
 
 export interface LoadedArtifact {
@@ -19,14 +22,17 @@ export interface LoadedArtifact {
 }
 
 export function loadCodeObjects(bytes: Uint8Array, fileName: string): LoadedArtifact {
-  if (!isArchive(bytes))
-    return { objects: [{ name: fileName, elf: readElf(bytes, { fileName }) }], skipped: undefined };
+  if (!isArchive(bytes)) {
+    const elf = readElf(bytes, { fileName });
+    return { objects: [{ name: fileName, elf, stack: readStackSizes(elf) }], skipped: undefined };
+  }
   const objects: CodeObject[] = [];
   let skipped: LoadedArtifact['skipped'];
   for (const m of readArchive(bytes, fileName).members) {
     const name = `${fileName}(${m.name})`;
     try {
-      objects.push({ name, member: m.name, elf: readElf(m.bytes, { fileName: name, allowStripped: true }) });
+      const elf = readElf(m.bytes, { fileName: name, allowStripped: true });
+      objects.push({ name, member: m.name, elf, stack: readStackSizes(elf) });
     } catch (e) {
       if (!(e instanceof ElfError) || e.kind !== 'not-elf') throw e;
       skipped = { count: (skipped?.count ?? 0) + 1, example: skipped?.example ?? m.name };

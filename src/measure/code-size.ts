@@ -22,6 +22,7 @@
 import type { CodePart, CodeSize } from '../model/report.ts';
 import { demangle, isRustSymbol } from '../readers/demangle/index.ts';
 import { SHN_LORESERVE, SHN_UNDEF, STT_FUNC, textBytes } from '../readers/elf.ts';
+import { frameOf } from '../readers/stack-sizes.ts';
 import type { CodeObject } from './code-objects.ts';
 import {
   type ClosureSegment,
@@ -88,6 +89,8 @@ interface FunctionGroup {
   name: string;
   bytes: number;
   copies: number;
+  /** Largest stack frame over the copies, from `.stack_sizes`; undefined when no copy has an entry. */
+  frameBytes?: number;
 }
 
 const DROP_FNS = new Set(['core::ptr::drop_in_place', 'core::ptr::drop_glue']);
@@ -95,15 +98,21 @@ const DROP_FNS = new Set(['core::ptr::drop_in_place', 'core::ptr::drop_glue']);
 /** Defined, sized function symbols grouped by raw name (`.llvm.N` ThinLTO suffixes folded in). */
 function functionGroups(objects: CodeObject[]): Map<string, FunctionGroup> {
   const groups = new Map<string, FunctionGroup>();
-  for (const { elf } of objects) {
+  for (const { elf, stack } of objects) {
+    const withFrames = stack?.present === true;
     for (const s of elf.symbols) {
       if (s.type !== STT_FUNC || s.size === 0 || s.shndx === SHN_UNDEF || s.shndx >= SHN_LORESERVE) continue;
       const key = s.name.replace(/\.llvm\.\d+$/, '');
+      const frame = withFrames ? frameOf(stack, elf, s) : undefined;
       const g = groups.get(key);
       if (g) {
         g.bytes += s.size;
         g.copies++;
-      } else groups.set(key, { name: key, bytes: s.size, copies: 1 });
+        if (frame !== undefined) g.frameBytes = Math.max(g.frameBytes ?? 0, frame);
+      } else {
+        groups.set(key, { name: key, bytes: s.size, copies: 1 });
+        if (frame !== undefined) groups.get(key)!.frameBytes = frame;
+      }
     }
   }
   return groups;
@@ -283,6 +292,7 @@ function codeSizeOf(roles: Role[]): CodeSize {
     kind: r.kind,
     bytes: r.group.bytes,
     copies: r.group.copies,
+    ...(r.group.frameBytes !== undefined ? { frameBytes: r.group.frameBytes } : {}),
   }));
   const order = { poll: 0, drop: 1, runtime: 2 };
   parts.sort(

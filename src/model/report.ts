@@ -83,6 +83,11 @@ export interface CodePart {
   bytes: number;
   /** Number of local copies with this name (codegen units can emit duplicates); bytes is their sum. */
   copies: number;
+  /**
+   * The function's stack frame in bytes, LLVM's own figure from `.stack_sizes` (largest over the copies).
+   * Absent when the artifact has no such section or no entry for this function.
+   */
+  frameBytes?: number;
 }
 
 export interface CodeSize {
@@ -94,6 +99,21 @@ export interface CodeSize {
    * codeBytes then excludes it. Reporters say "inlined" when other parts exist, "no symbol" when none do.
    */
   inlined: boolean;
+}
+
+/** Stack bytes per poll, LLVM's frame sizes from the artifact's `.stack_sizes` (`-Zemit-stack-sizes`). */
+export interface StackUse {
+  /** Largest poll fn frame over its instantiations; null when the poll fn has no symbol (inlined). */
+  pollFrameBytes: number | null;
+  /** Largest drop glue frame; null when the drop glue has no symbol. */
+  dropFrameBytes: number | null;
+  /** pollFrameBytes ÷ futureBytes, two decimals; null when either is unknown. */
+  frameToFuture: number | null;
+  /**
+   * Frames of the functions instantiated for this future (`block_on::<F>`, `spawn::<F>`, a task harness):
+   * the stack a thread needs to create and poll it, largest first.
+   */
+  entryFrames: { symbol: string; frameBytes: number }[];
 }
 
 export interface PanicSites {
@@ -129,6 +149,8 @@ export interface AnalyzedItem {
   duplicatedArgs: { name: string; bytes: number }[];
   children: AwaiteeChild[];
   code?: CodeSize;
+  /** Present when the artifact has `.stack_sizes` and the item has code with an entry in it. */
+  stack?: StackUse;
   panicSites?: PanicSites;
   findings: Finding[];
 }
@@ -164,6 +186,11 @@ export interface AnalysisReport {
      * so code sizes are those of the binary the user ships.
      */
     codegen?: { optLevel: string; debugAssertions: boolean; overflowChecks: boolean; rustflags: string[] };
+    /**
+     * Whether the artifact carries LLVM's `.stack_sizes` (frame bytes per function, `-Zemit-stack-sizes`);
+     * false on targets that do not write it (non-ELF). Absent without an artifact.
+     */
+    stackFrames?: boolean;
   };
   items: AnalyzedItem[];
   crates: CrateSummary[];

@@ -2,7 +2,8 @@
 // every key present (absent values as null) so consumers and diffs see one shape; findings exactly as `scan`
 // writes them.
 import { goalEstimate } from '../measure/goal-estimate.ts';
-import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { frameOutgrowsFuture, LARGE_FRAME_ADVICE } from '../measure/stack-use.ts';
+import type { AnalysisReport, AnalyzedItem, StackUse } from '../model/report.ts';
 import { findingJson } from './json.ts';
 
 export function analysisReportJson(report: AnalysisReport): string {
@@ -43,7 +44,13 @@ function itemJson(i: AnalyzedItem) {
     codeBytes: i.code?.codeBytes ?? null,
     code: i.code ?? null,
     panicSites: i.panicSites ?? null,
+    stack: i.stack ? stackJson(i.stack) : null,
     layouts: i.layouts,
     findings: i.findings.map(findingJson),
   };
+}
+
+/** The frames, with the advice reporters show when the poll frame outgrows the future. */
+function stackJson(stack: StackUse) {
+  return { ...stack, note: frameOutgrowsFuture(stack) ? LARGE_FRAME_ADVICE : null };
 }

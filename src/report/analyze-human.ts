@@ -9,6 +9,7 @@ import { describeBuild } from './build-line.ts';
 import { codeFamilies } from './code-families.ts';
 import type { Colors } from './colors.ts';
 import { goalLines } from './goal-rows.ts';
+import { pollStackCell, showsStackColumn, stackExplainLines, stackNotes } from './stack-text.ts';
 import { codeCell, formatBytes, printable, runtimeCell, textTable } from './text-table.ts';
 import { NO_POLL_FN } from './wording.ts';
 
@@ -30,7 +31,9 @@ export function renderAnalyzeTable(
   const hasCode = items.some((i) => i.code !== undefined);
   const hasRuntime = items.some((i) => i.code && runtimeCodeBytes(i.code) > 0);
   const header = ['future', 'states', 'awaits', 'held max', 'MIR lines'];
+  const hasStack = showsStackColumn(items);
   if (hasCode) header.push('code', ...(hasRuntime ? ['generic code'] : []), 'panic sites');
+  if (hasStack) header.push('poll stack');
   // A dependency's items look like the user's own without their crate; name it when there are several.
   const manyCrates = new Set(items.map((i) => i.crate)).size > 1;
   header.push('findings', ...(manyCrates ? ['crate'] : []), 'item', 'location');
@@ -49,6 +52,7 @@ export function renderAnalyzeTable(
         i.panicSites ? String(i.panicSites.resumed + i.panicSites.resumedPanic) : '-',
       );
     }
+    if (hasStack) row.push(pollStackCell(i));
     row.push(
       i.findings.length ? c.yellow(String(i.findings.length)) : '0',
       ...(manyCrates ? [i.crate] : []),
@@ -75,7 +79,7 @@ export function renderAnalyzeTable(
         )
         .join(''),
   );
-  for (const note of dashNotes(report, items)) lines.push(c.dim(note));
+  for (const note of [...dashNotes(report, items), ...stackNotes(report, items)]) lines.push(c.dim(note));
   const goals = goalLines(goalEstimate(report));
   if (goals.length > 0) lines.push('', ...goals.map((l, k) => (k === 0 ? l : c.dim(l))));
   for (const u of report.unparsed) {
@@ -124,7 +128,11 @@ export function dashNotes(report: AnalysisReport, items: AnalyzedItem[]): string
 /** How many generic function families `--explain` lists before it sums the rest. */
 const EXPLAIN_FAMILIES = 10;
 
-export function renderExplain(item: AnalyzedItem, c: Colors, opts: { allSymbols?: boolean } = {}): string {
+export function renderExplain(
+  item: AnalyzedItem,
+  c: Colors,
+  opts: { allSymbols?: boolean; build?: AnalysisReport['build'] } = {},
+): string {
   const out: string[] = [];
   out.push(`${c.bold(item.name)} (${item.kind}, crate ${item.crate}) at ${location(item)}`);
   out.push(
@@ -190,7 +198,7 @@ export function renderExplain(item: AnalyzedItem, c: Colors, opts: { allSymbols?
     );
     const part = (p: CodePart) =>
       c.dim(
-        `    ${formatBytes(p.bytes).padStart(9)}  ${p.kind}${p.copies > 1 ? ` x${p.copies}` : ''}  ${p.symbol}`,
+        `    ${formatBytes(p.bytes).padStart(9)}  ${p.kind}${p.copies > 1 ? ` x${p.copies}` : ''}  ${p.symbol}${p.frameBytes ? `  (frame ${formatBytes(p.frameBytes)})` : ''}`,
       );
     // The item's own poll fns and drop glue, symbol by symbol; generic code, which for a spawned future is
     // hundreds of executor symbols, by function family unless every symbol was asked for.
@@ -214,6 +222,7 @@ export function renderExplain(item: AnalyzedItem, c: Colors, opts: { allSymbols?
       }
     }
   }
+  if (opts.build) out.push(...stackExplainLines(item, { build: opts.build }));
   if (item.panicSites) {
     out.push(
       `  panic call sites: ${item.panicSites.resumed} resumed + ${item.panicSites.resumedPanic} resumed_panic = ${formatBytes(item.panicSites.bytes)}`,

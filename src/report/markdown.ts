@@ -8,6 +8,7 @@ import { describeBuild } from './build-line.ts';
 import { goalMarkdown } from './goal-rows.ts';
 import { type AnchorItem, itemFragments } from './html/anchor.ts';
 import { reportFindings } from './sarif.ts';
+import { pollStackCell, showsStackColumn, stackNotes } from './stack-text.ts';
 import { codeCell, formatBytes, runtimeCell } from './text-table.ts';
 
 export interface MarkdownOptions {
@@ -92,12 +93,14 @@ function analysisTable(report: AnalysisReport, top: number, name: NameCell): str
   // `code` is null (not absent) in JSON documents when no artifact was measured.
   const hasCode = items.some((i) => i.code);
   const hasRuntime = items.some((i) => i.code && runtimeCodeBytes(i.code) > 0);
+  const hasStack = showsStackColumn(items);
   const head = [
     'future',
     'states',
     'held across await (max)',
     ...(hasCode ? ['code'] : []),
     ...(hasRuntime ? ['generic code'] : []),
+    ...(hasStack ? ['poll stack'] : []),
     'item',
     'location',
   ];
@@ -111,6 +114,7 @@ function analysisTable(report: AnalysisReport, top: number, name: NameCell): str
         formatBytes(heldMax(i)),
         ...(hasCode ? [code] : []),
         ...(hasRuntime ? [runtimeCell(i.code ?? undefined)] : []),
+        ...(hasStack ? [pollStackCell(i)] : []),
         name(i),
         location(i.file, i.line),
       ]),
@@ -172,6 +176,8 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
     );
   }
   if (isAnalysis) {
+    const notes = stackNotes(report, report.items);
+    if (notes.length > 0) parts.push(notes.map((n) => `_${escapeMarkdown(n)}_`).join('\n'));
     const goals = goalMarkdown(goalEstimate(report), escapeMarkdown);
     if (goals.length > 0) parts.push(goals.join('\n'));
   }

@@ -7,6 +7,7 @@ import type { Fix, Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, ScanReport } from '../model/report.ts';
 import type { RuleMeta } from '../rules/index.ts';
+import { stackDescriptor, stackResults } from './sarif-stack.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/asyncbloat/asyncbloat';
@@ -122,6 +123,13 @@ export function sarifLog(
     if (fixes) r.fixes = fixes;
     return r;
   });
+  if ('build' in report) {
+    const frames = stackResults(report, rules.length, fileUri);
+    if (frames.length > 0) {
+      rules.push(stackDescriptor(`${INFORMATION_URI}#stack-bytes-per-poll`));
+      results.push(...frames);
+    }
+  }
   return {
     version: '2.1.0',
     $schema: SARIF_SCHEMA,

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { AnalysisReport } from '../../src/model/report.ts';
 import { demangle } from '../../src/readers/demangle/index.ts';
 import { readElf, textBytes } from '../../src/readers/elf.ts';
+import { readobjStackSizes } from '../code/support/fixtures.ts';
 import { has, need } from '../support/require.ts';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -37,6 +38,14 @@ const CRATES = [
     symbols: { dev: 10, release: 5 },
   },
 ];
+
+/** The bytes of a linked file's `.text` section. */
+function textSection(file: string): Uint8Array {
+  const elf = readElf(readFileSync(file));
+  const text = elf.sections.find((s) => s.name === '.text');
+  assert.ok(text, `${file} has .text`);
+  return elf.bytes.subarray(text.offset, text.offset + text.size);
+}
 
 /** Sizes by demangled name (local copies of one name summed, as analyze sums them). */
 function symbolSizes(file: string): { text: number; sizes: Map<string, number> } {
@@ -101,6 +110,45 @@ describe('analyze measures the code a plain cargo build makes', () => {
           }
         }
         assert.ok(compared >= c.symbols[profile], `${compared} attributed symbols compared`);
+
+        // -Zemit-stack-sizes only adds a section: the plain build with it has the very same `.text` bytes.
+        const withFlag = spawnSync('cargo', ['build', '--offline', ...release], {
+          cwd: c.dir,
+          encoding: 'utf8',
+          env: {
+            ...env,
+            RUSTC_BOOTSTRAP: '1',
+            CARGO_TARGET_DIR: join(tmp, `${c.name}-stack-sizes`),
+            RUSTFLAGS: '-Csymbol-mangling-version=v0 -Zemit-stack-sizes',
+          },
+        });
+        assert.equal(withFlag.status, 0, withFlag.stderr);
+        const flagged = join(tmp, `${c.name}-stack-sizes`, profile === 'dev' ? 'debug' : 'release', c.bin);
+        const plainBin = join(plainTarget, profile === 'dev' ? 'debug' : 'release', c.bin);
+        assert.ok(
+          Buffer.from(textSection(flagged)).equals(Buffer.from(textSection(plainBin))),
+          '.text is byte-identical with and without -Zemit-stack-sizes',
+        );
+
+        // Frames: each attributed function's frame is LLVM's, as llvm-readobj reads the analysed binary.
+        assert.equal(report.build.stackFrames, true, 'the analysed binary has .stack_sizes');
+        if (!need(t, 'llvm-readobj', has.llvmReadobj())) return;
+        const llvm = new Map<string, number>();
+        for (const [name, frame] of readobjStackSizes(resolve(report.root, report.build.artifact!))) {
+          const d = demangle(name);
+          llvm.set(d, Math.max(llvm.get(d) ?? 0, frame));
+        }
+        let frames = 0;
+        for (const item of report.items) {
+          for (const part of item.code?.parts ?? []) {
+            assert.equal(part.frameBytes, llvm.get(part.symbol), `${item.name}: frame of ${part.symbol}`);
+            frames++;
+          }
+          const polls = (item.code?.parts ?? []).filter((p) => p.kind === 'poll');
+          if (polls.length > 0)
+            assert.equal(item.stack?.pollFrameBytes, Math.max(...polls.map((p) => llvm.get(p.symbol)!)));
+        }
+        assert.ok(frames >= c.symbols[profile], `${frames} frames compared`);
       });
     }
   }

@@ -30,4 +30,5 @@ export const has = {
   rustfilt: () => commandWorks('rustfilt', ['--version']),
   chromium: () => existsSync('/usr/bin/chromium'),
   debianRegistry: () => existsSync('/usr/share/cargo/registry/tokio-1.24.2'),
+  llvmReadobj: () => commandWorks('llvm-readobj', ['--version']),
 };

@@ -109,7 +109,7 @@ export function registerAnalyze(program: Command): void {
         emit(
           opts.format === 'json'
             ? `${JSON.stringify(item, null, 2)}\n`
-            : renderExplain(item, c, { allSymbols: opts.allSymbols }),
+            : renderExplain(item, c, { allSymbols: opts.allSymbols, build: report.build }),
           opts.output,
         );
       } else if (isSharedFormat(opts.format)) {

@@ -4,12 +4,15 @@
 import { asyncFnPath, namesItem, pathSegments } from '../../analyze/item-keys.ts';
 import { runtimeCodeBytes } from '../../measure/code-parts.ts';
 import { type GoalRow, goalEstimate } from '../../measure/goal-estimate.ts';
+import { frameOutgrowsFuture, LARGE_FRAME_ADVICE } from '../../measure/stack-use.ts';
 import type { AsyncKind } from '../../model/async-item.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
 import { coroutineKind, spanOfTypeName } from '../../readers/mir-span.ts';
 import { describeBuild } from '../build-line.ts';
 import { asyncTextShare } from '../markdown.ts';
+import { missingStackReason, stackSummary } from '../stack-text.ts';
+import { formatBytes } from '../text-table.ts';
 import { type DiffLine, fixDiff, rebaseEdits } from './fix-diff.ts';
 import { type Snippet, snippetFor } from './snippet.ts';
 
@@ -76,6 +79,8 @@ export interface PageItem {
   runtimeBytes: number | null;
   inlined: boolean;
   panicBytes: number | null;
+  /** Stack bytes per poll, as text (stack-text.ts); null without code, `frames` null when unknown. */
+  stack: { frames: string | null; why: string | null; note: string | null; entry: string | null } | null;
   /** Present only when rustc said so (MIR): resumed-after-completion / after-panic panic paths. */
   panicPaths: { resumedAfterCompletion: boolean; resumedAfterPanic: boolean } | null;
   layout: PageLayout | null;
@@ -311,6 +316,17 @@ function rootItems(items: PageItem[]): number[] {
   return items.flatMap((it, k) => ((it.futureBytes ?? 0) > 0 && !awaited.has(k) ? [k] : []));
 }
 
+function pageStack(it: AnalyzedItem, build: AnalysisReport['build']): PageItem['stack'] {
+  if (it.code === undefined) return null;
+  const entry = it.stack?.entryFrames.find((e) => e.frameBytes > 0);
+  return {
+    frames: it.stack ? stackSummary(it.stack) : null,
+    why: missingStackReason(it, build) ?? null,
+    note: it.stack && frameOutgrowsFuture(it.stack) ? LARGE_FRAME_ADVICE : null,
+    entry: entry ? `${formatBytes(entry.frameBytes)} in ${entry.symbol}` : null,
+  };
+}
+
 function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
   const read = cachedReader(opts.readSource);
   const index = new Map(report.items.map((it, i) => [it.name, i]));
@@ -337,6 +353,7 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
       runtimeBytes: it.code ? runtimeCodeBytes(it.code) : null,
       inlined: it.code?.inlined ?? false,
       panicBytes: it.panicSites ? it.panicSites.bytes : null,
+      stack: pageStack(it, report.build),
       panicPaths: it.panicPaths,
       layout,
       held,
@@ -404,6 +421,7 @@ function fromScan(report: ScanReport, opts: PageOptions): PageData {
       runtimeBytes: null,
       inlined: false,
       panicBytes: null,
+      stack: null,
       panicPaths: null,
       layout: null,
       held: [],

@@ -232,8 +232,8 @@ const RUST_LLD = (): string =>
   );
 
 /** A 32-bit ARM Thumb executable linked by rust-lld from a `#![no_core]` crate (no thumb std needed). */
-export function buildThumb(): string {
-  const out = join(TARGET, 'thumb', 'thumb.elf');
+export function buildThumb(opts: { stackSizes?: boolean } = {}): string {
+  const out = join(TARGET, 'thumb', opts.stackSizes ? 'thumb-stack-sizes.elf' : 'thumb.elf');
   if (existsSync(out)) return out;
   mkdirSync(dirname(out), { recursive: true });
   run(
@@ -250,6 +250,7 @@ export function buildThumb(): string {
       'opt-level=0',
       '-C',
       'symbol-mangling-version=v0',
+      ...(opts.stackSizes ? ['-Zemit-stack-sizes'] : []),
       '--crate-type',
       'bin',
       '-C',
@@ -267,8 +268,8 @@ export function buildThumb(): string {
 }
 
 /** The same crate as a 32-bit big-endian PowerPC relocatable object (`--emit=obj`, no linker). */
-export function buildPowerpcObject(): string {
-  const out = join(TARGET, 'thumb', 'ppc.o');
+export function buildPowerpcObject(opts: { stackSizes?: boolean } = {}): string {
+  const out = join(TARGET, 'thumb', opts.stackSizes ? 'ppc-stack-sizes.o' : 'ppc.o');
   if (existsSync(out)) return out;
   mkdirSync(dirname(out), { recursive: true });
   run(
@@ -283,6 +284,7 @@ export function buildPowerpcObject(): string {
       'panic=abort',
       '-C',
       'opt-level=0',
+      ...(opts.stackSizes ? ['-Zemit-stack-sizes'] : []),
       '--crate-type',
       'lib',
       '--emit=obj',
@@ -333,4 +335,44 @@ export function nmSized(file: string): NmSymbol[] {
       });
   }
   return out;
+}
+
+/**
+ * `llvm-readobj --stack-sizes`: frame bytes by raw symbol name, the independent reading of `.stack_sizes`
+ * (it resolves relocations in objects itself). An entry naming several aliases gives each the same size.
+ */
+export function readobjStackSizes(file: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let names: string[] = [];
+  for (const line of run('llvm-readobj', ['--stack-sizes', file]).split('\n')) {
+    const f = /^\s*Functions: \[(.*)\]$/.exec(line);
+    if (f) names = f[1]!.split(', ');
+    const s = /^\s*Size: 0x([0-9A-Fa-f]+)$/.exec(line);
+    if (s) {
+      for (const n of names) out.set(n, Math.max(out.get(n) ?? 0, Number.parseInt(s[1]!, 16)));
+      names = [];
+    }
+  }
+  return out;
+}
+
+/** test/fixtures/code/stackframes (a future that awaits a 16 KB future) built with `-Zemit-stack-sizes`. */
+export function buildStackframes(profile: 'dev' | 'release'): string {
+  const targetDir = join(TARGET, `stackframes-${profile}`);
+  const { CARGO_ENCODED_RUSTFLAGS: _ignored, ...env } = process.env;
+  execFileSync(
+    'cargo',
+    ['+stable', 'build', '--quiet', '--offline', '--profile', profile, '--target-dir', targetDir],
+    {
+      cwd: join(CODE_FIXTURES, 'stackframes'),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...env,
+        ...BOOTSTRAP,
+        CARGO_INCREMENTAL: '0',
+        RUSTFLAGS: '-Zemit-stack-sizes -Csymbol-mangling-version=v0',
+      },
+    },
+  );
+  return join(targetDir, profile === 'dev' ? 'debug' : 'release', 'stackframes');
 }

@@ -105,6 +105,11 @@ function metrics(it: PageItem): HTMLElement {
             : ''),
     ]);
   if (it.panicBytes !== null) rows.push(['panic-path code', bytes(it.panicBytes)]);
+  if (it.stack) {
+    rows.push(['stack per poll', it.stack.frames ?? `– (${it.stack.why})`]);
+    if (it.stack.note) rows.push(['', it.stack.note]);
+    if (it.stack.entry) rows.push(['entered through', it.stack.entry]);
+  }
   if (it.panicPaths) {
     const p = [
       it.panicPaths.resumedAfterCompletion && 'resumed after completion',
