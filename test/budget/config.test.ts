@@ -138,7 +138,10 @@ test('budget entries need an item and a limit; arrays of tables are required', (
     configError('[[budget]]\nmax-future-bytes = 5\n').message,
     /budget\[0\]\.item.*expected a non-empty string/,
   );
-  assert.match(configError('[[budget]]\nitem = "a"\n').message, /needs max-future-bytes or max-growth/);
+  assert.match(
+    configError('[[budget]]\nitem = "a"\n').message,
+    /needs max-future-bytes, max-growth or max-poll-stack-bytes/,
+  );
   assert.match(
     configError('budget = { item = "a" }\n').message,
     /'budget' .*:1: expected an array of tables/,

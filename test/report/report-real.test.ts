@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { goalEstimate } from '../../src/measure/goal-estimate.ts';
+import { frameOutgrowsFuture } from '../../src/measure/stack-use.ts';
 import type { AnalysisReport, ScanReport } from '../../src/model/report.ts';
 import { renderAnalyzeTable } from '../../src/report/analyze-human.ts';
 import { colors } from '../../src/report/colors.ts';
@@ -144,12 +145,20 @@ describe('reports from `analyze` and `scan` of examples/firmware-demo', () => {
   test('sarif: one result per finding at its source position', () => {
     const findings = report.items.flatMap((i) => i.findings);
     const run = sarifLog(report, { rules }).runs[0]!;
-    assert.equal(run.results!.length, findings.length);
+    // Besides the findings: a note at each item whose poll frame outgrows its future (a measurement).
+    const frames = run.results!.filter((r) => r.ruleId === 'large-poll-frame');
+    const large = report.items.filter((i) => i.stack && frameOutgrowsFuture(i.stack));
+    assert.deepEqual(
+      frames.map((r) => r.properties?.pollFrameBytes),
+      large.map((i) => i.stack!.pollFrameBytes),
+    );
+    const results = run.results!.filter((r) => r.ruleId !== 'large-poll-frame');
+    assert.equal(results.length, findings.length);
     assert.deepEqual(
       run.tool.driver.rules!.map((r) => r.id),
-      rules.map((r) => r.id),
+      [...rules.map((r) => r.id), ...(large.length > 0 ? ['large-poll-frame'] : [])],
     );
-    for (const [k, res] of run.results!.entries()) {
+    for (const [k, res] of results.entries()) {
       const region = res.locations![0]!.physicalLocation!.region!;
       assert.equal(region.startLine, findings[k]!.line);
       // The region starts where the finding's text is in the file.
