@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type BuildArtifacts, buildForAnalysis, type CrateOutputs } from '../cargo/build.ts';
+import { adviseBoxes, DEFAULT_BOX_THRESHOLD, pointerBytesOf } from '../measure/box-advice.ts';
+import { rootItems } from '../measure/root-futures.ts';
 import type { AnalysisReport, AnalyzedItem, CrateSummary, FutureLayout } from '../model/report.ts';
 import { SCHEMA_VERSION, type ScanReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
@@ -97,6 +99,12 @@ export async function analyzeBuild(
   const code = measureMachineCode(merged, build, options, (w) => warnings.push(w));
   if (code.stackUnparsed) noteUnparsed(unparsed, '.stack_sizes', code.stackUnparsed);
   const items = merged.map((j) => j.item);
+  const sourceOf = new Map(merged.map((j) => [j.item, j.source]));
+  adviseBoxes(items, rootItems({ items }), {
+    thresholdBytes: options.boxThreshold ?? DEFAULT_BOX_THRESHOLD,
+    pointerBytes: pointerBytesOf(build.target),
+    awaitColumn: (item, line) => sourceOf.get(item)?.awaitSites.find((a) => a.line === line)?.column,
+  });
   const crates = summarizeCrates(items);
   for (const c of crates) {
     const bytes = code.asyncCodeBytes.get(c.name);

@@ -5,4 +5,6 @@ import type { ScanOptions } from '../scan/index.ts';
 export interface AnalyzeOptions extends BuildOptions {
   /** Rule selection for the source scan. */
   scan?: ScanOptions;
+  /** Futures over this many bytes get box advice (default DEFAULT_BOX_THRESHOLD). */
+  boxThreshold?: number;
 }

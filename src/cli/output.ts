@@ -1,12 +1,24 @@
 import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
+import { parseByteSize } from '../budget/units.ts';
 import { UserError } from '../errors.ts';
 import type { ColorChoice } from '../report/colors.ts';
 
 export function parseColor(value: string): ColorChoice {
   if (value === 'auto' || value === 'always' || value === 'never') return value;
   throw new UserError(`invalid value '${value}' for '--color'`, 'possible values: auto, always, never');
+}
+
+/** `--box-threshold`: bytes, as budgets write them (`1024`, `"2 KiB"`). */
+export function parseBoxThreshold(value: string): number {
+  const n = parseByteSize(/^\d+$/.test(value) ? Number(value) : value);
+  if (n === null)
+    throw new UserError(
+      `invalid value '${value}' for '--box-threshold'`,
+      'write bytes: 1024, "2 KiB", "1 MiB"',
+    );
+  return n;
 }
 
 export function parseFormat<T extends string>(value: string, allowed: readonly T[]): T {

@@ -23,6 +23,7 @@ import { UserError } from '../errors.ts';
 import type { AnalysisReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
 import { scan } from '../scan/index.ts';
+import { boxOnlyScan, boxPinSites } from './box-pin.ts';
 import {
   type AppliedFix,
   type FixLoopOptions,
@@ -32,7 +33,7 @@ import {
 } from './fix-loop.ts';
 import { preferCallerUpdates } from './no-await-callers.ts';
 import { fixHeader } from './plan.ts';
-import { compareReports, type Savings } from './savings.ts';
+import { boxEstimates, compareReports, type Savings } from './savings.ts';
 import { findCrateRoot, makeScratchCopy, type ScratchCopy } from './scratch-copy.ts';
 import { type DroppedFix, verifyFixesOnCopy } from './verify-plan.ts';
 
@@ -44,6 +45,11 @@ export interface SavingsRunOptions {
   allowEager?: boolean;
   scan?: ScanFn;
   maxRounds?: number;
+  /**
+   * Apply the box advice of the "before" analysis (`Box::pin` at each advised await) instead of the rules'
+   * fixes, and report the estimates beside the measured sizes. Futures over `boxThreshold` bytes get advice.
+   */
+  box?: { threshold?: number };
 }
 
 export interface SavingsRun {
@@ -135,7 +141,12 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
     // in the shared target dir, or the build would reuse another version's outputs.
     touchAll(copy.dir, new Date());
     const o = { ...optionsFor(copy, target), toolchain, log: logFor(copy) };
-    return analyzeBuild(await buildForAnalysis(o), { ...o, scan: { cache: false } });
+    const threshold = options.box?.threshold;
+    return analyzeBuild(await buildForAnalysis(o), {
+      ...o,
+      scan: { cache: false },
+      ...(threshold !== undefined ? { boxThreshold: threshold } : {}),
+    });
   };
 
   try {
@@ -145,13 +156,15 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
       seconds.before = elapsed(started);
       return r;
     });
+    // Box advice needs the "before" layouts: then the loop waits for that build.
+    const boxScan = options.box ? await boxScanFn(beforeRun, beforeCopy, afterCopy) : undefined;
     const loopOptions: FixLoopOptions = {
       dir: afterCopy.crateDir,
-      scan: scanFn,
-      refine: (report) => preferCallerUpdates(report, afterCopy.crateDir),
-      ...(options.rules ? { rules: options.rules } : {}),
+      scan: boxScan ?? scanFn,
+      ...(boxScan ? {} : { refine: (report) => preferCallerUpdates(report, afterCopy.crateDir) }),
+      ...(options.rules && !boxScan ? { rules: options.rules } : {}),
       ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
-      ...(options.allowEager ? { allowEager: true } : {}),
+      ...(options.allowEager || boxScan ? { allowEager: true } : {}),
     };
     let loop: FixLoopResult;
     try {
@@ -230,6 +243,7 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
       after = await buildAfter();
     }
     const savings = withWithheld(withRoot(compareReports(before, after, loop.applied), crateRoot), loop);
+    if (options.box) savings.box = boxEstimates(before, after);
     savings.warnings.push(...dropped.map((d) => `not applied: ${fixHeader(d.fix)}: ${d.reason}`));
     savings.unmeasured = fixesOutsideBuild(loop.applied, before, beforeCopy);
     if (savings.unmeasured.length > 0) {
@@ -251,6 +265,30 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
     beforeCopy.remove();
     afterCopy.remove();
   }
+}
+
+/**
+ * The fix loop's scan for `--box`: no rule runs; the findings are the `Box::pin` rewrites at the awaits the
+ * "before" analysis advises, located in the fixed copy (the same tree, another directory).
+ */
+async function boxScanFn(
+  beforeRun: Promise<AnalysisReport>,
+  beforeCopy: ScratchCopy,
+  afterCopy: ScratchCopy,
+): Promise<ScanFn> {
+  const before = await beforeRun.catch(() => undefined);
+  // A crate that does not build: the loop finds nothing and the "before" build's error is reported as usual.
+  const sites = before
+    ? boxPinSites(before, (file) =>
+        relative(
+          afterCopy.crateDir,
+          join(afterCopy.dir, relative(beforeCopy.dir, resolve(before.root, file))),
+        )
+          .split('\\')
+          .join('/'),
+      )
+    : [];
+  return boxOnlyScan(sites);
 }
 
 /** Replaces the copy's root in `text` (as given and as its real path) with the user's. */

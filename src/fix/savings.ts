@@ -104,7 +104,49 @@ export interface Savings {
   crates: CrateSavings[];
   /** Estimated -Zasync-panic saving over all items, before and after the fixes. */
   asyncPanic: MetricDelta;
+  /** With `--box`: each advised future's estimate beside what the boxed build measured. */
+  box?: BoxEstimate[];
   warnings: string[];
+}
+
+/** Box advice checked against a real build: the estimate from the layout and rustc's size once boxed. */
+export interface BoxEstimate {
+  item: string;
+  crate: string;
+  /** Root futures are listed too: the memory figure. */
+  root: boolean;
+  beforeBytes: number;
+  estimatedBytes: number;
+  /** rustc's size of the boxed build; null when the item has no layout after. */
+  measuredBytes: number | null;
+}
+
+/**
+ * The estimates of `before`'s box advice (and of the root futures it shrinks) beside the sizes `after`
+ * measured, every box of every advice applied together.
+ */
+export function boxEstimates(before: AnalysisReport, after: AnalysisReport): BoxEstimate[] {
+  const afterByKey = new Map(after.items.map((i) => [itemKey(i), i]));
+  const roots = rootItems(before);
+  const estimate = new Map<AnalyzedItem, number>();
+  for (const i of before.items) {
+    const a = i.boxAdvice;
+    if (!a || a.boxes.length === 0) continue;
+    estimate.set(i, a.afterBytes);
+    for (const r of a.roots) {
+      const root = before.items.find((x) => x.name === r.item && roots.has(x));
+      // Several advices shrink one root: the smallest estimate is the one with every box in.
+      if (root) estimate.set(root, Math.min(estimate.get(root) ?? Number.POSITIVE_INFINITY, r.afterBytes));
+    }
+  }
+  return [...estimate].map(([i, est]) => ({
+    item: i.name,
+    crate: i.crate,
+    root: roots.has(i),
+    beforeBytes: i.futureBytes ?? 0,
+    estimatedBytes: est,
+    measuredBytes: afterByKey.get(itemKey(i))?.futureBytes ?? null,
+  }));
 }
 
 function pollBytes(item: AnalyzedItem): number | null {
@@ -273,8 +315,12 @@ export function compareReports(
       k.itemCodeBytes.delta === null
         ? ''
         : ` while its items' own code changed by ${signedBytes(k.itemCodeBytes.delta)}`;
+    // Boxing brings in the allocator's code; the rules' rewrites bring in `Ready::poll` and the like.
+    const example = fixes.some((f) => f.rule === 'box-pin')
+      ? '`Box::pin` and the allocator'
+      : '`core::future::Ready::poll` and its panic path';
     warnings.push(
-      `${k.name}: .text grew ${formatDelta(k.textBytes)}${items}: code the fixes bring in outside the items (e.g. \`core::future::Ready::poll\` and its panic path) is not attributed to them, so the per-item code savings overstate what the binary saves`,
+      `${k.name}: .text grew ${formatDelta(k.textBytes)}${items}: code the fixes bring in outside the items (e.g. ${example}) is not attributed to them, so the per-item code savings overstate what the binary saves`,
     );
   }
   return {

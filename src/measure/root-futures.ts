@@ -8,7 +8,7 @@ import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
  * a spawn holds. An awaited child names its item without a crate: an item of that name in the awaiter's own
  * crate is meant when there is one, else every item of that name.
  */
-export function rootItems(report: AnalysisReport): Set<AnalyzedItem> {
+export function rootItems(report: Pick<AnalysisReport, 'items'>): Set<AnalyzedItem> {
   const byName = new Map<string, AnalyzedItem[]>();
   for (const i of report.items) byName.set(i.name, [...(byName.get(i.name) ?? []), i]);
   const awaited = new Set<AnalyzedItem>();

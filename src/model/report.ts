@@ -116,6 +116,38 @@ export interface StackUse {
   entryFrames: { symbol: string; frameBytes: number }[];
 }
 
+/** One await to box: `Box::pin(<awaited future>).await`. */
+export interface BoxSite {
+  /** The suspend state of that await (`Suspend0`). */
+  state: string;
+  file?: string;
+  /** The await's line (from MIR spans) and column (from the source scan), when known. */
+  line?: number;
+  column?: number;
+  /** The awaited future: the analysed item it resolves to, else its type. */
+  callee: string;
+  awaiteeBytes: number;
+  /** The item's size before and after this box (after the boxes before it in the list). */
+  beforeBytes: number;
+  afterBytes: number;
+}
+
+/** Where to `Box::pin` and what it saves: an estimate from the layout (measure/box-advice.ts). */
+export interface BoxAdvice {
+  thresholdBytes: number;
+  beforeBytes: number;
+  /** Estimated size with every box of `boxes` in. */
+  afterBytes: number;
+  /** False: boxing cannot bring the future under the threshold (see `floor`). */
+  reachesThreshold: boolean;
+  /** The awaits to box, in the order that shrinks the future most first; empty when none helps. */
+  boxes: BoxSite[];
+  /** What keeps the future over the threshold: the largest field of its largest state, not an awaitee. */
+  floor?: { state: string; field: string; kind: 'local' | 'upvar'; bytes: number; line?: number };
+  /** Root futures (what executors hold) that shrink with these boxes, before → after. */
+  roots: { item: string; beforeBytes: number; afterBytes: number }[];
+}
+
 export interface PanicSites {
   /** Call sites of panic_const_async_fn_resumed. */
   resumed: number;
@@ -151,6 +183,8 @@ export interface AnalyzedItem {
   code?: CodeSize;
   /** Present when the artifact has `.stack_sizes` and the item has code with an entry in it. */
   stack?: StackUse;
+  /** Present for futures over the box threshold. */
+  boxAdvice?: BoxAdvice;
   panicSites?: PanicSites;
   findings: Finding[];
 }

@@ -45,6 +45,7 @@ function itemJson(i: AnalyzedItem) {
     code: i.code ?? null,
     panicSites: i.panicSites ?? null,
     stack: i.stack ? stackJson(i.stack) : null,
+    boxAdvice: i.boxAdvice ?? null,
     layouts: i.layouts,
     findings: i.findings.map(findingJson),
   };

@@ -5,6 +5,7 @@ import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import { goalEstimate } from '../measure/goal-estimate.ts';
 import { rootFutureBytes } from '../measure/root-futures.ts';
 import type { AnalysisReport, AnalyzedItem, CodePart } from '../model/report.ts';
+import { BOX_ESTIMATE_NOTE, boxAdviceLine, boxExplainLines } from './box-text.ts';
 import { describeBuild } from './build-line.ts';
 import { codeFamilies } from './code-families.ts';
 import type { Colors } from './colors.ts';
@@ -80,6 +81,14 @@ export function renderAnalyzeTable(
         .join(''),
   );
   for (const note of [...dashNotes(report, items), ...stackNotes(report, items)]) lines.push(c.dim(note));
+  const advice = items.flatMap((i) => boxAdviceLine(i) ?? []);
+  if (advice.length > 0)
+    lines.push(
+      '',
+      c.bold('Where to Box::pin:'),
+      ...advice.map((l) => `  ${l}`),
+      c.dim(`note: ${BOX_ESTIMATE_NOTE}`),
+    );
   const goals = goalLines(goalEstimate(report));
   if (goals.length > 0) lines.push('', ...goals.map((l, k) => (k === 0 ? l : c.dim(l))));
   for (const u of report.unparsed) {
@@ -223,6 +232,7 @@ export function renderExplain(
     }
   }
   if (opts.build) out.push(...stackExplainLines(item, { build: opts.build }));
+  out.push(...boxExplainLines(item));
   if (item.panicSites) {
     out.push(
       `  panic call sites: ${item.panicSites.resumed} resumed + ${item.panicSites.resumedPanic} resumed_panic = ${formatBytes(item.panicSites.bytes)}`,

@@ -4,6 +4,7 @@
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import { goalEstimate } from '../measure/goal-estimate.ts';
 import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
+import { BOX_ESTIMATE_NOTE, boxAdviceLine } from './box-text.ts';
 import { describeBuild } from './build-line.ts';
 import { goalMarkdown } from './goal-rows.ts';
 import { type AnchorItem, itemFragments } from './html/anchor.ts';
@@ -178,6 +179,17 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
   if (isAnalysis) {
     const notes = stackNotes(report, report.items);
     if (notes.length > 0) parts.push(notes.map((n) => `_${escapeMarkdown(n)}_`).join('\n'));
+    const advice = report.items.flatMap((i) => boxAdviceLine(i) ?? []);
+    if (advice.length > 0)
+      parts.push(
+        [
+          '**Where to `Box::pin`**',
+          '',
+          ...advice.map((l) => `- ${inlineMarkdown(l)}`),
+          '',
+          `_${inlineMarkdown(BOX_ESTIMATE_NOTE)}_`,
+        ].join('\n'),
+      );
     const goals = goalMarkdown(goalEstimate(report), escapeMarkdown);
     if (goals.length > 0) parts.push(goals.join('\n'));
   }

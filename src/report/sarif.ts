@@ -7,6 +7,7 @@ import type { Fix, Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, ScanReport } from '../model/report.ts';
 import type { RuleMeta } from '../rules/index.ts';
+import { boxDescriptor, boxResults } from './sarif-box.ts';
 import { stackDescriptor, stackResults } from './sarif-stack.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -128,6 +129,11 @@ export function sarifLog(
     if (frames.length > 0) {
       rules.push(stackDescriptor(`${INFORMATION_URI}#stack-bytes-per-poll`));
       results.push(...frames);
+    }
+    const boxes = boxResults(report, rules.length, fileUri);
+    if (boxes.length > 0) {
+      rules.push(boxDescriptor(`${INFORMATION_URI}#where-to-boxpin`));
+      results.push(...boxes);
     }
   }
   return {

@@ -8,7 +8,7 @@ import { fixHeader } from '../fix/plan.ts';
 import type { ItemSavings, Savings } from '../fix/savings.ts';
 import type { Colors } from './colors.ts';
 import { STATUS_MARK } from './diff-common.ts';
-import { textTable } from './text-table.ts';
+import { formatBytes, textTable } from './text-table.ts';
 
 // A short mark in the item column, explained once below the table: the explanation in every row made the
 // table some 250 columns wide.
@@ -43,6 +43,7 @@ export function renderSavingsHuman(s: Savings, c: Colors, width?: number): strin
       c.dim(`(profile ${s.before.profile}, ${s.before.toolchain})`),
   );
   out.push(...comparisonLines(s, c, width, 'before \u2192 after the fixes'));
+  if (s.box && s.box.length > 0) out.push('', ...boxEstimateLines(s.box, c, width));
   out.push('', c.bold('fixes:'));
   const where = (f: Savings['fixes'][number]) => `${f.rule}\0${f.file}\0${f.line}`;
   const unmeasured = new Set(s.unmeasured.map(where));
@@ -52,6 +53,27 @@ export function renderSavingsHuman(s: Savings, c: Colors, width?: number): strin
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** `savings --box`: each advised future's estimate from the layout beside rustc's size of the boxed build. */
+function boxEstimateLines(rows: NonNullable<Savings['box']>, c: Colors, width?: number): string[] {
+  const error = (r: (typeof rows)[number]) =>
+    r.measuredBytes === null || r.measuredBytes === 0
+      ? '-'
+      : `${(((r.estimatedBytes - r.measuredBytes) / r.measuredBytes) * 100).toFixed(1)}%`;
+  const table = textTable(
+    ['item', 'before', 'estimated', 'measured', 'error'],
+    rows.map((r) => [
+      r.root ? `${r.item} ${c.dim('(root)')}` : r.item,
+      formatBytes(r.beforeBytes),
+      formatBytes(r.estimatedBytes),
+      formatBytes(r.measuredBytes),
+      error(r),
+    ]),
+    ['left', 'right', 'right', 'right', 'right'],
+    width,
+  );
+  return [c.bold('box advice: estimated from the layout, measured with every advised box applied'), table];
 }
 
 /**

@@ -12,7 +12,14 @@ import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-for
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.ts';
-import { checkOutputPath, emit, parseColor, parseFormat, terminalWidth } from '../output.ts';
+import {
+  checkOutputPath,
+  emit,
+  parseBoxThreshold,
+  parseColor,
+  parseFormat,
+  terminalWidth,
+} from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 
@@ -31,6 +38,7 @@ interface AnalyzeCliOptions extends CargoFlagValues {
   baseline?: string;
   measureAsyncPanic?: boolean;
   rule?: string[];
+  boxThreshold?: number;
   color: ColorChoice;
 }
 
@@ -66,6 +74,11 @@ export function registerAnalyze(program: Command): void {
       '--html-link <url>',
       'with --format markdown: link each item to the HTML report at URL (URL#item=crate::path)',
     )
+    .option(
+      '--box-threshold <bytes>',
+      'advise where to Box::pin futures over this size (default 1 KiB)',
+      parseBoxThreshold,
+    )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: AnalyzeCliOptions) => {
       checkOutputPath(opts.output); // before a build that may take minutes
@@ -89,6 +102,7 @@ export function registerAnalyze(program: Command): void {
         ...toBuildOptions(opts, path),
         ...(opts.measureAsyncPanic ? { nightly: true } : {}),
         scan: ruleSelection(opts.rule),
+        ...(opts.boxThreshold !== undefined ? { boxThreshold: opts.boxThreshold } : {}),
       };
       const analysed = await analyze(analyzeOptions);
       const report = opts.linked ? onlyLinked(analysed) : analysed;

@@ -5,8 +5,10 @@
 // Fixes are machine-applicable (they cannot change behaviour) or maybe-incorrect (code moves from the first
 // poll to the call): the dry run shows both, marking the second kind; --write applies only the first unless
 // --allow-eager is given, and says which it left out and why.
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
+import { BOX_PIN_RULE, boxFixScan } from '../../fix/box-pin.ts';
 import type { WithheldFix } from '../../fix/fix-loop.ts';
 import { checkWritable, fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
 import { NotUtf8Error } from '../../fix/source-text.ts';
@@ -14,7 +16,7 @@ import type { CheckTargets } from '../../fix/verify.ts';
 import type { Finding } from '../../model/finding.ts';
 import { type ColorChoice, type Colors, colors } from '../../report/colors.ts';
 import { scan } from '../../scan/index.ts';
-import { parseColor } from '../output.ts';
+import { parseBoxThreshold, parseColor } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
 interface FixCliOptions {
@@ -24,6 +26,8 @@ interface FixCliOptions {
   allowDirty?: boolean;
   allowNoVcs?: boolean;
   verify: boolean;
+  box?: boolean;
+  boxThreshold?: number;
   color: ColorChoice;
 }
 
@@ -54,7 +58,9 @@ function withheldNote(withheld: readonly WithheldFix[], c: Colors): string {
   );
   return (
     `${c.bold('note')}: ${plural(withheld.length, 'fix')} not applied because ${withheld.length === 1 ? 'it' : 'they'} ` +
-    'may change behaviour (code would run at the call instead of the first poll); `asyncbloat fix` shows ' +
+    (withheld.every((w) => w.rule === BOX_PIN_RULE)
+      ? 'may change behaviour (each adds a heap allocation where the future was inline); `asyncbloat fix --box` shows '
+      : 'may change behaviour (code would run at the call instead of the first poll); `asyncbloat fix` shows ') +
     `${withheld.length === 1 ? 'it' : 'them'}, --allow-eager applies ${withheld.length === 1 ? 'it' : 'them'}:\n${lines.join('\n')}\n`
   );
 }
@@ -73,9 +79,23 @@ export function registerFix(program: Command): void {
     .option('--allow-dirty', 'with --write: fix even if the working directory has uncommitted changes')
     .option('--allow-no-vcs', 'with --write: fix even if the crate is not under version control')
     .option('--no-verify', 'do not `cargo check` the rewritten crate (the plan on a copy, and after --write)')
+    .option(
+      '--box',
+      "build the crate and offer analyze's box advice as rewrites (`Box::pin` at each advised await) instead of the rules' fixes; each adds a heap allocation, so --write applies them only with --allow-eager",
+    )
+    .option(
+      '--box-threshold <bytes>',
+      'with --box: futures over this size get advice (default 1 KiB)',
+      parseBoxThreshold,
+    )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string, opts: FixCliOptions) => {
       const selection = ruleSelection(opts.rule);
+      if (opts.box && existsSync(path) && !statSync(path).isDirectory())
+        throw new UserError(
+          `fix --box takes a crate directory, not the file '${path}'`,
+          'the advice comes from building the whole crate',
+        );
       const c = colors(opts.color);
       let plan: Awaited<ReturnType<typeof planFixes>>;
       // As cargo fix: refuse a dirty tree before building anything (the checks build into target/).
@@ -86,9 +106,14 @@ export function registerFix(program: Command): void {
         });
       try {
         // The dry run shows every fix, the maybe-incorrect ones marked; --write applies what it may.
+        const boxScan = opts.box
+          ? await boxFixScan(path, {
+              ...(opts.boxThreshold !== undefined ? { boxThreshold: opts.boxThreshold } : {}),
+            })
+          : undefined;
         plan = await planFixes({
           path,
-          scan: (p) => scan(p, { ...selection, cache: false }),
+          scan: boxScan ?? ((p) => scan(p, { ...selection, cache: false })),
           verify: opts.verify,
           allowEager: !opts.write || opts.allowEager === true,
         });
@@ -129,7 +154,7 @@ export function registerFix(program: Command): void {
       const handled = new Set(
         [...plan.applied, ...plan.withheld].map((f) => `${f.rule}\0${f.item ?? f.line}`),
       );
-      const unfixable = (await scan(path, { ...selection, cache: false })).findings.filter(
+      const unfixable = (opts.box ? [] : (await scan(path, { ...selection, cache: false })).findings).filter(
         (f) => f.noFix && !handled.has(`${f.rule}\0${f.item ?? f.line}`),
       );
       if (unfixable.length > 0) process.stderr.write(unfixableNote(unfixable, c));

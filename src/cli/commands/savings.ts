@@ -7,7 +7,14 @@ import { type ColorChoice, outputColors } from '../../report/colors.ts';
 import { renderSavingsHuman } from '../../report/savings-human.ts';
 import { scan } from '../../scan/index.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
-import { checkOutputPath, emit, parseColor, parseFormat, terminalWidth } from '../output.ts';
+import {
+  checkOutputPath,
+  emit,
+  parseBoxThreshold,
+  parseColor,
+  parseFormat,
+  terminalWidth,
+} from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 import { writeToolchainNotes } from '../toolchain-notes.ts';
 
@@ -18,6 +25,8 @@ interface SavingsCliOptions extends CargoFlagValues {
   output?: string;
   rule?: string[];
   allowEager?: boolean;
+  box?: boolean;
+  boxThreshold?: number;
   color: ColorChoice;
 }
 
@@ -36,6 +45,15 @@ export function registerSavings(program: Command): void {
       '--allow-eager',
       'also apply the maybe-incorrect fixes, as `fix --write --allow-eager` (code runs at the call, not the first poll)',
     )
+    .option(
+      '--box',
+      "apply analyze's box advice (`Box::pin` at each advised await) instead of the rules' fixes, and report each estimate beside the measured size",
+    )
+    .option(
+      '--box-threshold <bytes>',
+      'futures over this size get box advice (default 1 KiB)',
+      parseBoxThreshold,
+    )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string | undefined, opts: SavingsCliOptions) => {
       checkOutputPath(opts.output); // before a build that may take minutes
@@ -45,6 +63,9 @@ export function registerSavings(program: Command): void {
         build,
         scan: (p) => scan(p, { ...selection, cache: false }),
         ...(opts.allowEager ? { allowEager: true } : {}),
+        ...(opts.box || opts.boxThreshold !== undefined
+          ? { box: opts.boxThreshold !== undefined ? { threshold: opts.boxThreshold } : {} }
+          : {}),
       });
       writeToolchainNotes(run.before.build);
       emit(

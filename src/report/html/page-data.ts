@@ -9,6 +9,7 @@ import type { AsyncKind } from '../../model/async-item.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
 import { coroutineKind, spanOfTypeName } from '../../readers/mir-span.ts';
+import { boxAdviceLine } from '../box-text.ts';
 import { describeBuild } from '../build-line.ts';
 import { asyncTextShare } from '../markdown.ts';
 import { missingStackReason, stackSummary } from '../stack-text.ts';
@@ -79,6 +80,8 @@ export interface PageItem {
   runtimeBytes: number | null;
   inlined: boolean;
   panicBytes: number | null;
+  /** Box advice (box-text.ts): its line, and the states whose await it boxes, each with what it saves. */
+  boxAdvice: { line: string; boxed: { state: string; text: string }[] } | null;
   /** Stack bytes per poll, as text (stack-text.ts); null without code, `frames` null when unknown. */
   stack: { frames: string | null; why: string | null; note: string | null; entry: string | null } | null;
   /** Present only when rustc said so (MIR): resumed-after-completion / after-panic panic paths. */
@@ -316,6 +319,18 @@ function rootItems(items: PageItem[]): number[] {
   return items.flatMap((it, k) => ((it.futureBytes ?? 0) > 0 && !awaited.has(k) ? [k] : []));
 }
 
+function pageBoxAdvice(it: AnalyzedItem): PageItem['boxAdvice'] {
+  const line = boxAdviceLine(it);
+  if (!it.boxAdvice || line === undefined) return null;
+  return {
+    line: `${line} (estimated from the layout)`,
+    boxed: it.boxAdvice.boxes.map((b) => ({
+      state: b.state,
+      text: `Box::pin the await of ${b.callee} (${formatBytes(b.awaiteeBytes)}): ${formatBytes(b.beforeBytes)} → ${formatBytes(b.afterBytes)}`,
+    })),
+  };
+}
+
 function pageStack(it: AnalyzedItem, build: AnalysisReport['build']): PageItem['stack'] {
   if (it.code === undefined) return null;
   const entry = it.stack?.entryFrames.find((e) => e.frameBytes > 0);
@@ -354,6 +369,7 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
       inlined: it.code?.inlined ?? false,
       panicBytes: it.panicSites ? it.panicSites.bytes : null,
       stack: pageStack(it, report.build),
+      boxAdvice: pageBoxAdvice(it),
       panicPaths: it.panicPaths,
       layout,
       held,
@@ -422,6 +438,7 @@ function fromScan(report: ScanReport, opts: PageOptions): PageData {
       inlined: false,
       panicBytes: null,
       stack: null,
+      boxAdvice: null,
       panicPaths: null,
       layout: null,
       held: [],

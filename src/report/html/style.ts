@@ -64,6 +64,7 @@ svg.state-diagram .caption, svg.layout-bars .caption { fill: var(--muted); font-
 svg.state-diagram .state rect { fill: #fff; stroke: #57606a; stroke-width: 1.5; }
 svg.state-diagram .state.suspend rect { fill: #ddf4ff; stroke: var(--accent); }
 svg.state-diagram .state.panicked rect { fill: #ffebe9; stroke: var(--err); }
+svg.state-diagram .state.boxed rect { stroke: #9a6700; stroke-width: 2.5; stroke-dasharray: 6 3; }
 svg.state-diagram .state-name { font-weight: 600; }
 svg.state-diagram .state-detail { fill: var(--muted); font-size: 11px; }
 svg.state-diagram .edge { fill: none; stroke: #555; stroke-width: 1.3; }

@@ -105,6 +105,7 @@ function metrics(it: PageItem): HTMLElement {
             : ''),
     ]);
   if (it.panicBytes !== null) rows.push(['panic-path code', bytes(it.panicBytes)]);
+  if (it.boxAdvice) rows.push(['box advice', it.boxAdvice.line]);
   if (it.stack) {
     rows.push(['stack per poll', it.stack.frames ?? `– (${it.stack.why})`]);
     if (it.stack.note) rows.push(['', it.stack.note]);

@@ -58,6 +58,7 @@ function detailOf(item: PageItem, name: string): string {
   if (line !== null) parts.push(`line ${line}`);
   if (held) parts.push(`${bytes(held.bytes)} held`);
   else if (state) parts.push(bytes(state.bytes));
+  if (item.boxAdvice?.boxed.some((b) => b.state === name)) parts.push('box it');
   return parts.join(' · ');
 }
 
@@ -176,10 +177,17 @@ export function stateDiagram(item: PageItem): SVGSVGElement | null {
   }
   for (const n of nodes.values()) {
     const cls = n.name === 'Panicked' ? 'panicked' : n.name.startsWith('Suspend') ? 'suspend' : 'terminal';
+    // Box advice: the await of this state is one to box; the tooltip says what it saves.
+    const boxed = item.boxAdvice?.boxed.find((b) => b.state === n.name);
     root.append(
       svg(
         'g',
-        { class: `state ${cls}`, transform: `translate(${n.x},${n.y})`, 'data-state': n.name },
+        {
+          class: `state ${cls}${boxed ? ' boxed' : ''}`,
+          transform: `translate(${n.x},${n.y})`,
+          'data-state': n.name,
+        },
+        boxed ? svg('title', {}, boxed.text) : null,
         svg('rect', { width: W, height: H, rx: 8 }),
         svg(
           'text',
