@@ -1,7 +1,8 @@
 // The Rust edition of the crate a file belongs to, as cargo reads it: `package.edition`, or the workspace's
 // `workspace.package.edition` with `edition.workspace = true`, and 2015 when none is set. Rewrites depend on
 // it: from edition 2024 an `impl Trait` return type captures every lifetime in scope, so a wrapper over
-// `&self` needs no `+ '_` and an impl's lifetimes no longer stop the rewrite.
+// `&self` needs no `+ '_` and an impl's lifetimes no longer stop the rewrite. Also the names of its
+// dependencies, for rewrites that use a crate (`futures::future::Either`) only where it is one.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -43,6 +44,29 @@ export function editionOf(crateDir: string): Edition {
   }
   const result = edition ?? DEFAULT;
   known.set(crateDir, result);
+  return result;
+}
+
+const dependencies = new Map<string, string[]>();
+
+/**
+ * The names the crate's code uses for its dependencies: `[dependencies]` and every
+ * `[target.'cfg(..)'.dependencies]` table, a renamed dependency (`fut = { package = "futures" }`) by its
+ * new name, `-` as `_`. Dev- and build-dependencies are not visible to the crate's own code.
+ */
+export function dependencyNames(crateDir: string): string[] {
+  const hit = dependencies.get(crateDir);
+  if (hit) return hit;
+  const doc = readToml(join(crateDir, 'Cargo.toml'));
+  const tables: unknown[] = [doc?.dependencies];
+  const targets = doc?.target;
+  if (targets && typeof targets === 'object')
+    for (const t of Object.values(targets)) tables.push((t as { dependencies?: unknown }).dependencies);
+  const names = new Set<string>();
+  for (const t of tables)
+    if (t && typeof t === 'object') for (const k of Object.keys(t)) names.add(k.replaceAll('-', '_'));
+  const result = [...names].sort();
+  dependencies.set(crateDir, result);
   return result;
 }
 

@@ -80,7 +80,7 @@ function readParams(fn: Node, capturesAll: boolean): Params | string {
 }
 
 /** The variable an expression starts from: `self.a.b` -> `self`, `(*x).y` -> `x`; undefined for anything else. */
-export function rootName(e: Node): string | undefined {
+function rootName(e: Node): string | undefined {
   let n: Node | undefined = e;
   while (n) {
     if (n.type === 'identifier' || n.type === 'self') return n.text;

@@ -39,6 +39,11 @@ export interface RuleContext {
   file: string;
   /** The edition of the file's crate (it decides what an `impl Future` return type captures). */
   edition: Edition;
+  /**
+   * The crate's dependencies as its code names them (`futures`, `futures_util`: a renamed dependency by
+   * its new name): a rewrite may use a crate only when it is one.
+   */
+  dependencies: readonly string[];
   text: string;
   lines: LineIndex;
   tree: Tree;

@@ -113,3 +113,32 @@ export function trailingAwait(value: Node): Node | undefined {
   }
   return undefined;
 }
+
+/** The arms' values; an arm under `#[cfg(..)]` is left out: cfg-exclusive arms never both exist. */
+export function matchArmValues(m: Node): Node[] {
+  const body = m.childForFieldName('body');
+  if (!body) return [];
+  return body.namedChildren
+    .filter((c) => c.type === 'match_arm' && !hasCfg(c))
+    .map((arm) => arm.childForFieldName('value'))
+    .filter((v): v is Node => v !== null);
+}
+
+export function hasCfg(arm: Node): boolean {
+  for (let a = arm.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
+    if (/^#\[\s*cfg\s*\(/.test(a.text)) return true;
+  return arm.namedChildren.some((c) => c.type === 'attribute_item' && /^#\[\s*cfg\s*\(/.test(c.text));
+}
+
+export function ifChainBranches(node: Node): Node[] {
+  const out: Node[] = [];
+  let cur: Node | null = node;
+  while (cur?.type === 'if_expression') {
+    const then = cur.childForFieldName('consequence');
+    if (then) out.push(then);
+    const alt: Node | null | undefined = cur.childForFieldName('alternative')?.namedChildren[0];
+    if (alt && alt.type !== 'if_expression') out.push(alt);
+    cur = alt ?? null;
+  }
+  return out;
+}

@@ -66,6 +66,7 @@ export function analyzeFile(
   modulePath: string,
   rules: readonly Rule[] = RULES,
   edition: Edition = '2021',
+  dependencies: readonly string[] = [],
 ): FileResult {
   const lines = new LineIndex(text);
   const tree = parser.parse(text);
@@ -77,6 +78,7 @@ export function analyzeFile(
       const ctx: RuleContext = {
         file,
         edition,
+        dependencies,
         text,
         lines,
         tree,

@@ -40,14 +40,14 @@ export class ScanCache {
     return new ScanCache(file, old);
   }
 
-  /** The key of one file's analysis: its text and everything that shapes its results. */
-  static key(rel: string, modulePath: string, bytes: Uint8Array, edition = ''): string {
+  /** The key of one file's analysis: its text and everything that shapes its results (`crate`: the crate's facts rules read, edition and dependencies). */
+  static key(rel: string, modulePath: string, bytes: Uint8Array, crate = ''): string {
     return createHash('sha1')
       .update(rel)
       .update('\0')
       .update(modulePath)
       .update('\0')
-      .update(edition)
+      .update(crate)
       .update('\0')
       .update(bytes)
       .digest('hex');

@@ -6,7 +6,7 @@ import { UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';
-import { type Edition, editionOf } from '../readers/cargo-edition.ts';
+import { dependencyNames, type Edition, editionOf } from '../readers/cargo-edition.ts';
 import { modulePathOf } from '../readers/rust-source/module-path.ts';
 import { RULES } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
@@ -51,7 +51,14 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
 
   const skipped: SkippedFile[] = [];
   const results = new Map<string, FileResult>();
-  const misses: { rel: string; text: string; modulePath: string; edition: Edition; key: string }[] = [];
+  const misses: {
+    rel: string;
+    text: string;
+    modulePath: string;
+    edition: Edition;
+    dependencies: readonly string[];
+    key: string;
+  }[] = [];
   let withoutAsync = 0;
   let readOk = 0;
 
@@ -88,10 +95,11 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     const modulePath = moduleOf(f);
     const crate = crateDirOf(dirname(f.abs));
     const edition = crate ? editionOf(crate) : '2021';
-    const key = ScanCache.key(f.rel, modulePath, bytes, edition);
+    const dependencies = crate ? dependencyNames(crate) : [];
+    const key = ScanCache.key(f.rel, modulePath, bytes, `${edition}\0${dependencies.join(',')}`);
     const hit = cache?.get(key);
     if (hit) results.set(f.rel, hit);
-    else misses.push({ rel: f.rel, text: utf8.decode(bytes), modulePath, edition, key });
+    else misses.push({ rel: f.rel, text: utf8.decode(bytes), modulePath, edition, dependencies, key });
   });
 
   const missBytes = misses.reduce((n, m) => n + m.text.length, 0);
@@ -100,7 +108,13 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   try {
     await Promise.all(
       misses.map(async (m) => {
-        const r = await pool.run({ text: m.text, file: m.rel, modulePath: m.modulePath, edition: m.edition });
+        const r = await pool.run({
+          text: m.text,
+          file: m.rel,
+          modulePath: m.modulePath,
+          edition: m.edition,
+          dependencies: m.dependencies,
+        });
         results.set(m.rel, r);
         cache?.set(m.key, r);
       }),

@@ -15,6 +15,7 @@ export interface Job {
   file: string;
   modulePath: string;
   edition: Edition;
+  dependencies: readonly string[];
 }
 
 export type JobReply = { id: number; result: FileResult } | { id: number; error: string };
@@ -59,7 +60,7 @@ export function inProcessPool(): Pool {
     doneInWorkers: 0,
     async run(job) {
       const parser = await loadRustParser();
-      return analyzeFile(parser, job.text, job.file, job.modulePath, RULES, job.edition);
+      return analyzeFile(parser, job.text, job.file, job.modulePath, RULES, job.edition, job.dependencies);
     },
     async close() {},
   };

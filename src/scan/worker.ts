@@ -11,7 +11,7 @@ parentPort?.on('message', async (job: Job) => {
     const parser = await loadRustParser();
     reply = {
       id: job.id,
-      result: analyzeFile(parser, job.text, job.file, job.modulePath, RULES, job.edition),
+      result: analyzeFile(parser, job.text, job.file, job.modulePath, RULES, job.edition, job.dependencies),
     };
   } catch (e) {
     reply = { id: job.id, error: (e as Error).stack ?? String(e) };

@@ -69,7 +69,7 @@ describe('worker threads', () => {
     try {
       assert.equal(pool.threads, 2);
       const jobs = ['async fn a() { b().await }', 'async fn c() {}', 'fn d() {}'].map((text, i) =>
-        pool.run({ text, file: `f${i}.rs`, modulePath: 'm', edition: '2021' }),
+        pool.run({ text, file: `f${i}.rs`, modulePath: 'm', edition: '2021', dependencies: [] }),
       );
       const results = await Promise.all(jobs);
       assert.deepEqual(

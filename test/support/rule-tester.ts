@@ -27,8 +27,9 @@ export interface ExpectedFinding {
 }
 
 export interface RuleCases {
-  valid: { name: string; code: string }[];
-  invalid: { name: string; code: string; findings: ExpectedFinding[] }[];
+  /** `dependencies`: the crate's dependencies as its code names them (default none). */
+  valid: { name: string; code: string; dependencies?: string[] }[];
+  invalid: { name: string; code: string; findings: ExpectedFinding[]; dependencies?: string[] }[];
 }
 
 export async function findingsOf(
@@ -36,16 +37,17 @@ export async function findingsOf(
   code: string,
   file = 'src/lib.rs',
   edition: Edition = '2021',
+  dependencies: readonly string[] = [],
 ): Promise<Finding[]> {
   const parser = await loadRustParser();
-  return analyzeFile(parser, code, file, '', [rule], edition).findings;
+  return analyzeFile(parser, code, file, '', [rule], edition, dependencies).findings;
 }
 
 export function ruleTester(rule: Rule, cases: RuleCases): void {
   describe(`rule ${rule.meta.id}`, () => {
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, async () => {
-        const found = await findingsOf(rule, c.code);
+        const found = await findingsOf(rule, c.code, undefined, undefined, c.dependencies);
         assert.deepEqual(
           found.map((f) => `${f.line}:${f.column} ${f.message}`),
           [],
@@ -55,7 +57,7 @@ export function ruleTester(rule: Rule, cases: RuleCases): void {
     }
     for (const c of cases.invalid) {
       it(`invalid: ${c.name}`, async () => {
-        const found = await findingsOf(rule, c.code);
+        const found = await findingsOf(rule, c.code, undefined, undefined, c.dependencies);
         assert.equal(
           found.length,
           c.findings.length,

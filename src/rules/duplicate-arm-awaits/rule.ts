@@ -6,7 +6,7 @@ import type { AsyncItem } from '../../model/async-item.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import { withRewrite } from '../rewrite-common.ts';
 import type { Rule } from '../rule.ts';
-import { awaitedCallee, compact, trailingAwait } from '../syntax.ts';
+import { awaitedCallee, compact, ifChainBranches, matchArmValues, trailingAwait } from '../syntax.ts';
 import { rewriteDuplicateArmAwaits } from './rewrite.ts';
 
 export const duplicateArmAwaits: Rule = {
@@ -29,7 +29,7 @@ export const duplicateArmAwaits: Rule = {
         if (seen.has(node.id)) continue;
         seen.add(node.id);
         if (node.type === 'if_expression' && node.parent?.type === 'else_clause') continue; // reported at the chain's head
-        const branches = node.type === 'match_expression' ? matchArms(node) : ifChain(node);
+        const branches = node.type === 'match_expression' ? matchArmValues(node) : ifChainBranches(node);
         const dup = largestGroup(branches);
         if (!dup) continue;
         // How to await once depends on the arms: the same call in each (move it after the match), some arms
@@ -63,35 +63,6 @@ export const duplicateArmAwaits: Rule = {
     }
   },
 };
-
-/** The arms' values; an arm under `#[cfg(..)]` is left out: cfg-exclusive arms never both exist. */
-function matchArms(m: Node): Node[] {
-  const body = m.childForFieldName('body');
-  if (!body) return [];
-  return body.namedChildren
-    .filter((c) => c.type === 'match_arm' && !hasCfg(c))
-    .map((arm) => arm.childForFieldName('value'))
-    .filter((v): v is Node => v !== null);
-}
-
-function hasCfg(arm: Node): boolean {
-  for (let a = arm.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
-    if (/^#\[\s*cfg\s*\(/.test(a.text)) return true;
-  return arm.namedChildren.some((c) => c.type === 'attribute_item' && /^#\[\s*cfg\s*\(/.test(c.text));
-}
-
-function ifChain(node: Node): Node[] {
-  const out: Node[] = [];
-  let cur: Node | null = node;
-  while (cur?.type === 'if_expression') {
-    const then = cur.childForFieldName('consequence');
-    if (then) out.push(then);
-    const alt: Node | null | undefined = cur.childForFieldName('alternative')?.namedChildren[0];
-    if (alt && alt.type !== 'if_expression') out.push(alt);
-    cur = alt ?? null;
-  }
-  return out;
-}
 
 function largestGroup(branches: Node[]): { callee: string; count: number; identical: boolean } | undefined {
   const groups = new Map<string, string[]>();
