@@ -119,6 +119,11 @@ export interface BoxEstimate {
   estimatedBytes: number;
   /** rustc's size of the boxed build; null when the item has no layout after. */
   measuredBytes: number | null;
+  /**
+   * The poll fn's stack frame (`.stack_sizes`) before and after, measured: a boxed awaitee is no longer
+   * built on the stack and moved into the state, so boxing shrinks the frame too. Null when unknown.
+   */
+  pollFrameBytes: { before: number | null; after: number | null };
 }
 
 /**
@@ -146,6 +151,10 @@ export function boxEstimates(before: AnalysisReport, after: AnalysisReport): Box
     beforeBytes: i.futureBytes ?? 0,
     estimatedBytes: est,
     measuredBytes: afterByKey.get(itemKey(i))?.futureBytes ?? null,
+    pollFrameBytes: {
+      before: i.stack?.pollFrameBytes ?? null,
+      after: afterByKey.get(itemKey(i))?.stack?.pollFrameBytes ?? null,
+    },
   }));
 }
 

@@ -1,6 +1,7 @@
 // Box advice in text: one line per advised future under the analyze table, the detail in `--explain`,
 // Markdown and the HTML report. The numbers are estimates from the layout (measure/box-advice.ts); every
 // output says so once.
+import { frameOutgrowsFuture } from '../measure/stack-use.ts';
 import type { AnalyzedItem, BoxAdvice, BoxSite } from '../model/report.ts';
 import { formatBytes } from './text-table.ts';
 
@@ -32,7 +33,12 @@ export function boxAdviceLine(item: AnalyzedItem): string | undefined {
   const floor = a.reachesThreshold
     ? ''
     : ` (its floor: ${a.floor ? `${a.floor.kind} \`${a.floor.field}\`, ${formatBytes(a.floor.bytes)}` : 'no await left to box'})`;
-  return `${item.name}: Box::pin ${boxes}: ${formatBytes(a.beforeBytes)} → ${formatBytes(a.afterBytes)}${floor}${rootsText(a, item.name)}`;
+  // A boxed awaitee is no longer built on the stack and moved into the state: the poll frame shrinks too.
+  const frame =
+    item.stack && frameOutgrowsFuture(item.stack)
+      ? `; its ${formatBytes(item.stack.pollFrameBytes)} poll frame shrinks too`
+      : '';
+  return `${item.name}: Box::pin ${boxes}: ${formatBytes(a.beforeBytes)} → ${formatBytes(a.afterBytes)}${floor}${rootsText(a, item.name)}${frame}`;
 }
 
 /** `--explain`'s box advice: every box with its awaitee and the size after it. */

@@ -61,16 +61,18 @@ function boxEstimateLines(rows: NonNullable<Savings['box']>, c: Colors, width?: 
     r.measuredBytes === null || r.measuredBytes === 0
       ? '-'
       : `${(((r.estimatedBytes - r.measuredBytes) / r.measuredBytes) * 100).toFixed(1)}%`;
+  const frame = (n: number | null) => (n === null ? '–' : formatBytes(n));
   const table = textTable(
-    ['item', 'before', 'estimated', 'measured', 'error'],
+    ['item', 'before', 'estimated', 'measured', 'error', 'poll stack'],
     rows.map((r) => [
       r.root ? `${r.item} ${c.dim('(root)')}` : r.item,
       formatBytes(r.beforeBytes),
       formatBytes(r.estimatedBytes),
       formatBytes(r.measuredBytes),
       error(r),
+      `${frame(r.pollFrameBytes.before)} → ${frame(r.pollFrameBytes.after)}`,
     ]),
-    ['left', 'right', 'right', 'right', 'right'],
+    ['left', 'right', 'right', 'right', 'right', 'right'],
     width,
   );
   return [c.bold('box advice: estimated from the layout, measured with every advised box applied'), table];

@@ -151,6 +151,10 @@ describe('savings --box and fix --box', () => {
       close(e.estimatedBytes, e.measuredBytes, `${e.item} with every box applied`);
     }
     assert.ok(s.box.some((e) => e.root && e.item === 'run'));
+    // Boxing also shrinks the poll fn's stack frame (dev build: each awaitee was built on the stack).
+    const run = s.box.find((e) => e.item === 'run')!;
+    assert.ok(run.pollFrameBytes.before !== null && run.pollFrameBytes.after !== null);
+    assert.ok(run.pollFrameBytes.after < run.pollFrameBytes.before, JSON.stringify(run.pollFrameBytes));
   });
 
   test('fix --box shows Box::pin diffs marked maybe-incorrect; --write applies none without --allow-eager', () => {
