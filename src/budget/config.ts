@@ -39,6 +39,8 @@ export interface BudgetConfig {
   maxFutureBytes?: number;
   maxGrowth?: Growth;
   maxPollStackBytes?: number;
+  /** Futures over this size get box advice in `analyze` (its `--box-threshold` wins). */
+  boxThreshold?: number;
   /** Percent of `.text` that async code may take, per crate. */
   maxAsyncTextShare?: number;
   /** Per-item budgets; the first entry whose glob matches an item applies to it. */
@@ -63,6 +65,7 @@ const TOP_KEYS = [
   'max-future-bytes',
   'max-growth',
   'max-poll-stack-bytes',
+  'box-threshold',
   'max-async-text-share',
   'rules',
   'budget',
@@ -234,6 +237,8 @@ function readConfigTable(table: Record<string, unknown>, w: Where): BudgetConfig
   if (table['max-poll-stack-bytes'] !== undefined) {
     config.maxPollStackBytes = byteSize(w, table['max-poll-stack-bytes'], ['max-poll-stack-bytes']);
   }
+  if (table['box-threshold'] !== undefined)
+    config.boxThreshold = byteSize(w, table['box-threshold'], ['box-threshold']);
   const share = table['max-async-text-share'];
   if (share !== undefined) {
     const p = parsePercent(share);
@@ -373,6 +378,8 @@ export function layerConfigs(top: BudgetConfig, under: BudgetConfig): BudgetConf
   const maxGrowth = top.maxGrowth ?? under.maxGrowth;
   const maxAsyncTextShare = top.maxAsyncTextShare ?? under.maxAsyncTextShare;
   const maxPollStackBytes = top.maxPollStackBytes ?? under.maxPollStackBytes;
+  const boxThreshold = top.boxThreshold ?? under.boxThreshold;
+  if (boxThreshold !== undefined) out.boxThreshold = boxThreshold;
   if (maxPollStackBytes !== undefined) out.maxPollStackBytes = maxPollStackBytes;
   if (maxFutureBytes !== undefined) out.maxFutureBytes = maxFutureBytes;
   if (maxGrowth !== undefined) out.maxGrowth = maxGrowth;

@@ -132,6 +132,29 @@ describe('box advice', () => {
   });
 });
 
+test('the threshold comes from --box-threshold, else box-threshold in the configuration', () => {
+  const copy = mkdtempSync(join(tmp, 'threshold-'));
+  cpSync(CRATE, copy, { recursive: true });
+  writeFileSync(join(copy, 'asyncbloat.toml'), 'box-threshold = "8 KiB"\n');
+  const advised = (extra: string[]) => {
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'analyze', copy, '--no-nightly', '--format', 'json', ...extra],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', CARGO_TARGET_DIR: join(tmp, 'target') },
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const items = (JSON.parse(r.stdout) as AnalysisReport).items;
+    return items.filter((i) => i.boxAdvice).map((i) => [i.name, i.futureBytes!] as const);
+  };
+  const fromConfig = advised([]);
+  assert.ok(fromConfig.length > 0 && fromConfig.every(([, b]) => b > 8192), JSON.stringify(fromConfig));
+  assert.ok(!fromConfig.some(([n]) => n === 'dominant'), 'a 6 KiB future is under 8 KiB');
+  assert.deepEqual(advised(['--box-threshold', '64 KiB']), []);
+});
+
 describe('savings --box and fix --box', () => {
   test('savings --box measures every advised rewrite with a real build', () => {
     const r = spawnSync(

@@ -10,6 +10,7 @@ import { renderAnalyzeTable, renderExplain, renderFlagDelta } from '../../report
 import { type ColorChoice, outputColors } from '../../report/colors.ts';
 import { DIFF_FORMATS, type DiffFormat, renderDiff } from '../../report/diff-formats.ts';
 import { isSharedFormat, renderShared, SHARED_FORMATS } from '../../report/formats.ts';
+import { boxThresholdFor } from '../box-threshold.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.ts';
 import {
@@ -102,8 +103,9 @@ export function registerAnalyze(program: Command): void {
         ...toBuildOptions(opts, path),
         ...(opts.measureAsyncPanic ? { nightly: true } : {}),
         scan: ruleSelection(opts.rule),
-        ...(opts.boxThreshold !== undefined ? { boxThreshold: opts.boxThreshold } : {}),
       };
+      const boxThreshold = boxThresholdFor(opts.boxThreshold, opts.manifestPath ?? path);
+      if (boxThreshold !== undefined) Object.assign(analyzeOptions, { boxThreshold });
       const analysed = await analyze(analyzeOptions);
       const report = opts.linked ? onlyLinked(analysed) : analysed;
       writeToolchainNotes(report.build);

@@ -16,6 +16,7 @@ import type { CheckTargets } from '../../fix/verify.ts';
 import type { Finding } from '../../model/finding.ts';
 import { type ColorChoice, type Colors, colors } from '../../report/colors.ts';
 import { scan } from '../../scan/index.ts';
+import { boxThresholdFor } from '../box-threshold.ts';
 import { parseBoxThreshold, parseColor } from '../output.ts';
 import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 
@@ -107,9 +108,7 @@ export function registerFix(program: Command): void {
       try {
         // The dry run shows every fix, the maybe-incorrect ones marked; --write applies what it may.
         const boxScan = opts.box
-          ? await boxFixScan(path, {
-              ...(opts.boxThreshold !== undefined ? { boxThreshold: opts.boxThreshold } : {}),
-            })
+          ? await boxFixScan(path, boxThresholdOption(boxThresholdFor(opts.boxThreshold, path)))
           : undefined;
         plan = await planFixes({
           path,
@@ -200,3 +199,5 @@ function unfixableNote(findings: Finding[], c: Colors): string {
     findings.length > 10 ? `  ... and ${findings.length - 10} more (\`asyncbloat scan\` lists them)\n` : '';
   return `${c.bold('note')}: ${findings.length} finding${findings.length === 1 ? ' has' : 's have'} no automatic fix:\n${shown.join('')}${more}`;
 }
+
+const boxThresholdOption = (t: number | undefined) => (t === undefined ? {} : { boxThreshold: t });

@@ -6,6 +6,7 @@ import { measureSavings } from '../../fix/measure-savings.ts';
 import { type ColorChoice, outputColors } from '../../report/colors.ts';
 import { renderSavingsHuman } from '../../report/savings-human.ts';
 import { scan } from '../../scan/index.ts';
+import { boxThresholdFor } from '../box-threshold.ts';
 import { addCargoFlags, type CargoFlagValues, toBuildOptions } from '../cargo-flags.ts';
 import {
   checkOutputPath,
@@ -63,9 +64,7 @@ export function registerSavings(program: Command): void {
         build,
         scan: (p) => scan(p, { ...selection, cache: false }),
         ...(opts.allowEager ? { allowEager: true } : {}),
-        ...(opts.box || opts.boxThreshold !== undefined
-          ? { box: opts.boxThreshold !== undefined ? { threshold: opts.boxThreshold } : {} }
-          : {}),
+        ...(opts.box || opts.boxThreshold !== undefined ? { box: boxOptions(opts, path) } : {}),
       });
       writeToolchainNotes(run.before.build);
       emit(
@@ -79,4 +78,9 @@ export function registerSavings(program: Command): void {
         opts.output,
       );
     });
+}
+
+function boxOptions(opts: SavingsCliOptions, path: string | undefined): { threshold?: number } {
+  const threshold = boxThresholdFor(opts.boxThreshold, opts.manifestPath ?? path);
+  return threshold === undefined ? {} : { threshold };
 }
