@@ -5,16 +5,18 @@ import { dirname, resolve } from 'node:path';
 import { type BuildArtifacts, buildForAnalysis, type CrateOutputs } from '../cargo/build.ts';
 import { adviseBoxes, DEFAULT_BOX_THRESHOLD, pointerBytesOf } from '../measure/box-advice.ts';
 import { rootItems } from '../measure/root-futures.ts';
+import { findTasks } from '../measure/task-ram.ts';
 import type { AnalysisReport, AnalyzedItem, CrateSummary, FutureLayout } from '../model/report.ts';
 import { SCHEMA_VERSION, type ScanReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
 import { MirReader, type MirReadResult } from '../readers/mir.ts';
-import { readTypeSizes } from '../readers/type-sizes.ts';
+import { type HolderLayout, readTypeSizes } from '../readers/type-sizes.ts';
 import { scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
 import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
 import { measureMachineCode } from './machine-code.ts';
 import type { AnalyzeOptions } from './options.ts';
+import { writtenPoolSize } from './pool-size.ts';
 import { isSelectedMember } from './primary.ts';
 
 export type { AnalyzeOptions };
@@ -62,11 +64,12 @@ export async function analyzeBuild(
 
   const joined: JoinedItem[] = [];
   const allLayouts: FutureLayout[] = [];
+  const holders = new Map<string, HolderLayout>();
   const foreign: FutureLayout[] = [];
   for (const c of analysed) {
     const s = scans.get(c.manifestDir)!;
     const mir = readMirFiles(c, unparsed);
-    const layouts = readLayouts(c, unparsed, allLayouts);
+    const layouts = readLayouts(c, unparsed, allLayouts, holders);
     const { items, foreignLayouts } = joinCrate({
       crate: c.crateName,
       buildRoot: root,
@@ -106,6 +109,14 @@ export async function analyzeBuild(
     awaitColumn: (item, line) => sourceOf.get(item)?.awaitSites.find((a) => a.line === line)?.column,
   });
   const crates = summarizeCrates(items);
+  const taskRam = code.objects
+    ? findTasks({
+        elfs: code.objects.map((o) => o.elf),
+        items,
+        holders,
+        sourcePoolSize: (item) => writtenPoolSize(root, item),
+      })
+    : undefined;
   for (const c of crates) {
     const bytes = code.asyncCodeBytes.get(c.name);
     if (bytes !== undefined) c.asyncCodeBytes = bytes;
@@ -130,6 +141,7 @@ export async function analyzeBuild(
     },
     items,
     crates,
+    ...(taskRam ? { tasks: taskRam.tasks, staticRamBytes: taskRam.staticRamBytes } : {}),
     warnings,
     unparsed,
     scan: scanStats,
@@ -160,13 +172,19 @@ function readMirFiles(c: CrateOutputs, unparsed: Unparsed): MirReadResult | unde
   return result;
 }
 
-function readLayouts(c: CrateOutputs, unparsed: Unparsed, all: FutureLayout[]): FutureLayout[] {
+function readLayouts(
+  c: CrateOutputs,
+  unparsed: Unparsed,
+  all: FutureLayout[],
+  holders: Map<string, HolderLayout>,
+): FutureLayout[] {
   const out: FutureLayout[] = [];
   for (const f of c.typeSizes) {
     const r = readTypeSizes(readFileSync(f, 'utf8'));
     noteUnparsed(unparsed, `-Zprint-type-sizes of ${c.crateName}`, r.unparsed);
     out.push(...r.futures);
     all.push(...r.futures);
+    for (const [name, h] of r.holders) if (!holders.has(name)) holders.set(name, h);
   }
   return out;
 }

@@ -24,6 +24,8 @@ export interface MachineCodeResult {
   stackFrames?: boolean;
   /** `.stack_sizes` entries that could not be read: counted, with the first. */
   stackUnparsed?: { count: number; example: string };
+  /** The artifact's objects, for what else reads the symbol table (task pools). */
+  objects?: CodeObject[];
 }
 
 const LINKED = new Set(['bin', 'example', 'cdylib', 'staticlib']);
@@ -76,6 +78,7 @@ export function measureMachineCode(
   }
 
   noteStackSizes(loaded.objects, result, warn);
+  result.objects = loaded.objects;
   const withBody = joined.filter((j) => j.mir);
   const refs: CoroutineRef[] = withBody.map((j) => coroutineRef(j));
   const code = attributeCode(loaded.objects, refs);

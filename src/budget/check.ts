@@ -12,7 +12,13 @@ import { configScopes, type MemberConfig } from './members.ts';
 import type { Suppression } from './suppressions.ts';
 import { formatGrowth, type Growth, signedBytes } from './units.ts';
 
-export type BudgetName = 'future-size' | 'future-growth' | 'poll-stack' | 'async-text-share' | 'rule';
+export type BudgetName =
+  | 'future-size'
+  | 'future-growth'
+  | 'poll-stack'
+  | 'task-ram'
+  | 'async-text-share'
+  | 'rule';
 
 /**
  * A broken budget (`future-size`, `future-growth`, `async-text-share`) or a rule finding (`budget: 'rule'`).
@@ -223,7 +229,8 @@ function unmatchedEntries(configs: BudgetConfig[], items: AnalyzedItem[]): strin
   const seen = new Set<string>();
   const notes: string[] = [];
   const entries = configs.flatMap((c) => [
-    ...c.budgets.map((b) => ['budget', b.item] as const),
+    // A task budget's glob names tasks, which taskViolations checks against the tasks.
+    ...c.budgets.filter((b) => !onlyTaskLimit(b)).map((b) => ['budget', b.item] as const),
     ...c.ignores.map((ig) => ['ignore', ig.item] as const),
   ]);
   for (const [what, glob] of entries) {
@@ -343,7 +350,7 @@ export function checkReport(input: CheckInput): CheckResult {
   }
 
   const suppressed: Suppressed[] = [];
-  const kept: Violation[] = [...shareViolations];
+  const kept: Violation[] = [...shareViolations, ...taskViolations(head, input.config, notes)];
   for (const { item, v } of found) {
     const name = suppressionName(v);
     const comment = input.suppressionsFor?.(item).find((s) => s.rules.includes(name));
@@ -380,4 +387,73 @@ export function checkReport(input: CheckInput): CheckResult {
     ...(diff ? { diff } : {}),
     summary: summarize(violations, warnings.length, suppressed.length, head.items.length),
   };
+}
+
+function onlyTaskLimit(b: ItemBudget): boolean {
+  return (
+    b.maxTaskBytes !== undefined &&
+    b.maxFutureBytes === undefined &&
+    b.maxGrowth === undefined &&
+    b.maxPollStackBytes === undefined
+  );
+}
+
+/**
+ * `max-task-bytes` (each task static; a `[[budget]]` glob matches the task's name or its future's item) and
+ * `max-task-ram` (all of them): the RAM of embassy task pools, from the symbol table.
+ */
+function taskViolations(head: AnalysisReport, config: BudgetConfig, notes: string[]): Violation[] {
+  const tasks = head.tasks ?? [];
+  const configured =
+    config.maxTaskBytes !== undefined ||
+    config.maxTaskRam !== undefined ||
+    config.budgets.some((b) => b.maxTaskBytes !== undefined);
+  if (!configured) return [];
+  if (head.tasks === undefined) {
+    notes.push(
+      'the report has no task statics (no linked artifact): max-task-bytes and max-task-ram were not checked',
+    );
+    return [];
+  }
+  const out: Violation[] = [];
+  const base = { level: 'error' as const, rule: null, grew: [], finding: null };
+  for (const t of tasks) {
+    const named = [
+      { crate: t.crate, name: t.name },
+      ...(t.future ? [{ crate: t.crate, name: t.future }] : []),
+    ];
+    const entry = config.budgets.find(
+      (b) => b.maxTaskBytes !== undefined && named.some((n) => itemMatches(b.item, n)),
+    );
+    const limit = entry?.maxTaskBytes ?? config.maxTaskBytes;
+    if (limit === undefined || t.bytes <= limit) continue;
+    out.push({
+      ...base,
+      budget: 'task-ram',
+      crate: t.crate,
+      item: t.name,
+      file: t.file ?? null,
+      line: t.line ?? null,
+      limit: `${limit} B`,
+      actual: `${t.bytes} B`,
+      over: t.bytes - limit,
+      message: `task \`${t.name}\` takes ${t.bytes} B of RAM (\`${t.symbol}\`: ${t.poolSize ?? '?'} × ${t.slotBytes ?? '?'} B), over max-task-bytes ${limit} B by ${t.bytes - limit} B`,
+    });
+  }
+  const total = tasks.reduce((n, t) => n + t.bytes, 0);
+  if (config.maxTaskRam !== undefined && total > config.maxTaskRam) {
+    out.push({
+      ...base,
+      budget: 'task-ram',
+      crate: null,
+      item: null,
+      file: null,
+      line: null,
+      limit: `${config.maxTaskRam} B`,
+      actual: `${total} B`,
+      over: total - config.maxTaskRam,
+      message: `the ${tasks.length} task statics take ${total} B of RAM, over max-task-ram ${config.maxTaskRam} B by ${total - config.maxTaskRam} B`,
+    });
+  }
+  return out;
 }

@@ -24,6 +24,8 @@ export interface ItemBudget {
   maxGrowth?: Growth;
   /** Largest poll fn stack frame allowed (`.stack_sizes`). */
   maxPollStackBytes?: number;
+  /** Largest task static allowed (an embassy task pool), for tasks whose name or future the glob matches. */
+  maxTaskBytes?: number;
 }
 
 export interface IgnoreEntry {
@@ -39,6 +41,9 @@ export interface BudgetConfig {
   maxFutureBytes?: number;
   maxGrowth?: Growth;
   maxPollStackBytes?: number;
+  maxTaskBytes?: number;
+  /** Total RAM of all task statics. */
+  maxTaskRam?: number;
   /** Futures over this size get box advice in `analyze` (its `--box-threshold` wins). */
   boxThreshold?: number;
   /** Percent of `.text` that async code may take, per crate. */
@@ -50,7 +55,7 @@ export interface BudgetConfig {
 }
 
 /** Budget names usable in `ignore.rules` and in suppression comments, besides the rule ids of findings. */
-export const BUDGET_NAMES = ['future-size', 'future-growth', 'poll-stack'] as const;
+export const BUDGET_NAMES = ['future-size', 'future-growth', 'poll-stack', 'task-ram'] as const;
 
 /** Every name a rule level, an ignore or a suppression comment may use. */
 export function knownRuleNames(): string[] {
@@ -65,13 +70,15 @@ const TOP_KEYS = [
   'max-future-bytes',
   'max-growth',
   'max-poll-stack-bytes',
+  'max-task-bytes',
+  'max-task-ram',
   'box-threshold',
   'max-async-text-share',
   'rules',
   'budget',
   'ignore',
 ];
-const BUDGET_KEYS = ['item', 'max-future-bytes', 'max-growth', 'max-poll-stack-bytes'];
+const BUDGET_KEYS = ['item', 'max-future-bytes', 'max-growth', 'max-poll-stack-bytes', 'max-task-bytes'];
 const IGNORE_KEYS = ['item', 'reason', 'rules'];
 const LEVELS: Record<string, RuleLevel> = { off: 'off', warn: 'warning', error: 'error' };
 
@@ -237,6 +244,10 @@ function readConfigTable(table: Record<string, unknown>, w: Where): BudgetConfig
   if (table['max-poll-stack-bytes'] !== undefined) {
     config.maxPollStackBytes = byteSize(w, table['max-poll-stack-bytes'], ['max-poll-stack-bytes']);
   }
+  if (table['max-task-bytes'] !== undefined)
+    config.maxTaskBytes = byteSize(w, table['max-task-bytes'], ['max-task-bytes']);
+  if (table['max-task-ram'] !== undefined)
+    config.maxTaskRam = byteSize(w, table['max-task-ram'], ['max-task-ram']);
   if (table['box-threshold'] !== undefined)
     config.boxThreshold = byteSize(w, table['box-threshold'], ['box-threshold']);
   const share = table['max-async-text-share'];
@@ -294,15 +305,19 @@ function readConfigTable(table: Record<string, unknown>, w: Where): BudgetConfig
           i,
         );
       }
+      if (entry['max-task-bytes'] !== undefined) {
+        budget.maxTaskBytes = byteSize(w, entry['max-task-bytes'], ['budget', 'max-task-bytes'], i);
+      }
       if (
         budget.maxFutureBytes === undefined &&
         budget.maxGrowth === undefined &&
-        budget.maxPollStackBytes === undefined
+        budget.maxPollStackBytes === undefined &&
+        budget.maxTaskBytes === undefined
       ) {
         fail(
           w,
           ['budget', 'item'],
-          'a budget entry needs max-future-bytes, max-growth or max-poll-stack-bytes',
+          'a budget entry needs max-future-bytes, max-growth, max-poll-stack-bytes or max-task-bytes',
           undefined,
           i,
         );
@@ -379,6 +394,10 @@ export function layerConfigs(top: BudgetConfig, under: BudgetConfig): BudgetConf
   const maxAsyncTextShare = top.maxAsyncTextShare ?? under.maxAsyncTextShare;
   const maxPollStackBytes = top.maxPollStackBytes ?? under.maxPollStackBytes;
   const boxThreshold = top.boxThreshold ?? under.boxThreshold;
+  const maxTaskBytes = top.maxTaskBytes ?? under.maxTaskBytes;
+  const maxTaskRam = top.maxTaskRam ?? under.maxTaskRam;
+  if (maxTaskBytes !== undefined) out.maxTaskBytes = maxTaskBytes;
+  if (maxTaskRam !== undefined) out.maxTaskRam = maxTaskRam;
   if (boxThreshold !== undefined) out.boxThreshold = boxThreshold;
   if (maxPollStackBytes !== undefined) out.maxPollStackBytes = maxPollStackBytes;
   if (maxFutureBytes !== undefined) out.maxFutureBytes = maxFutureBytes;

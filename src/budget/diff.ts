@@ -117,6 +117,8 @@ export interface ReportDiff {
    * move these while no item changes; an older report without them gives nulls.
    */
   crates: CrateDiff[];
+  /** Task statics (embassy task pools) by crate and name; absent from older reports. */
+  tasks: TaskDiff[];
   totals: {
     /** Summed over items: an awaited future counts in its awaiter too (not memory). */
     futureBytes: MetricDelta;
@@ -129,6 +131,12 @@ export interface ReportDiff {
   /** Things that make the comparison less trustworthy (different profile or toolchain, ambiguous matches). */
   warnings: string[];
   summary: string;
+}
+
+export interface TaskDiff {
+  crate: string;
+  name: string;
+  bytes: MetricDelta;
 }
 
 export interface CrateDiff {
@@ -454,6 +462,16 @@ function summarize(diff: Omit<ReportDiff, 'summary'>): string {
 }
 
 /** Per-crate `.text` and async code, for every crate on either side. */
+function taskChanges(base: AnalysisReport, head: AnalysisReport): TaskDiff[] {
+  const key = (t: { crate: string; name: string }) => `${t.crate}::${t.name}`;
+  const b = new Map((base.tasks ?? []).map((t) => [key(t), t]));
+  const h = new Map((head.tasks ?? []).map((t) => [key(t), t]));
+  return [...new Set([...b.keys(), ...h.keys()])].sort().map((k) => {
+    const t = (h.get(k) ?? b.get(k))!;
+    return { crate: t.crate, name: t.name, bytes: metricDelta(b.get(k)?.bytes, h.get(k)?.bytes) };
+  });
+}
+
 function crateChanges(base: AnalysisReport, head: AnalysisReport): CrateDiff[] {
   const names = [...new Set([...base.crates, ...head.crates].map((c) => c.name))].sort();
   return names.map((name) => {
@@ -515,6 +533,7 @@ export function diffReports(base: AnalysisReport, head: AnalysisReport): ReportD
     items,
     findings: findingChanges(allFindings(base), allFindings(head)),
     crates: crateChanges(base, head),
+    tasks: taskChanges(base, head),
     totals: {
       futureBytes: metricDelta(
         sum(base.items, (i) => i.futureBytes),

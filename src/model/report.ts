@@ -189,6 +189,34 @@ export interface AnalyzedItem {
   findings: Finding[];
 }
 
+/**
+ * The RAM of one statically allocated task: an embassy `#[task]`'s `static POOL` (one slot per `pool_size`,
+ * each a task header and the future), measured from the symbol table, split with -Zprint-type-sizes.
+ */
+export interface TaskRam {
+  /** The task fn's path in its crate (`net::sampler`). */
+  name: string;
+  crate: string;
+  /** The static's symbol, demangled (`app::net::sampler::POOL`). */
+  symbol: string;
+  /** The static's size in the symbol table. */
+  bytes: number;
+  /** `.bss` or `.data`. */
+  section: string;
+  poolSize: number | null;
+  /** `source`: `pool_size = N` where the task is written; `derived`: bytes ÷ slot bytes. */
+  poolSizeSource: 'source' | 'derived' | null;
+  /** The async item the task runs, and its future's size (rustc's layout). */
+  future: string | null;
+  futureBytes: number | null;
+  /** One slot (`TaskStorage<F>`): header + future + padding. */
+  slotBytes: number | null;
+  headerBytes: number | null;
+  paddingBytes: number | null;
+  file?: string;
+  line?: number;
+}
+
 export interface CrateSummary {
   name: string;
   asyncItems: number;
@@ -228,6 +256,10 @@ export interface AnalysisReport {
   };
   items: AnalyzedItem[];
   crates: CrateSummary[];
+  /** Statically allocated tasks (embassy task pools), largest first; absent without a linked artifact. */
+  tasks?: TaskRam[];
+  /** `.bss` + `.data` of the artifact, for the tasks' share; absent without one. */
+  staticRamBytes?: number;
   /** What did not go as expected but did not stop the analysis (no symbols, reused outputs, ...). */
   warnings: string[];
   /** Lines of compiler output the readers could not parse: counted, with the first example. */

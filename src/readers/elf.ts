@@ -29,6 +29,7 @@ export const SHT_NOBITS = 8;
 export const SHT_REL = 9;
 export const SHT_DYNSYM = 11;
 export const SHT_SYMTAB_SHNDX = 18;
+export const SHF_WRITE = 0x1;
 export const SHF_ALLOC = 0x2;
 export const SHF_EXECINSTR = 0x4;
 export const STT_NOTYPE = 0;

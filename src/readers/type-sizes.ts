@@ -13,11 +13,24 @@ export interface TypeSize {
   alignment: number;
 }
 
+/**
+ * A struct that holds a future (`TaskStorage<{async fn body of run()}>`, `StaticCell<..>`): its fields and
+ * end padding, so a task's slot can be split into header, future and padding.
+ */
+export interface HolderLayout {
+  bytes: number;
+  alignment: number;
+  fields: { name: string; bytes: number }[];
+  endPaddingBytes: number;
+}
+
 export interface TypeSizesReadResult {
   /** Every coroutine layout, in the order printed (a type printed by several crates appears once per crate). */
   futures: FutureLayout[];
   /** Every type printed, coroutines included; the first record wins when a name repeats. */
   types: Map<string, TypeSize>;
+  /** Structs whose type names a coroutine among their generic arguments, with their fields. */
+  holders: Map<string, HolderLayout>;
   /** Number of `type:` records read. */
   records: number;
   /** Lines that fit none of the known shapes: counted, with the first one. */
@@ -31,6 +44,8 @@ const VARIANT = /^variant `(.*)`: (\d+) bytes$/;
 const FIELD =
   /^(field|upvar|local) `(.*?)`: (\d+) bytes(?:, offset: (\d+) bytes)?(?:, alignment: (\d+) bytes)?(?:, type: (.*))?$/;
 const PADDING = /^padding: (\d+) bytes$/;
+/** A generic argument that is a coroutine: `{async fn body of ..}`, `{async block@..}`, `{coroutine@..}`. */
+const HOLDS_FUTURE = /<.*\{(async fn body of |async block@|async closure body@|coroutine@)/;
 const END_PADDING = /^end padding: (\d+) bytes$/;
 // All the shapes above in one pattern (without captures), for the lines of types that are only skimmed.
 const SKIM =
@@ -40,12 +55,20 @@ interface Open {
   layout: FutureLayout;
   /** Whether this type may be a coroutine (name starts with `{`): read in full, confirmed by its states. */
   coroutine: boolean;
+  /** A struct holding a future: its fields are kept. */
+  holder?: HolderLayout;
   state?: StateLayout;
   cursor: number;
 }
 
 export function readTypeSizes(text: string): TypeSizesReadResult {
-  const result: TypeSizesReadResult = { futures: [], types: new Map(), records: 0, unparsed: { count: 0 } };
+  const result: TypeSizesReadResult = {
+    futures: [],
+    types: new Map(),
+    holders: new Map(),
+    records: 0,
+    unparsed: { count: 0 },
+  };
   let open: Open | undefined;
   const close = () => {
     if (open?.coroutine) result.futures.push(open.layout);
@@ -99,6 +122,10 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
         coroutine: typeName.startsWith('{'),
         cursor: 0,
       };
+      if (!open.coroutine && HOLDS_FUTURE.test(typeName) && !result.holders.has(typeName)) {
+        open.holder = { ...size, fields: [], endPaddingBytes: 0 };
+        result.holders.set(typeName, open.holder);
+      }
       continue;
     }
     if (!open) {
@@ -108,6 +135,7 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
     if (!open.coroutine) {
       // Skimmed type: still check the line has a known shape, so nothing unknown passes unnoticed.
       if (!SKIM.test(body)) bad(line);
+      else if (open.holder && depth === 4) readHolderLine(open.holder, body);
       continue;
     }
     if (!readLayoutLine(open, body, depth)) bad(line);
@@ -116,6 +144,14 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
   // A `{…}` type is a coroutine only if it has rustc's coroutine states (closures are `{closure@…}` structs).
   result.futures = result.futures.filter((f) => f.states.some((s) => s.name === 'Unresumed'));
   return result;
+}
+
+/** A struct's field or end padding (an enum's variants make it no holder: its fields are dropped). */
+function readHolderLine(holder: HolderLayout, body: string): void {
+  const pad = END_PADDING.exec(body);
+  if (pad) holder.endPaddingBytes = Number(pad[1]);
+  const m = FIELD.exec(body);
+  if (m?.[1] === 'field') holder.fields.push({ name: m[2]!.replace(/^\./, ''), bytes: Number(m[3]) });
 }
 
 /** True when a size or offset on the line is past Number.MAX_SAFE_INTEGER (a corrupt or hostile input). */

@@ -13,6 +13,8 @@ export function analysisReportJson(report: AnalysisReport): string {
     root: report.root,
     build: report.build,
     crates: report.crates,
+    tasks: report.tasks ?? [],
+    staticRamBytes: report.staticRamBytes ?? null,
     items: report.items.map(itemJson),
     warnings: report.warnings,
     unparsed: report.unparsed,

@@ -11,6 +11,14 @@ import { codeFamilies } from './code-families.ts';
 import type { Colors } from './colors.ts';
 import { goalLines } from './goal-rows.ts';
 import { pollStackCell, showsStackColumn, stackExplainLines, stackNotes } from './stack-text.ts';
+import {
+  biggestTaskNote,
+  DERIVED_NOTE,
+  poolCell,
+  slotCell,
+  taskExplainLines,
+  taskHeadline,
+} from './task-text.ts';
 import { codeCell, formatBytes, printable, runtimeCell, textTable } from './text-table.ts';
 import { NO_POLL_FN } from './wording.ts';
 
@@ -81,6 +89,7 @@ export function renderAnalyzeTable(
         .join(''),
   );
   for (const note of [...dashNotes(report, items), ...stackNotes(report, items)]) lines.push(c.dim(note));
+  lines.push(...taskRamSection(report, c, width));
   const advice = items.flatMap((i) => boxAdviceLine(i) ?? []);
   if (advice.length > 0)
     lines.push(
@@ -140,7 +149,11 @@ const EXPLAIN_FAMILIES = 10;
 export function renderExplain(
   item: AnalyzedItem,
   c: Colors,
-  opts: { allSymbols?: boolean; build?: AnalysisReport['build'] } = {},
+  opts: {
+    allSymbols?: boolean;
+    build?: AnalysisReport['build'];
+    report?: Pick<AnalysisReport, 'tasks'>;
+  } = {},
 ): string {
   const out: string[] = [];
   out.push(`${c.bold(item.name)} (${item.kind}, crate ${item.crate}) at ${location(item)}`);
@@ -233,6 +246,7 @@ export function renderExplain(
   }
   if (opts.build) out.push(...stackExplainLines(item, { build: opts.build }));
   out.push(...boxExplainLines(item));
+  if (opts.report) out.push(...taskExplainLines(item, opts.report));
   if (item.panicSites) {
     out.push(
       `  panic call sites: ${item.panicSites.resumed} resumed + ${item.panicSites.resumedPanic} resumed_panic = ${formatBytes(item.panicSites.bytes)}`,
@@ -276,4 +290,29 @@ export function renderFlagDelta(d: FlagDelta): string {
  */
 export function fieldLabel(name: string): string {
   return /^\.coroutine_field\d+$/.test(name) ? '(temporary held across the await)' : name;
+}
+
+/** The "RAM per task" section: one row per task static, the total and its share, the biggest task. */
+function taskRamSection(report: AnalysisReport, c: Colors, width?: number): string[] {
+  const headline = taskHeadline(report);
+  if (!headline) return [];
+  const tasks = report.tasks!;
+  const table = textTable(
+    ['bytes', 'pool', 'slot (header + future + padding)', 'task', 'static', 'location'],
+    tasks.map((t) => [
+      formatBytes(t.bytes),
+      poolCell(t),
+      slotCell(t),
+      c.bold(t.name),
+      t.symbol,
+      c.dim(t.file ? `${t.file}:${t.line}` : ''),
+    ]),
+    ['right', 'right', 'right', 'left', 'left', 'left'],
+    width,
+  );
+  const out = ['', c.bold(headline), table];
+  const biggest = biggestTaskNote(report);
+  if (biggest) out.push(c.dim(`note: ${biggest}`));
+  if (tasks.some((t) => t.poolSizeSource === 'derived')) out.push(c.dim(DERIVED_NOTE));
+  return out;
 }

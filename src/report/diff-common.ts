@@ -46,11 +46,21 @@ export function location(file: string | null | undefined, line: number | null | 
   return line !== undefined && line !== null ? `${file}:${line}` : file;
 }
 
-/** One line per crate whose `.text` or async code changed: `app: .text 437 KiB → 437 KiB (+160 B), ...`. */
+/**
+ * One line per crate whose `.text` or async code changed (`app: .text 437 KiB → 437 KiB (+160 B), ...`),
+ * then one per task static whose RAM changed (`task sampler: 6336 B → 8448 B (+2112 B)`).
+ */
 export function crateLines(diff: ReportDiff): string[] {
-  return (diff.crates ?? [])
-    .filter((c) => (c.textBytes.delta ?? 0) !== 0 || (c.asyncCodeBytes.delta ?? 0) !== 0)
-    .map((c) => `${c.name}: .text ${formatDelta(c.textBytes)}, async code ${formatDelta(c.asyncCodeBytes)}`);
+  return [
+    ...(diff.crates ?? [])
+      .filter((c) => (c.textBytes.delta ?? 0) !== 0 || (c.asyncCodeBytes.delta ?? 0) !== 0)
+      .map(
+        (c) => `${c.name}: .text ${formatDelta(c.textBytes)}, async code ${formatDelta(c.asyncCodeBytes)}`,
+      ),
+    ...(diff.tasks ?? [])
+      .filter((t) => t.bytes.delta !== 0)
+      .map((t) => `task ${t.name}: RAM ${formatDelta(t.bytes)}`),
+  ];
 }
 
 /**

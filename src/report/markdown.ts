@@ -10,6 +10,7 @@ import { goalMarkdown } from './goal-rows.ts';
 import { type AnchorItem, itemFragments } from './html/anchor.ts';
 import { reportFindings } from './sarif.ts';
 import { pollStackCell, showsStackColumn, stackNotes } from './stack-text.ts';
+import { biggestTaskNote, DERIVED_NOTE, poolCell, slotCell, taskHeadline } from './task-text.ts';
 import { codeCell, formatBytes, runtimeCell } from './text-table.ts';
 
 export interface MarkdownOptions {
@@ -179,6 +180,8 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
   if (isAnalysis) {
     const notes = stackNotes(report, report.items);
     if (notes.length > 0) parts.push(notes.map((n) => `_${escapeMarkdown(n)}_`).join('\n'));
+    const tasks = taskMarkdown(report);
+    if (tasks) parts.push(tasks);
     const advice = report.items.flatMap((i) => boxAdviceLine(i) ?? []);
     if (advice.length > 0)
       parts.push(
@@ -206,4 +209,30 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
     );
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+/** The "RAM per task" section: a table of the task statics, the total and the biggest task. */
+function taskMarkdown(report: AnalysisReport): string | undefined {
+  const headline = taskHeadline(report);
+  if (!headline) return undefined;
+  const tasks = report.tasks!;
+  const lines = [
+    `**${escapeMarkdown(headline)}**`,
+    '',
+    row(['bytes', 'pool', 'slot (header + future + padding)', 'task', 'location']),
+    row(['---:', '---:', '---:', '---', '---']),
+    ...tasks.map((t) =>
+      row([
+        formatBytes(t.bytes),
+        escapeMarkdown(poolCell(t)),
+        slotCell(t),
+        `\`${t.name}\``,
+        location(t.file, t.line),
+      ]),
+    ),
+  ];
+  const biggest = biggestTaskNote(report);
+  if (biggest) lines.push('', inlineMarkdown(biggest));
+  if (tasks.some((t) => t.poolSizeSource === 'derived')) lines.push('', `_${inlineMarkdown(DERIVED_NOTE)}_`);
+  return lines.join('\n');
 }

@@ -140,7 +140,7 @@ test('budget entries need an item and a limit; arrays of tables are required', (
   );
   assert.match(
     configError('[[budget]]\nitem = "a"\n').message,
-    /needs max-future-bytes, max-growth or max-poll-stack-bytes/,
+    /needs max-future-bytes, max-growth, max-poll-stack-bytes or max-task-bytes/,
   );
   assert.match(
     configError('budget = { item = "a" }\n').message,

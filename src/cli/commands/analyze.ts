@@ -125,7 +125,7 @@ export function registerAnalyze(program: Command): void {
         emit(
           opts.format === 'json'
             ? `${JSON.stringify(item, null, 2)}\n`
-            : renderExplain(item, c, { allSymbols: opts.allSymbols, build: report.build }),
+            : renderExplain(item, c, { allSymbols: opts.allSymbols, build: report.build, report }),
           opts.output,
         );
       } else if (isSharedFormat(opts.format)) {

@@ -13,6 +13,7 @@ import { boxAdviceLine } from '../box-text.ts';
 import { describeBuild } from '../build-line.ts';
 import { asyncTextShare } from '../markdown.ts';
 import { missingStackReason, stackSummary } from '../stack-text.ts';
+import { biggestTaskNote, DERIVED_NOTE, poolCell, slotCell, taskHeadline } from '../task-text.ts';
 import { formatBytes } from '../text-table.ts';
 import { type DiffLine, fixDiff, rebaseEdits } from './fix-diff.ts';
 import { type Snippet, snippetFor } from './snippet.ts';
@@ -146,6 +147,8 @@ export interface PageData {
   notices: PageNotice[];
   /** What the async compiler goals would save (rows that count something); empty for a scan. */
   goals: GoalRow[];
+  /** RAM per task (task-text.ts), as text; null when the build has no task statics. */
+  tasks: { headline: string; rows: string[][]; notes: string[] } | null;
 }
 
 export interface PageOptions {
@@ -319,6 +322,27 @@ function rootItems(items: PageItem[]): number[] {
   return items.flatMap((it, k) => ((it.futureBytes ?? 0) > 0 && !awaited.has(k) ? [k] : []));
 }
 
+function pageTasks(report: AnalysisReport): PageData['tasks'] {
+  const headline = taskHeadline(report);
+  if (!headline) return null;
+  const tasks = report.tasks!;
+  const biggest = biggestTaskNote(report);
+  return {
+    headline,
+    rows: tasks.map((t) => [
+      formatBytes(t.bytes),
+      poolCell(t),
+      slotCell(t),
+      t.name,
+      t.file ? `${t.file}:${t.line}` : '',
+    ]),
+    notes: [
+      ...(biggest ? [biggest] : []),
+      ...(tasks.some((t) => t.poolSizeSource === 'derived') ? [DERIVED_NOTE] : []),
+    ],
+  };
+}
+
 function pageBoxAdvice(it: AnalyzedItem): PageItem['boxAdvice'] {
   const line = boxAdviceLine(it);
   if (!it.boxAdvice || line === undefined) return null;
@@ -405,6 +429,7 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
     items,
     findings,
     goals: goalEstimate(report).total.filter((r) => r.items > 0),
+    tasks: pageTasks(report),
     notices: [
       ...report.unparsed.map((u) => ({
         text: `${u.count} line(s) of ${u.source} could not be parsed; first: ${JSON.stringify(u.example)}`,
@@ -458,6 +483,7 @@ function fromScan(report: ScanReport, opts: PageOptions): PageData {
     items,
     findings,
     goals: [],
+    tasks: null,
     notices: scanNotices(report.stats),
   };
 }

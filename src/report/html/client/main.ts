@@ -119,6 +119,30 @@ function goalsSection(data: PageData): HTMLElement {
   );
 }
 
+/** RAM per task: each task static with its pool and slot, the total and the biggest task. */
+function tasksSection(tasks: NonNullable<PageData['tasks']>): HTMLElement {
+  const head = ['bytes', 'pool', 'slot (header + future + padding)', 'task', 'location'];
+  return h(
+    'section',
+    { id: 'tasks' },
+    h('h2', {}, 'RAM per task'),
+    h('p', {}, tasks.headline),
+    h(
+      'table',
+      { class: 'tasks' },
+      h('thead', {}, h('tr', {}, ...head.map((x, k) => h('th', k <= 2 ? { class: 'num' } : {}, x)))),
+      h(
+        'tbody',
+        {},
+        ...tasks.rows.map((r) =>
+          h('tr', {}, ...r.map((cell, k) => h('td', k <= 2 ? { class: 'num' } : {}, cell))),
+        ),
+      ),
+    ),
+    ...tasks.notes.map((n) => h('p', { class: 'muted' }, n)),
+  );
+}
+
 function main(): void {
   performance.mark('asyncbloat-start');
   const data = unpack(
@@ -180,6 +204,7 @@ function main(): void {
   }
   app.append(h('section', { id: 'items' }, h('h2', {}, 'Async items'), table.element), detail);
   if (data.goals.length > 0) app.append(goalsSection(data));
+  if (data.tasks) app.append(tasksSection(data.tasks));
   const all = h('section', { id: 'findings' }, h('h2', {}, `Findings (${data.findings.length})`));
   for (const f of data.findings) all.append(findingView(f, data, (k) => select(k)));
   app.append(all);
