@@ -71,9 +71,11 @@ export function joinCrate(input: CrateInput): JoinResult {
   }
 
   // Blocks and closures print the same type name in MIR and in the layouts; that also catches bodies joined
-  // by containment above, whose span matches no source item.
+  // by containment above, whose span matches no source item. So does a non-generic async fn whose path an
+  // attribute macro changed: embassy's `#[task] async fn run` is compiled as `__run_task::run`, joined by its
+  // span above, and its layout is `{async fn body of __run_task::run()}`, which the path below cannot find.
   const byType = new Map<string, AsyncItem>();
-  for (const [item, body] of mirOf) if (body.kind !== 'async-fn') byType.set(body.coroutineType, item);
+  for (const [item, body] of mirOf) byType.set(body.coroutineType, item);
 
   const layoutsOf = new Map<AsyncItem, FutureLayout[]>();
   const foreignLayouts: FutureLayout[] = [];

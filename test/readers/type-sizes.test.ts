@@ -116,6 +116,7 @@ describe('readTypeSizes on bad and edge input', () => {
     assert.deepEqual(readTypeSizes(''), {
       futures: [],
       types: new Map(),
+      holders: new Map(),
       records: 0,
       unparsed: { count: 0 },
     });
