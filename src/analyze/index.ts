@@ -24,8 +24,15 @@ export type { AnalyzeOptions };
 type Unparsed = AnalysisReport['unparsed'];
 
 export async function analyze(options: AnalyzeOptions = {}): Promise<AnalysisReport> {
+  return (await analyzeWithDirs(options)).report;
+}
+
+/** The report, and asyncbloat's own dir under the workspace's target dir (`<target>/asyncbloat`). */
+export async function analyzeWithDirs(
+  options: AnalyzeOptions = {},
+): Promise<{ report: AnalysisReport; asyncbloatDir: string }> {
   const build = await buildForAnalysis(options);
-  return analyzeBuild(build, options);
+  return { report: await analyzeBuild(build, options), asyncbloatDir: dirname(build.targetDir) };
 }
 
 /** Everything after the build: pure reading and joining of the build's outputs. */

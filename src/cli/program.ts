@@ -6,6 +6,7 @@ import { registerCheck } from './commands/check.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerFix } from './commands/fix.ts';
+import { registerLsp } from './commands/lsp.ts';
 import { registerSavings } from './commands/savings.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerSurvey } from './commands/survey.ts';
@@ -26,6 +27,7 @@ export function buildProgram(name: string): Command {
     registerCheck,
     registerSurvey,
     registerCompare,
+    registerLsp,
   ]) {
     register(program);
   }

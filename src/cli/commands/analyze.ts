@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ASYNC_PANIC_FLAG, measureFlagDelta, requireAsyncPanicFlag } from '../../analyze/flag-delta.ts';
-import { analyze } from '../../analyze/index.ts';
+import { analyzeWithDirs } from '../../analyze/index.ts';
+import { saveLastResult } from '../../analyze/last-result.ts';
 import { findItem, onlyLinked, SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
 import { diffReports } from '../../budget/diff.ts';
 import { readReportFile } from '../../budget/report-file.ts';
@@ -106,7 +107,9 @@ export function registerAnalyze(program: Command): void {
       };
       const boxThreshold = boxThresholdFor(opts.boxThreshold, opts.manifestPath ?? path);
       if (boxThreshold !== undefined) Object.assign(analyzeOptions, { boxThreshold });
-      const analysed = await analyze(analyzeOptions);
+      const { report: analysed, asyncbloatDir } = await analyzeWithDirs(analyzeOptions);
+      const kept = saveLastResult(analysed, asyncbloatDir);
+      if ('error' in kept) process.stderr.write(`warning: ${kept.error}\n`);
       const report = opts.linked ? onlyLinked(analysed) : analysed;
       writeToolchainNotes(report.build);
       for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
