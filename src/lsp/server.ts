@@ -14,6 +14,8 @@ import {
   type Hover,
   type InlayHint,
   MarkupKind,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type TextEdit,
@@ -45,6 +47,10 @@ export function startServer(connection: Connection): void {
   const warned = new Set<string>();
   const options: ServerOptions = { analyzeOnSave: false };
 
+  // A notification, not `window/showMessageRequest`: nothing to answer, and every client shows it.
+  const showMessage = (type: MessageType, message: string) =>
+    void connection.sendNotification(ShowMessageNotification.type, { type, message });
+
   const pathOf = (uri: string): string | undefined => {
     try {
       return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
@@ -57,7 +63,7 @@ export function startServer(connection: Connection): void {
     const key = `${uri}\0${message}`;
     if (warned.has(key)) return;
     warned.add(key);
-    void connection.window.showWarningMessage(`asyncbloat: ${message}`);
+    showMessage(MessageType.Warning, `asyncbloat: ${message}`);
   };
 
   const scanOf = (doc: TextDocument): Promise<ScannedDocument | undefined> => {
@@ -230,9 +236,7 @@ export function startServer(connection: Connection): void {
     const path = uri ? pathOf(uri) : undefined;
     const crate = path ? workspace.crateOf(path) : undefined;
     if (!crate) {
-      void connection.window.showErrorMessage(
-        'asyncbloat.analyze: open a Rust file of a cargo package first',
-      );
+      showMessage(MessageType.Error, 'asyncbloat.analyze: open a Rust file of a cargo package first');
       return;
     }
     const { crateDir } = await crate;
@@ -250,10 +254,10 @@ export function startServer(connection: Connection): void {
           },
         });
         const kept = saveLastResult(report, asyncbloatDir);
-        if ('error' in kept) void connection.window.showWarningMessage(`asyncbloat: ${kept.error}`);
+        if ('error' in kept) showMessage(MessageType.Warning, `asyncbloat: ${kept.error}`);
         await connection.languages.inlayHint.refresh().catch(() => {});
       } catch (e) {
-        void connection.window.showErrorMessage(`asyncbloat analyze failed: ${(e as Error).message}`);
+        showMessage(MessageType.Error, `asyncbloat analyze failed: ${(e as Error).message}`);
       } finally {
         progress.done();
         running.delete(crateDir);
