@@ -31,4 +31,5 @@ export const has = {
   chromium: () => existsSync('/usr/bin/chromium'),
   debianRegistry: () => existsSync('/usr/share/cargo/registry/tokio-1.24.2'),
   llvmReadobj: () => commandWorks('llvm-readobj', ['--version']),
+  neovim: () => commandWorks('nvim', ['--version']),
 };
