@@ -3,7 +3,7 @@
 // comparable across machines. Pass names to run a subset: `npm run bench -- scan elf`.
 import { existsSync } from 'node:fs';
 
-const all = ['scan', 'readers', 'elf', 'build', 'report', 'savings', 'precision'];
+const all = ['scan', 'readers', 'elf', 'build', 'report', 'savings', 'precision', 'lsp'];
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : all;
 
