@@ -36,6 +36,7 @@ await esbuild.build({
     cli: 'src/cli/main.ts',
     'cargo-asyncbloat': 'src/cli/cargo-main.ts',
     index: 'src/index.ts',
+    readers: 'src/readers/index.ts',
     'rustc-wrapper': 'src/cargo/rustc-wrapper.ts',
     // worker thread entry for `scan`'s parsing pool; pool.ts looks for it next to the bundle
     'scan-worker': 'src/scan/worker.ts',
