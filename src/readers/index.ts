@@ -12,11 +12,11 @@ export {
   type ElfFile,
   type ElfSection,
   type ElfSymbol,
-  readElf,
   type ReadElfOptions,
+  readElf,
   sectionByName,
   textBytes,
 } from './elf.ts';
-export { type MirCoroutine, type MirReadResult, MirReader, readMir } from './mir.ts';
+export { type MirCoroutine, MirReader, type MirReadResult, readMir } from './mir.ts';
 export { frameOf, readStackSizes, type StackSizes } from './stack-sizes.ts';
 export { type HolderLayout, readTypeSizes, type TypeSize, type TypeSizesReadResult } from './type-sizes.ts';

@@ -61,10 +61,29 @@ interface Context {
   refs: Set<string>;
   /** Fns being checked further up, to stop on recursion. */
   visiting: Set<number>;
+  /** How deep the walk is in nested expressions (input-controlled: bounded by MAX_DEPTH). */
+  depth?: number;
 }
+
+/**
+ * Expressions nested deeper than this are not walked: an effect is assumed (the rewrite is then at most
+ * maybe-incorrect). Real code nests a few dozen levels; a generated 100 KB expression would overflow the stack.
+ */
+const MAX_DEPTH = 400;
 
 /** The first thing in `node` whose evaluation may have an effect, as a noun phrase; undefined when none. */
 function firstEffect(node: Node, ctx: Context): string | undefined {
+  const depth = ctx.depth ?? 0;
+  if (depth > MAX_DEPTH) return `an expression nested more than ${MAX_DEPTH} levels deep (not analysed)`;
+  ctx.depth = depth + 1;
+  try {
+    return effectOf(node, ctx);
+  } finally {
+    ctx.depth = depth;
+  }
+}
+
+function effectOf(node: Node, ctx: Context): string | undefined {
   if (isComment(node) || LEAVES.has(node.type)) return undefined;
   const all = (nodes: (Node | null | undefined)[]) => {
     for (const n of nodes) {

@@ -113,12 +113,24 @@ function collect(
     out.nodes.set(item, node);
   };
 
+  // The owner each ancestor leads to, so an await deep in nested code (a 1,000-branch `else if` chain)
+  // walks only up to the last await's path: linear in the file, not quadratic. Owners are registered before
+  // their awaits (the `async` token comes first), so a cached answer never misses a later owner.
+  const ownerOf = new Map<number, Owner | null>();
   const addAwait = (at: Node, inMacro: boolean) => {
     let owner: Owner | undefined;
+    const path: number[] = [];
     for (let n = at.parent; n; n = n.parent) {
+      const known = ownerOf.get(n.id);
+      if (known !== undefined) {
+        owner = known ?? undefined;
+        break;
+      }
+      path.push(n.id);
       owner = owners.get(n.id);
       if (owner || n.type === 'function_item' || n.type === 'macro_definition') break;
     }
+    for (const id of path) ownerOf.set(id, owner ?? null);
     if (!owner) {
       out.strayAwaits++;
       return;
