@@ -3,23 +3,21 @@
 import type { ReportingDescriptor, Result } from 'sarif';
 import type { AnalysisReport } from '../model/report.ts';
 import { BOX_ESTIMATE_NOTE } from './box-text.ts';
+import { measurementDescriptor } from './sarif-measurement.ts';
 import { formatBytes } from './text-table.ts';
 
 export const BOX_PIN = 'box-pin';
 
 export function boxDescriptor(helpUri: string): ReportingDescriptor {
-  const text =
-    'Boxing the future awaited here (`Box::pin(<future>).await`) shrinks the awaiting future most: its awaiter then holds a pointer.';
-  return {
+  return measurementDescriptor({
     id: BOX_PIN,
     name: 'BoxPin',
-    shortDescription: { text: 'Box this awaited future' },
-    fullDescription: { text },
-    help: { text: `${text}\n\n${BOX_ESTIMATE_NOTE}.`, markdown: `${text}\n\n${BOX_ESTIMATE_NOTE}.` },
+    short: 'Box this awaited future',
+    text: 'Boxing the future awaited here (`Box::pin(<future>).await`) shrinks the awaiting future most: its awaiter then holds a pointer.',
+    advice: BOX_ESTIMATE_NOTE,
     helpUri,
-    defaultConfiguration: { level: 'note' },
-    properties: { fixable: true, tags: ['performance', 'async', 'measurement'] },
-  };
+    fixable: true,
+  });
 }
 
 export function boxResults(

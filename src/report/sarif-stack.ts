@@ -4,23 +4,21 @@
 import type { ReportingDescriptor, Result } from 'sarif';
 import { frameOutgrowsFuture, LARGE_FRAME_ADVICE } from '../measure/stack-use.ts';
 import type { AnalysisReport } from '../model/report.ts';
+import { measurementDescriptor } from './sarif-measurement.ts';
 import { formatBytes } from './text-table.ts';
 
 export const LARGE_POLL_FRAME = 'large-poll-frame';
 
 export function stackDescriptor(helpUri: string): ReportingDescriptor {
-  const text =
-    "The async item's poll fn needs a stack frame more than twice its future's size (LLVM's .stack_sizes). In a dev build each awaited future is built on the stack before it is moved into the state.";
-  return {
+  return measurementDescriptor({
     id: LARGE_POLL_FRAME,
     name: 'LargePollFrame',
-    shortDescription: { text: 'Poll fn stack frame larger than the future' },
-    fullDescription: { text },
-    help: { text: `${text}\n\n${LARGE_FRAME_ADVICE}.`, markdown: `${text}\n\n${LARGE_FRAME_ADVICE}.` },
+    short: 'Poll fn stack frame larger than the future',
+    text: "The async item's poll fn needs a stack frame more than twice its future's size (LLVM's .stack_sizes). In a dev build each awaited future is built on the stack before it is moved into the state.",
+    advice: LARGE_FRAME_ADVICE,
     helpUri,
-    defaultConfiguration: { level: 'note' },
-    properties: { fixable: false, tags: ['performance', 'async', 'measurement'] },
-  };
+    fixable: false,
+  });
 }
 
 /** One result per item with a large poll frame; `uri` maps a report path to a SARIF URI. */
