@@ -23,6 +23,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeWithDirs } from '../analyze/index.ts';
 import { saveLastResult } from '../analyze/last-result.ts';
+import type { BudgetConfig } from '../budget/config.ts';
+import { loadBudgetConfig } from '../budget/config-load.ts';
+import { itemMatches } from '../budget/item-glob.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalyzedItem } from '../model/report.ts';
 import { ruleHelpUri } from '../report/sarif.ts';
@@ -38,6 +41,19 @@ const LARGE_FUTURE = 1024;
 interface ServerOptions {
   /** Run the analysis when a Rust file is saved (initializationOptions.analyzeOnSave); off by default. */
   analyzeOnSave: boolean;
+}
+
+/** The max-future-bytes that applies to an item, from the crate's configuration (none when unreadable). */
+function futureLimits(crateDir: string): (item: AnalyzedItem) => number | undefined {
+  let config: BudgetConfig | undefined;
+  try {
+    config = loadBudgetConfig(crateDir);
+  } catch {
+    // An invalid configuration is `check`'s to report; hints fall back to the default mark.
+  }
+  return (item) =>
+    config?.budgets.find((b) => b.maxFutureBytes !== undefined && itemMatches(b.item, item))
+      ?.maxFutureBytes ?? config?.maxFutureBytes;
 }
 
 export function startServer(connection: Connection): void {
@@ -168,13 +184,15 @@ export function startServer(connection: Connection): void {
     }
     const items = itemsOfFile(l.found.result, l.path);
     const stale = isStale(l.found.result, l.path, doc.getText());
+    const limitOf = futureLimits(l.found.crate.crateDir);
     const hints: InlayHint[] = [];
     for (const item of s.items) {
       const line = item.line - 1;
       if (line < params.range.start.line || line > params.range.end.line) continue;
       const analysed = reportItem(items, item.name, item.line);
       if (!analysed || analysed.futureBytes === null) continue;
-      const large = analysed.futureBytes > LARGE_FUTURE;
+      // Marked over the item's budget (max-future-bytes, per [[budget]] glob) when one is set, else over 1 KiB.
+      const large = analysed.futureBytes > (limitOf(analysed) ?? LARGE_FUTURE);
       const lineEnd = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
       hints.push({
         position: { line, character: lineEnd.replace(/\r?\n$/, '').length },

@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ASYNC_PANIC_FLAG, measureFlagDelta, requireAsyncPanicFlag } from '../../analyze/flag-delta.ts';
 import { analyzeWithDirs } from '../../analyze/index.ts';
-import { saveLastResult } from '../../analyze/last-result.ts';
+import { LAST_RESULT_FILE, readLastResult, saveLastResult } from '../../analyze/last-result.ts';
 import { findItem, onlyLinked, SORT_KEYS, type SortKey, select } from '../../analyze/select.ts';
 import { diffReports } from '../../budget/diff.ts';
 import { readReportFile } from '../../budget/report-file.ts';
@@ -65,8 +66,8 @@ export function registerAnalyze(program: Command): void {
     .option('--explain <item>', 'show one item in depth: states, what is held across each await, children')
     .option('--all-symbols', 'with --explain: list every generic code symbol, not the top functions')
     .option(
-      '--baseline <file>',
-      'instead of the table, show what changed against an earlier `--format json` report',
+      '--baseline <file|last>',
+      'instead of the table, show what changed against an earlier `--format json` report, or `last`: the result the previous analyze of this crate kept',
     )
     .option(
       '--measure-async-panic',
@@ -97,7 +98,9 @@ export function registerAnalyze(program: Command): void {
           'pass --format markdown, or drop --html-link',
         );
       }
-      const base = opts.baseline !== undefined ? readReportFile(opts.baseline) : undefined;
+      // `last`: the result the previous `analyze` kept, read before this run replaces it.
+      let base =
+        opts.baseline !== undefined && opts.baseline !== 'last' ? readReportFile(opts.baseline) : undefined;
       // `-Zasync-panic` exists only on (some) nightlies: both builds then use the nightly.
       if (opts.measureAsyncPanic) await requireAsyncPanicFlag();
       const analyzeOptions = {
@@ -108,6 +111,7 @@ export function registerAnalyze(program: Command): void {
       const boxThreshold = boxThresholdFor(opts.boxThreshold, opts.manifestPath ?? path);
       if (boxThreshold !== undefined) Object.assign(analyzeOptions, { boxThreshold });
       const { report: analysed, asyncbloatDir } = await analyzeWithDirs(analyzeOptions);
+      if (opts.baseline === 'last') base = readLastResult(join(asyncbloatDir, LAST_RESULT_FILE)).report;
       const kept = saveLastResult(analysed, asyncbloatDir);
       if ('error' in kept) process.stderr.write(`warning: ${kept.error}\n`);
       const report = opts.linked ? onlyLinked(analysed) : analysed;
