@@ -25,6 +25,7 @@ const crate = join(tmp, 'firmware-demo');
 const env = { ...process.env, NO_COLOR: '1', CARGO_TARGET_DIR: join(tmp, 'target') };
 const file = join(crate, 'src', 'dispatch.rs');
 const uri = pathToFileURL(file).href;
+const BUDGET = 100;
 
 let report: AnalysisReport;
 let server: ChildProcess;
@@ -37,6 +38,8 @@ const diagnostics = new Map<
 
 before(async () => {
   cpSync(EXAMPLE, crate, { recursive: true, filter: (p) => !p.includes('/target') });
+  // A budget: hints mark the items over it.
+  writeFileSync(join(crate, 'asyncbloat.toml'), `max-future-bytes = ${BUDGET}\n`);
   const r = spawnSync(process.execPath, [CLI, 'analyze', crate, '--format', 'json'], {
     encoding: 'utf8',
     env,
@@ -118,7 +121,7 @@ describe('asyncbloat lsp', () => {
     assert.equal(await hoverText({ line: item.line! + 2, character: 4 }), undefined);
   });
 
-  test('inlay hints: one per analysed item of the file, with its size and states', async () => {
+  test('inlay hints: one per analysed item of the file, with its size and states, marked over budget', async () => {
     const hints = (await client.sendRequest('textDocument/inlayHint', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } },
@@ -129,6 +132,7 @@ describe('asyncbloat lsp', () => {
       const h = hints.find((x) => x.position.line === i.line! - 1);
       assert.ok(h, i.name);
       assert.ok(h.label.includes(`${formatBytes(i.futureBytes)} · ${i.states} states`), h.label);
+      assert.equal(h.label.startsWith('⚠'), i.futureBytes! > BUDGET, `${i.name}: ${h.label}`);
     }
   });
 
