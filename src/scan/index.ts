@@ -49,7 +49,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   const walk = await listRustFiles(path);
   const cache = options.cache === false ? undefined : ScanCache.open(walk.root, options.cacheDir);
 
-  const skipped: SkippedFile[] = [];
+  const skipped: SkippedFile[] = [...walk.skipped];
   const results = new Map<string, FileResult>();
   const misses: {
     rel: string;

@@ -1,10 +1,12 @@
 // Which files a scan reads: every `.rs` file under the path, minus what git would ignore and `target/`.
-// Symlinked directories are not followed, so a link back up the tree cannot loop.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// Symlinks are followed once, as cargo follows them: a link to a directory already on the way down (a loop)
+// or already walked through another path is not walked again. Every path not read is listed with its
+// reason (a dangling link, an unreadable directory, a loop), never dropped without a word.
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { glob } from 'tinyglobby';
 import { UserError } from '../errors.ts';
+import type { SkippedFile } from '../model/report.ts';
 
 export interface SourceFile {
   abs: string;
@@ -16,6 +18,85 @@ export interface Walk {
   /** Absolute directory every `rel` is relative to (the file's directory when a single file is scanned). */
   root: string;
   files: SourceFile[];
+  /** Paths under the root that were not read, with why (relative, forward slashes). */
+  skipped: SkippedFile[];
+}
+
+/** Directories never walked: build output, VCS data, JS dependencies. */
+const PRUNED = new Set(['target', '.git', 'node_modules']);
+
+/** Every `.rs` and `.gitignore` under `root`, following symlinks once; what could not be walked is listed. */
+function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
+  const found: string[] = [];
+  const skipped: SkippedFile[] = [];
+  const walked = new Set<string>();
+  const stack: { dir: string; rel: string; ancestors: Set<string> }[] = [];
+  const rootReal = realpathSync(root);
+  walked.add(rootReal);
+  stack.push({ dir: root, rel: '', ancestors: new Set([rootReal]) });
+  while (stack.length > 0) {
+    const { dir, rel, ancestors } = stack.pop()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      skipped.push({
+        file: rel || '.',
+        reason: `cannot read the directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      });
+      continue;
+    }
+    // Sorted, and pushed so they pop in order: which path a linked directory is walked under is then the
+    // first in sorted depth-first order, the same on every file system.
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: { dir: string; rel: string; ancestors: Set<string> }[] = [];
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        let st: ReturnType<typeof statSync>;
+        try {
+          st = statSync(path);
+        } catch (err) {
+          if (e.name.endsWith('.rs') || !e.name.includes('.'))
+            skipped.push({
+              file: childRel,
+              reason: `a dangling symbolic link (${(err as NodeJS.ErrnoException).code ?? 'unreadable target'})`,
+            });
+          continue;
+        }
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      }
+      if (isDir) {
+        if (PRUNED.has(e.name)) continue;
+        let real: string;
+        try {
+          real = realpathSync(path);
+        } catch (err) {
+          skipped.push({
+            file: childRel,
+            reason: `cannot resolve: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+          });
+          continue;
+        }
+        if (ancestors.has(real)) {
+          skipped.push({ file: childRel, reason: 'a symbolic link loop (links to a directory above it)' });
+          continue;
+        }
+        // The same directory through two links is one set of files: scanned once, under its first path.
+        if (walked.has(real)) continue;
+        walked.add(real);
+        subdirs.push({ dir: path, rel: childRel, ancestors: new Set([...ancestors, real]) });
+      } else if (isFile && (e.name.endsWith('.rs') || e.name === '.gitignore')) {
+        found.push(childRel);
+      }
+    }
+    stack.push(...subdirs.reverse());
+  }
+  return { found, skipped };
 }
 
 export async function listRustFiles(path: string): Promise<Walk> {
@@ -32,17 +113,11 @@ export async function listRustFiles(path: string): Promise<Walk> {
   }
   if (st.isFile()) {
     const root = dirname(abs);
-    return { root, files: [{ abs, rel: relative(root, abs).split(sep).join('/') }] };
+    return { root, files: [{ abs, rel: relative(root, abs).split(sep).join('/') }], skipped: [] };
   }
   if (!st.isDirectory()) throw new UserError(`'${path}' is neither a file nor a directory`);
 
-  const found = await glob(['**/*.rs', '**/.gitignore'], {
-    cwd: abs,
-    dot: true,
-    followSymbolicLinks: false,
-    onlyFiles: true,
-    ignore: ['**/target/**', '**/.git/**', '**/node_modules/**'],
-  });
+  const { found, skipped } = walkTree(abs);
   const rules = gitignores(
     abs,
     found.filter((f) => f === '.gitignore' || f.endsWith('/.gitignore')),
@@ -51,7 +126,7 @@ export async function listRustFiles(path: string): Promise<Walk> {
     .filter((f) => f.endsWith('.rs') && !rules.ignores(f))
     .sort()
     .map((rel) => ({ abs: join(abs, rel), rel }));
-  return { root: abs, files };
+  return { root: abs, files, skipped: skipped.filter((k) => !rules.ignores(k.file)) };
 }
 
 interface IgnoreSet {

@@ -40,6 +40,9 @@ before(() => {
   write('src/blob.rs', Buffer.from([0x61, 0x73, 0x79, 0x6e, 0x63, 0, 1, 2, 3]));
   write('src/broken.rs', 'async fn before() {}\nfn broken( { let x = ; }\nasync fn after() { g().await }\n');
   symlinkSync('..', join(root, 'src', 'loop'));
+  symlinkSync('gone.rs', join(root, 'src', 'dangling.rs'));
+  write('shared/extra.rs', 'pub async fn shared() -> u8 { 1 }\n');
+  symlinkSync('../shared', join(root, 'src', 'linked'));
 });
 
 after(() => {
@@ -51,13 +54,15 @@ describe('walking a crate', () => {
   it('honours .gitignore, skips target/, survives a symlink loop', async () => {
     const r = await scan(root, { cache: false });
     const files = [...new Set(r.items.map((i) => i.file))];
-    assert.deepEqual(files, ['src/broken.rs', 'src/lib.rs', 'src/net/mod.rs']);
+    // `shared/` is walked once, under its first path (`shared/` sorts before `src/linked`, which links to it);
+    // outside src/ its file has no module path of its own.
+    assert.deepEqual(files, ['shared/extra.rs', 'src/broken.rs', 'src/lib.rs', 'src/net/mod.rs']);
     assert.deepEqual(
       r.items.map((i) => i.name),
-      ['broken::before', 'broken::after', 'a', 'b', 'net::connect'],
+      ['shared', 'broken::before', 'broken::after', 'a', 'b', 'net::connect'],
     );
-    // lib.rs, net/mod.rs, plain.rs, broken.rs were read; plain.rs has no `async` and was not parsed
-    assert.equal(r.stats.filesScanned, 4);
+    // extra.rs, lib.rs, net/mod.rs, plain.rs, broken.rs were read; plain.rs has no `async` and was not parsed
+    assert.equal(r.stats.filesScanned, 5);
     assert.equal(r.stats.filesWithoutAsync, 1);
   });
 
@@ -65,7 +70,9 @@ describe('walking a crate', () => {
     const r = await scan(root, { cache: false });
     assert.deepEqual(r.stats.skipped, [
       { file: 'src/blob.rs', reason: 'binary file (contains NUL bytes)' },
+      { file: 'src/dangling.rs', reason: 'a dangling symbolic link (ENOENT)' },
       { file: 'src/latin1.rs', reason: 'not valid UTF-8' },
+      { file: 'src/loop', reason: 'a symbolic link loop (links to a directory above it)' },
     ]);
   });
 
