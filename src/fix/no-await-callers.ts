@@ -12,6 +12,7 @@ import type { ScanReport } from '../model/report.ts';
 import type { TextEdit } from '../model/source.ts';
 import { loadRustParser, type Node, type Tree } from '../readers/rust-source/parser.ts';
 import { LineIndex } from '../readers/rust-source/positions.ts';
+import { CALLERS_NOTE } from '../rules/no-await/rule.ts';
 import {
   activeAttribute,
   dropAsyncEdit,
@@ -155,14 +156,17 @@ export async function preferCallerUpdates(report: ScanReport, crateDir: string):
         files.some((f) => f.tree.rootNode.hasError && new RegExp(`\\b${n}\\b`).test(f.text)),
       ),
     );
+    // The ready(..) rewrite kept: its note about the other rewrite no longer applies.
+    const kept = (f: Finding): Finding =>
+      f.fix ? { ...f, fix: { ...f.fix, description: f.fix.description.replace(CALLERS_NOTE, '') } } : f;
     const findings = report.findings.map((finding) => {
       if (!candidates.includes(finding)) return finding;
       const file = files.find((f) => f.file === finding.file);
       const fn = file && asyncFnAt(file.tree.rootNode, new LineIndex(file.text), finding);
       const name = fn?.childForFieldName('name')?.text;
-      if (!file || !fn || !name || unsure.has(name)) return finding;
+      if (!file || !fn || !name || unsure.has(name)) return kept(finding);
       const r = rewriteNoAwaitWithCallers(fn, file.file, file.text, occurrences.get(name) ?? []);
-      if (!('fix' in r)) return finding;
+      if (!('fix' in r)) return kept(finding);
       // The rule's own "not fixable" reason was about the other variant; this one applies.
       return { ...finding, help: finding.help.split(NOT_FIXABLE)[0]!, fix: r.fix };
     });

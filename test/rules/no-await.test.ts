@@ -1,5 +1,7 @@
-import { noAwait } from '../../src/rules/no-await/rule.ts';
-import { ruleTester } from '../support/rule-tester.ts';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CALLERS_NOTE, noAwait } from '../../src/rules/no-await/rule.ts';
+import { findingsOf, ruleTester } from '../support/rule-tester.ts';
 
 ruleTester(noAwait, {
   valid: [
@@ -200,4 +202,18 @@ ruleTester(noAwait, {
       ],
     },
   ],
+});
+
+describe('no-await: what scan says the fix is, and what fix does', () => {
+  it('a private fn: the ready(..) rewrite says `fix` drops async at the callers when it finds them', async () => {
+    const [f] = await findingsOf(noAwait, 'async fn private_one() -> u8 {\n    1\n}\n');
+    assert.ok(f?.fix);
+    assert.ok(f.fix.description.endsWith(CALLERS_NOTE), f.fix.description);
+    assert.match(f.help, /drop `async`/);
+  });
+  it('a public fn: the ready(..) rewrite, with no word of callers', async () => {
+    const [f] = await findingsOf(noAwait, 'pub async fn public_one() -> u8 {\n    1\n}\n');
+    assert.ok(f?.fix);
+    assert.ok(!f.fix.description.includes(CALLERS_NOTE));
+  });
 });

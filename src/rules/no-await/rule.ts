@@ -43,11 +43,36 @@ export const noAwait: Rule = {
         });
         continue;
       }
-      const fix = item.kind === 'async-fn' ? rewriteNoAwaitReady(node, ctx.file, ctx.text) : undefined;
+      let fix = item.kind === 'async-fn' ? rewriteNoAwaitReady(node, ctx.file, ctx.text) : undefined;
+      // The help of a private free fn says to drop `async` at the callers, which needs every file of the
+      // crate: `fix` does it when it finds every call site (fix/no-await-callers.ts). What this one file
+      // can offer is the ready(..) rewrite; its description says which `fix` will apply.
+      if (fix && 'fix' in fix && dropsAsyncAtCallers(item, node))
+        fix = {
+          fix: {
+            ...fix.fix,
+            description: `${fix.fix.description}${CALLERS_NOTE}`,
+          },
+        };
       ctx.report(withRewrite(report, fix));
     }
   },
 };
+
+/** Said of the ready(..) rewrite of a private fn: `fix` may apply another one (and then drops this note). */
+export const CALLERS_NOTE =
+  '; `asyncbloat fix` drops `async` and the `.await`s at the call sites instead when it finds them all in the crate';
+
+/** The case whose help recommends dropping `async` at the callers (see describe). */
+function dropsAsyncAtCallers(item: AsyncItem, node: Node): boolean {
+  return (
+    item.kind === 'async-fn' &&
+    !underAsyncTrait(node) &&
+    item.placement !== 'trait-impl' &&
+    item.placement !== 'trait-default' &&
+    !item.isPublic
+  );
+}
 
 /** What making the body eager changes: `effect` is the first effect in it (effects.ts), as the fix's caveat. */
 function eagerNote(effect: string | undefined): string {
