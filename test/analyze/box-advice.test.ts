@@ -15,9 +15,13 @@ import type { Savings } from '../../src/fix/savings.ts';
 import type { AnalysisReport, AnalyzedItem } from '../../src/model/report.ts';
 import { renderAnalyzeTable } from '../../src/report/analyze-human.ts';
 import { colors } from '../../src/report/colors.ts';
+import { renderHtml } from '../../src/report/html/render.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { sarifLog } from '../../src/report/sarif.ts';
+import { RULES } from '../../src/rules/index.ts';
 import { typeHeaders } from '../readers/rustc-text.ts';
+import { launch, openReport } from '../report/browser.ts';
+import { has, need } from '../support/require.ts';
 import { compileFixture } from '../support/rustc.ts';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -116,6 +120,32 @@ describe('box advice', () => {
     close(a.afterBytes, truth.get('deep')!, 'deep');
     close(root.afterBytes, truth.get('run')!, 'run (root)');
     assert.ok(truth.get('run')! < root.beforeBytes, 'the root really shrank');
+  });
+
+  test('the HTML state diagram marks the state whose await to box (Chromium)', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const file = join(tmp, 'box.html');
+    const readSource = (f: string) => {
+      try {
+        return readFileSync(join(report.root, f), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    writeFileSync(file, renderHtml(report, { readSource, rules: RULES.map((r) => r.meta) }));
+    const browser = await launch();
+    try {
+      const r = await openReport(browser.ctx, file, '#item=box_advice::dominant');
+      const boxed = r.page.locator('svg.state-diagram g.state.boxed');
+      assert.equal(await boxed.count(), 1);
+      assert.equal(await boxed.getAttribute('data-state'), 'Suspend0');
+      assert.match((await boxed.locator('title').textContent()) ?? '', /Box::pin the await of hold/);
+      assert.match(await r.page.locator('.detail').innerText(), /box advice/);
+      assert.deepEqual(r.problems, []);
+      await r.close();
+    } finally {
+      await browser.close();
+    }
   });
 
   test('every format shows the advice', () => {

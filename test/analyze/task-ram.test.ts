@@ -4,7 +4,7 @@
 // demangled by rustfilt) and against rustc's own -Zprint-type-sizes of the crate, in dev and release.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -12,9 +12,12 @@ import { fileURLToPath } from 'node:url';
 import type { AnalysisReport } from '../../src/model/report.ts';
 import { renderAnalyzeTable } from '../../src/report/analyze-human.ts';
 import { colors } from '../../src/report/colors.ts';
+import { renderHtml } from '../../src/report/html/render.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
+import { RULES } from '../../src/rules/index.ts';
 import { nmSized, rustfilt } from '../code/support/fixtures.ts';
 import { typeHeaders } from '../readers/rustc-text.ts';
+import { launch, openReport } from '../report/browser.ts';
 import { has, need } from '../support/require.ts';
 import { compileFixture } from '../support/rustc.ts';
 
@@ -103,6 +106,32 @@ describe('RAM per task', () => {
       assert.match(renderMarkdown(report), /\*\*RAM per task: /);
     });
   }
+
+  test('the HTML report shows the RAM per task section in Chromium', async (t) => {
+    if (!need(t, 'chromium', has.chromium())) return;
+    const report = analyze('release');
+    const file = join(tmp, 'tasks.html');
+    const readSource = (f: string) => {
+      try {
+        return readFileSync(resolve(report.root, f), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    writeFileSync(file, renderHtml(report, { readSource, rules: RULES.map((r) => r.meta) }));
+    const browser = await launch();
+    try {
+      const r = await openReport(browser.ctx, file);
+      const section = await r.page.locator('#tasks').innerText();
+      assert.match(section, /RAM per task: .* in 3 tasks/);
+      for (const task of report.tasks!) assert.ok(section.includes(task.name), task.name);
+      assert.ok(section.includes('sampler is the biggest task'), section);
+      assert.deepEqual(r.problems, []);
+      await r.close();
+    } finally {
+      await browser.close();
+    }
+  });
 
   test('check fails a task over max-task-bytes, and all tasks over max-task-ram', () => {
     const report = analyze('release');
