@@ -140,7 +140,7 @@ describe('box advice', () => {
       assert.equal(await boxed.count(), 1);
       assert.equal(await boxed.getAttribute('data-state'), 'Suspend0');
       assert.match((await boxed.locator('title').textContent()) ?? '', /Box::pin the await of hold/);
-      assert.match(await r.page.locator('.detail').innerText(), /box advice/);
+      assert.match((await r.page.locator('.detail').textContent()) ?? '', /box advice/);
       assert.deepEqual(r.problems, []);
       await r.close();
     } finally {

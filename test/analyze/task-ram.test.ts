@@ -122,7 +122,7 @@ describe('RAM per task', () => {
     const browser = await launch();
     try {
       const r = await openReport(browser.ctx, file);
-      const section = await r.page.locator('#tasks').innerText();
+      const section = (await r.page.locator('#tasks').textContent()) ?? '';
       assert.match(section, /RAM per task: .* in 3 tasks/);
       for (const task of report.tasks!) assert.ok(section.includes(task.name), task.name);
       assert.ok(section.includes('sampler is the biggest task'), section);
