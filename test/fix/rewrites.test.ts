@@ -208,7 +208,7 @@ test('a rescan finds only the maybe-incorrect fixes; what is left says why it is
     .sort();
   assert.deepEqual(left, [
     // The crate has no `futures` dependency, whose `Either` the rewrite returns.
-    'branch-wrapper different: not fixable: neither `futures` nor `futures-util` is a dependency, whose `Either` is the future to return',
+    'branch-wrapper different: not fixable: no dependency has an `Either` future to return (`futures`, `futures-util` or `either`)',
     'duplicate-arm-awaits effects_first: not fixable: an argument before the differing one would be evaluated before the condition',
     'no-await early: not fixable: the body uses `?`',
     'single-await-wrapper holds_guard: not fixable: the argument `_g` would be dropped before the future completes',

@@ -74,13 +74,19 @@ ruleTester(branchWrapper, {
     {
       name: 'without futures: a finding, no fix, and why',
       code: 'async fn f(s: bool) -> u8 { if s { a().await } else { b().await } }',
-      findings: [{ line: 1, fix: null, help: ['neither `futures` nor `futures-util` is a dependency'] }],
+      findings: [{ line: 1, fix: null, help: ['no dependency has an `Either` future to return'] }],
     },
     {
-      name: 'with either only: no fix, and why',
+      name: 'with either only: either::Either, saying which versions have the future',
       dependencies: ['either'],
       code: 'async fn f(s: bool) -> u8 { if s { a().await } else { b().await } }',
-      findings: [{ line: 1, fix: null, help: ['`either::Either` is a future only in recent versions'] }],
+      findings: [
+        {
+          line: 1,
+          help: ['either::Either::Left'],
+          fix: { applicability: 'maybe-incorrect', caveat: ['only in recent versions of `either`'] },
+        },
+      ],
     },
     {
       name: 'an else-if chain, with futures-util',

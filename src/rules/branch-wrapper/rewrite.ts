@@ -3,9 +3,10 @@
 // `futures::future::Either` (a future when both sides are futures with one output). More branches nest:
 // `Left(a)`, `Right(Left(b))`, `Right(Right(c))`. The condition (or scrutinee) and the chosen call then run
 // when `f` is called instead of at the first poll, so the fix is maybe-incorrect. It is offered only where
-// the crate depends on `futures` or `futures-util`: `either::Either` is a future only in recent versions of
-// `either`, which the manifest alone does not tell. The signature checks are single-await-wrapper's
-// (return-future.ts), over every branch's call.
+// the crate depends on `futures`, `futures-util` or `either`. `either::Either` is a future only in recent
+// versions of `either`, which the manifest alone does not tell: the caveat says so, and `fix` checks its
+// plan with `cargo check` on a copy and leaves the rewrite out if it does not compile. The signature checks
+// are single-await-wrapper's (return-future.ts), over every branch's call.
 import type { TextEdit } from '../../model/source.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import { returnFutureEdits } from '../return-future.ts';
@@ -16,6 +17,7 @@ import type { RuleContext } from '../rule.ts';
 export function eitherPath(dependencies: readonly string[]): string | undefined {
   if (dependencies.includes('futures')) return 'futures::future::Either';
   if (dependencies.includes('futures_util')) return 'futures_util::future::Either';
+  if (dependencies.includes('either')) return 'either::Either';
   return undefined;
 }
 
@@ -28,9 +30,7 @@ export function rewriteBranchWrapper(
   const path = eitherPath(ctx.dependencies);
   if (!path)
     return notFixable(
-      ctx.dependencies.includes('either')
-        ? '`either::Either` is a future only in recent versions of `either`; with `futures-util` as a dependency the fix uses `futures::future::Either`'
-        : 'neither `futures` nor `futures-util` is a dependency, whose `Either` is the future to return',
+      'no dependency has an `Either` future to return (`futures`, `futures-util` or `either`)',
     );
   const calls = awaits.map((a) => a.namedChildren[0]!);
   if (calls.some((c) => c.type !== 'call_expression'))
@@ -58,7 +58,11 @@ export function rewriteBranchWrapper(
     fix: {
       description: `return each branch's future as \`${path}\` instead of awaiting it in a second state machine`,
       applicability: 'maybe-incorrect',
-      caveat: `\`${name}\` would run ${what} and the chosen call when called, not at its first poll`,
+      caveat:
+        `\`${name}\` would run ${what} and the chosen call when called, not at its first poll` +
+        (path === 'either::Either'
+          ? '; `either::Either` is a future only in recent versions of `either`'
+          : ''),
       edits,
     },
   };

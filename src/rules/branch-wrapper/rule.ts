@@ -36,7 +36,7 @@ export const branchWrapper: Rule = {
       '`fn f(..) -> impl Future<Output = T> { if c { Either::Left(a(..)) } else { Either::Right(b(..)) } }` with ' +
       '`futures::future::Either` (nest `Either` for more branches). Caveats: the condition or scrutinee then runs when `f` is called, ' +
       'not at the first poll, and the futures may only borrow what the signature captures. The fix is offered only ' +
-      'where `futures` (or `futures-util`) is a dependency, and is maybe-incorrect: `fix --write` applies it only with `--allow-eager`.',
+      'where `futures`, `futures-util` or `either` is a dependency, and is maybe-incorrect: `fix --write` applies it only with `--allow-eager`.',
     defaultLevel: 'warning',
     fixable: true,
   },
