@@ -127,7 +127,7 @@ export function joinCrate(input: CrateInput): JoinResult {
     items.push(
       analyzedItem(
         {
-          name: body.name.replace(/::\{closure#0\}$/, ''),
+          name: compilerItemName(body),
           kind: body.kind,
           crate: input.crate,
           file: file ? (pathInside(input.scanRoot, file) ?? file) : undefined,
@@ -142,6 +142,20 @@ export function joinCrate(input: CrateInput): JoinResult {
     );
   }
   return { items, foreignLayouts };
+}
+
+/**
+ * A compiler-only body's name: rustc trims a fn's path in MIR headers to its last segment when that is unique
+ * (`fn __run_task_inner_function(..)`), while its coroutine type keeps the whole path
+ * (`{async fn body of __run_task::__run_task_inner_function()}`): take that one when they agree.
+ */
+function compilerItemName(body: MirCoroutine): string {
+  const name = body.name.replace(/::\{closure#0\}$/, '');
+  const typed = asyncFnPath(body.coroutineType);
+  if (!typed || typed.includes('<')) return name;
+  const segs = pathSegments(typed);
+  const own = pathSegments(name);
+  return own.length <= segs.length && namesItem(own, segs) ? typed : name;
 }
 
 function analyzedItem(

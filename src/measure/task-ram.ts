@@ -1,11 +1,17 @@
 // RAM per task (issue #15): the static task pools of embassy-executor, from the symbol table. Since
 // embassy-executor 0.8 there is no arena: `#[task(pool_size = N)] async fn foo(..)` becomes a plain
 // `fn foo(..) -> SpawnToken<..>` holding `static POOL`, so each task's RAM is the `.bss` symbol
-// `crate::path::foo::POOL`. The user's async fn moves into `__foo_task` (0.8–0.10: nested as
-// `__foo_task::foo`; 0.7 and before: `async fn __foo_task` itself); older versions and other executors that
+// `crate::path::foo::POOL`. The user's async fn moves into `__foo_task` (0.8–0.10, embassy-executor-macros
+// `task.rs`: nested as `__foo_task::__foo_task_inner_function`; 0.7 and before: `async fn __foo_task`
+// itself); an item joined to its source by span keeps the name `foo` it was written with, and executors that
 // keep the async fn as `foo` are matched too. The slot type (`TaskStorage<F>`: header, future, padding) and
 // its size come from -Zprint-type-sizes; the pool size from the source (`pool_size = N`) or, when the
 // source does not say, from the static's bytes ÷ the slot's (and the report says it is derived).
+//
+// RTIC 2 (rtic-macros' `executor_decl`, rtic#1234/#1235) keeps each software task's executor in
+// `static __rtic_internal_<task>_EXEC: ExecutorHolder<SIZE, ALIGN>` beside `async fn <task>` in the app
+// module, SIZE being that of `AsyncTaskExecutor<F>`: a pool of one slot whose header is the executor's
+// `running` and `pending` flags. The same holder search finds that slot.
 import type { AnalyzedItem, TaskRam } from '../model/report.ts';
 import { demangle, isRustSymbol } from '../readers/demangle/index.ts';
 import { type ElfFile, SHF_ALLOC, SHF_WRITE, SHN_LORESERVE, SHN_UNDEF, STT_OBJECT } from '../readers/elf.ts';
@@ -39,15 +45,31 @@ function dataStatics(elf: ElfFile): { name: string; bytes: number; section: stri
   return out;
 }
 
+const RTIC_EXECUTOR = /^__rtic_internal_([A-Za-z_][A-Za-z0-9_]*)_EXEC$/;
+
+/** `crate::path::foo` of a task static: embassy's `crate::path::foo::POOL`, RTIC's `crate::app::__rtic_internal_foo_EXEC`. */
+function taskFnPath(symbol: string): string[] | undefined {
+  const segs = symbol.split('::');
+  const last = segs.at(-1)!;
+  if (last === 'POOL') return segs.slice(0, -1);
+  const rtic = RTIC_EXECUTOR.exec(last);
+  return rtic ? [...segs.slice(0, -1), rtic[1]!] : undefined;
+}
+
 /** The async item a task fn `module::foo` runs, in its crate: the names each embassy version gives it. */
 function taskItem(items: AnalyzedItem[], crate: string, fnPath: string): AnalyzedItem | undefined {
   const segs = fnPath.split('::');
   const name = segs.at(-1)!;
   const module = segs.slice(0, -1).join('::');
   const at = (p: string) => (module ? `${module}::${p}` : p);
-  const wanted = [at(`__${name}_task::${name}`), at(`__${name}_task`), at(name)];
+  const inner = `__${name}_task`;
+  const wanted = [at(`${inner}::${inner}_inner_function`), at(`${inner}::${name}`), at(inner), at(name)];
+  const ofCrate = items.filter((i) => i.crate === crate && i.kind === 'async-fn');
   for (const w of wanted) {
-    const item = items.find((i) => i.crate === crate && i.name === w && i.kind === 'async-fn');
+    // By name, or by the future's type when the item kept another name (joined to its source by span).
+    const future = `{async fn body of ${w}()}`;
+    const item =
+      ofCrate.find((i) => i.name === w) ?? ofCrate.find((i) => i.layouts.some((l) => l.typeName === future));
     if (item) return item;
   }
   return undefined;
@@ -77,8 +99,8 @@ export function findTasks(input: TaskRamInput): TaskRamResult {
       if ((s.flags & (SHF_ALLOC | SHF_WRITE)) === (SHF_ALLOC | SHF_WRITE) && /^\.(bss|data)\b/.test(s.name))
         staticRamBytes += s.size;
     for (const d of dataStatics(elf)) {
-      if (!d.name.endsWith('::POOL')) continue;
-      const path = d.name.slice(0, -'::POOL'.length).split('::');
+      const path = taskFnPath(d.name);
+      if (!path) continue;
       const crate = path[0]!;
       const fnPath = path.slice(1).join('::');
       if (fnPath === '') continue;

@@ -52,9 +52,14 @@ function nmData(file: string): Map<string, number> {
 }
 
 const WANT = [
-  { task: 'sampler', future: '__sampler_task::sampler', pool: 3, source: 'source' },
-  { task: 'logger', future: '__logger_task::logger', pool: 1, source: 'derived' },
-  { task: 'heartbeat', future: '__heartbeat_task::heartbeat', pool: 1, source: 'derived' },
+  { task: 'sampler', future: '__sampler_task::__sampler_task_inner_function', pool: 3, source: 'source' },
+  { task: 'logger', future: '__logger_task::__logger_task_inner_function', pool: 1, source: 'derived' },
+  {
+    task: 'heartbeat',
+    future: '__heartbeat_task::__heartbeat_task_inner_function',
+    pool: 1,
+    source: 'derived',
+  },
 ] as const;
 
 describe('RAM per task', () => {
