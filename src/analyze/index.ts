@@ -5,7 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { type BuildArtifacts, buildForAnalysis, type CrateOutputs } from '../cargo/build.ts';
 import { adviseBoxes, DEFAULT_BOX_THRESHOLD, pointerBytesOf } from '../measure/box-advice.ts';
 import { rootItems } from '../measure/root-futures.ts';
-import { findTasks } from '../measure/task-ram.ts';
+import { candidateCrates, findStaticFutures } from '../measure/static-futures.ts';
+import { dataStatics, findTasks } from '../measure/task-ram.ts';
 import type { AnalysisReport, AnalyzedItem, CrateSummary, FutureLayout } from '../model/report.ts';
 import { SCHEMA_VERSION, type ScanReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
@@ -13,6 +14,7 @@ import { MirReader, type MirReadResult } from '../readers/mir.ts';
 import { type HolderLayout, readTypeSizes } from '../readers/type-sizes.ts';
 import { scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
+import { readCrateStatics } from './crate-statics.ts';
 import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
 import { measureMachineCode } from './machine-code.ts';
 import type { AnalyzeOptions } from './options.ts';
@@ -124,6 +126,19 @@ export async function analyzeBuild(
         sourcePoolSize: (item) => writtenPoolSize(root, item),
       })
     : undefined;
+  let staticFutures: ReturnType<typeof findStaticFutures> | undefined;
+  if (code.objects && taskRam) {
+    const taskSymbols = new Set(taskRam.tasks.map((t) => t.symbol));
+    const sizeInput = {
+      statics: code.objects.flatMap((o) => dataStatics(o.elf)).filter((s) => !taskSymbols.has(s.name)),
+      crates: new Set(analysed.map((c) => c.crateName)),
+      items,
+      holders,
+    };
+    const wanted = candidateCrates(sizeInput);
+    const declarations = await readCrateStatics(analysed, wanted, (abs) => reportPath(root, abs));
+    staticFutures = findStaticFutures({ ...sizeInput, declarations });
+  }
   for (const c of crates) {
     const bytes = code.asyncCodeBytes.get(c.name);
     if (bytes !== undefined) c.asyncCodeBytes = bytes;
@@ -149,6 +164,7 @@ export async function analyzeBuild(
     items,
     crates,
     ...(taskRam ? { tasks: taskRam.tasks, staticRamBytes: taskRam.staticRamBytes } : {}),
+    ...(staticFutures ? { staticFutures } : {}),
     warnings,
     unparsed,
     scan: scanStats,

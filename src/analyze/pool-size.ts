@@ -23,8 +23,10 @@ export function writtenPoolSize(root: string, item: AnalyzedItem): number | unde
   if (!lines) return undefined;
   for (let l = item.line - 1; l >= 0 && l >= item.line - 1 - ATTRIBUTE_LINES; l--) {
     const text = lines[l] ?? '';
-    // Above the fn, a line ending an item (`}` or `;`) ends the search: that is another item's attribute.
-    if (l < item.line - 1 && /[};]\s*$/.test(text)) break;
+    // Above the fn, a line ending an item (`}` or `;`) or opening a block (`{`) ends the search: what is
+    // above belongs to another item. Comments do not count (a doc comment may quote an attribute).
+    if (l < item.line - 1 && /[{};]\s*$/.test(text)) break;
+    if (/^\s*\/\//.test(text)) continue;
     const m = /\bpool_size\s*=\s*(\d+)\b/.exec(text);
     if (m) return Number(m[1]);
   }

@@ -32,9 +32,16 @@ export interface TaskRamResult {
   staticRamBytes: number;
 }
 
+export interface DataStatic {
+  /** Demangled path (`app::net::sampler::POOL`). */
+  name: string;
+  bytes: number;
+  section: string;
+}
+
 /** The writable, allocated data statics of a file, demangled: what lives in RAM for the program's life. */
-function dataStatics(elf: ElfFile): { name: string; bytes: number; section: string }[] {
-  const out: { name: string; bytes: number; section: string }[] = [];
+export function dataStatics(elf: ElfFile): DataStatic[] {
+  const out: DataStatic[] = [];
   for (const s of elf.symbols) {
     if (s.type !== STT_OBJECT || s.size === 0 || s.shndx === SHN_UNDEF || s.shndx >= SHN_LORESERVE) continue;
     const section = elf.sections[s.shndx];

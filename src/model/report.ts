@@ -193,6 +193,28 @@ export interface AnalyzedItem {
  * The RAM of one statically allocated task: an embassy `#[task]`'s `static POOL` (one slot per `pool_size`,
  * each a task header and the future), measured from the symbol table, split with -Zprint-type-sizes.
  */
+/** A static that is not a task pool but holds a future: its RAM, the type rustc printed, and the future. */
+export interface StaticFuture {
+  /** The static's path in its crate (`BLINK`, `net::RADIO`). */
+  name: string;
+  crate: string;
+  /** Demangled symbol. */
+  symbol: string;
+  /** The static's size in the symbol table. */
+  bytes: number;
+  section: string;
+  /** Its type as -Zprint-type-sizes printed it (`StaticCell<{async fn body of blink()}>`). */
+  type: string;
+  /** The coroutine type it holds, and its size. */
+  future: string;
+  futureBytes: number | null;
+  /** The async item whose future that is, when it is one of the report's. */
+  item?: string;
+  /** Where the static is declared, relative to the report's root. */
+  file: string;
+  line: number;
+}
+
 export interface TaskRam {
   /** The task fn's path in its crate (`net::sampler`). */
   name: string;
@@ -258,6 +280,8 @@ export interface AnalysisReport {
   crates: CrateSummary[];
   /** Statically allocated tasks (embassy task pools), largest first; absent without a linked artifact. */
   tasks?: TaskRam[];
+  /** Other statics holding a future (`StaticCell<F>` of an `impl Future` alias, nightly only), largest first. */
+  staticFutures?: StaticFuture[];
   /** `.bss` + `.data` of the artifact, for the tasks' share; absent without one. */
   staticRamBytes?: number;
   /** What did not go as expected but did not stop the analysis (no symbols, reused outputs, ...). */

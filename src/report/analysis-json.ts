@@ -14,6 +14,7 @@ export function analysisReportJson(report: AnalysisReport): string {
     build: report.build,
     crates: report.crates,
     tasks: report.tasks ?? [],
+    staticFutures: report.staticFutures ?? [],
     staticRamBytes: report.staticRamBytes ?? null,
     items: report.items.map(itemJson),
     warnings: report.warnings,

@@ -15,7 +15,10 @@ import {
   biggestTaskNote,
   DERIVED_NOTE,
   poolCell,
+  STATIC_FUTURES_HEAD,
   slotCell,
+  staticFutureRows,
+  staticFuturesHeadline,
   taskExplainLines,
   taskHeadline,
 } from './task-text.ts';
@@ -90,6 +93,7 @@ export function renderAnalyzeTable(
   );
   for (const note of [...dashNotes(report, items), ...stackNotes(report, items)]) lines.push(c.dim(note));
   lines.push(...taskRamSection(report, c, width));
+  lines.push(...staticFuturesSection(report, c, width));
   const advice = items.flatMap((i) => boxAdviceLine(i) ?? []);
   if (advice.length > 0)
     lines.push(
@@ -290,6 +294,15 @@ export function renderFlagDelta(d: FlagDelta): string {
  */
 export function fieldLabel(name: string): string {
   return /^\.coroutine_field\d+$/.test(name) ? '(temporary held across the await)' : name;
+}
+
+/** Statics other than task pools that hold a future (nightly's `StaticCell<impl Future>`). */
+function staticFuturesSection(report: AnalysisReport, c: Colors, width?: number): string[] {
+  const headline = staticFuturesHeadline(report);
+  if (!headline) return [];
+  const rows = staticFutureRows(report).map((r) => [r[0]!, r[1]!, c.bold(r[2]!), r[3]!, c.dim(r[4]!)]);
+  const table = textTable(STATIC_FUTURES_HEAD, rows, ['right', 'left', 'left', 'left', 'left'], width);
+  return ['', c.bold(headline), table];
 }
 
 /** The "RAM per task" section: one row per task static, the total and its share, the biggest task. */

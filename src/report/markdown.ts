@@ -10,7 +10,16 @@ import { goalMarkdown } from './goal-rows.ts';
 import { type AnchorItem, itemFragments } from './html/anchor.ts';
 import { reportFindings } from './sarif.ts';
 import { pollStackCell, showsStackColumn, stackNotes } from './stack-text.ts';
-import { biggestTaskNote, DERIVED_NOTE, poolCell, slotCell, taskHeadline } from './task-text.ts';
+import {
+  biggestTaskNote,
+  DERIVED_NOTE,
+  poolCell,
+  STATIC_FUTURES_HEAD,
+  slotCell,
+  staticFutureRows,
+  staticFuturesHeadline,
+  taskHeadline,
+} from './task-text.ts';
 import { codeCell, formatBytes, runtimeCell } from './text-table.ts';
 
 export interface MarkdownOptions {
@@ -182,6 +191,8 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
     if (notes.length > 0) parts.push(notes.map((n) => `_${escapeMarkdown(n)}_`).join('\n'));
     const tasks = taskMarkdown(report);
     if (tasks) parts.push(tasks);
+    const statics = staticFuturesMarkdown(report);
+    if (statics) parts.push(statics);
     const advice = report.items.flatMap((i) => boxAdviceLine(i) ?? []);
     if (advice.length > 0)
       parts.push(
@@ -209,6 +220,22 @@ export function renderMarkdown(report: AnalysisReport | ScanReport, opts: Markdo
     );
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+/** Statics other than task pools that hold a future. */
+function staticFuturesMarkdown(report: AnalysisReport): string | undefined {
+  const headline = staticFuturesHeadline(report);
+  if (!headline) return undefined;
+  const [title, rest] = headline.split(': ');
+  return [
+    `**${escapeMarkdown(title!)}**: ${escapeMarkdown(rest!)}`,
+    '',
+    row(STATIC_FUTURES_HEAD),
+    row(['---:', '---', '---', '---', '---']),
+    ...staticFutureRows(report).map((r) =>
+      row([r[0]!, escapeMarkdown(r[1]!), `\`${r[2]}\``, `\`${r[3]}\``, escapeMarkdown(r[4]!)]),
+    ),
+  ].join('\n');
 }
 
 /** The "RAM per task" section: a table of the task statics, the total and the biggest task. */

@@ -64,3 +64,24 @@ export function taskExplainLines(item: AnalyzedItem, report: Pick<AnalysisReport
   if ((t.poolSize ?? 0) > 8) out.push(`    ... ${t.poolSize! - 8} more slots alike`);
   return out;
 }
+
+/** `Static futures: 388 B in 1 other static holding a future`. */
+export function staticFuturesHeadline(report: Pick<AnalysisReport, 'staticFutures'>): string | undefined {
+  const list = report.staticFutures ?? [];
+  if (list.length === 0) return undefined;
+  const total = list.reduce((n, s) => n + s.bytes, 0);
+  return `Static futures: ${formatBytes(total)} in ${list.length} other static${list.length === 1 ? '' : 's'} holding a future`;
+}
+
+export const STATIC_FUTURES_HEAD = ['bytes', 'future', 'static', 'type', 'location'];
+
+/** One row per static future: its bytes, the future's bytes and item, the static and its printed type. */
+export function staticFutureRows(report: Pick<AnalysisReport, 'staticFutures'>): string[][] {
+  return (report.staticFutures ?? []).map((s) => [
+    formatBytes(s.bytes),
+    s.futureBytes === null ? '?' : `${formatBytes(s.futureBytes)}${s.item ? ` ${s.item}` : ''}`,
+    s.symbol,
+    s.type,
+    `${s.file}:${s.line}`,
+  ]);
+}

@@ -13,7 +13,16 @@ import { boxAdviceLine } from '../box-text.ts';
 import { describeBuild } from '../build-line.ts';
 import { asyncTextShare } from '../markdown.ts';
 import { missingStackReason, stackSummary } from '../stack-text.ts';
-import { biggestTaskNote, DERIVED_NOTE, poolCell, slotCell, taskHeadline } from '../task-text.ts';
+import {
+  biggestTaskNote,
+  DERIVED_NOTE,
+  poolCell,
+  STATIC_FUTURES_HEAD,
+  slotCell,
+  staticFutureRows,
+  staticFuturesHeadline,
+  taskHeadline,
+} from '../task-text.ts';
 import { formatBytes } from '../text-table.ts';
 import { type DiffLine, fixDiff, rebaseEdits } from './fix-diff.ts';
 import { type Snippet, snippetFor } from './snippet.ts';
@@ -149,6 +158,8 @@ export interface PageData {
   goals: GoalRow[];
   /** RAM per task (task-text.ts), as text; null when the build has no task statics. */
   tasks: { headline: string; rows: string[][]; notes: string[] } | null;
+  /** Statics other than task pools that hold a future: `STATIC_FUTURES_HEAD` columns. */
+  staticFutures: { headline: string; head: string[]; rows: string[][] } | null;
 }
 
 export interface PageOptions {
@@ -343,6 +354,11 @@ function pageTasks(report: AnalysisReport): PageData['tasks'] {
   };
 }
 
+function pageStaticFutures(report: AnalysisReport): PageData['staticFutures'] {
+  const headline = staticFuturesHeadline(report);
+  return headline ? { headline, head: STATIC_FUTURES_HEAD, rows: staticFutureRows(report) } : null;
+}
+
 function pageBoxAdvice(it: AnalyzedItem): PageItem['boxAdvice'] {
   const line = boxAdviceLine(it);
   if (!it.boxAdvice || line === undefined) return null;
@@ -430,6 +446,7 @@ function fromAnalysis(report: AnalysisReport, opts: PageOptions): PageData {
     findings,
     goals: goalEstimate(report).total.filter((r) => r.items > 0),
     tasks: pageTasks(report),
+    staticFutures: pageStaticFutures(report),
     notices: [
       ...report.unparsed.map((u) => ({
         text: `${u.count} line(s) of ${u.source} could not be parsed; first: ${JSON.stringify(u.example)}`,
@@ -484,6 +501,7 @@ function fromScan(report: ScanReport, opts: PageOptions): PageData {
     findings,
     goals: [],
     tasks: null,
+    staticFutures: null,
     notices: scanNotices(report.stats),
   };
 }

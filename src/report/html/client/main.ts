@@ -143,6 +143,28 @@ function tasksSection(tasks: NonNullable<PageData['tasks']>): HTMLElement {
   );
 }
 
+/** Statics other than task pools that hold a future, under RAM per task. */
+function staticFuturesSection(statics: NonNullable<PageData['staticFutures']>): HTMLElement {
+  return h(
+    'section',
+    { id: 'static-futures' },
+    h('h2', {}, 'Static futures'),
+    h('p', {}, statics.headline),
+    h(
+      'table',
+      { class: 'tasks' },
+      h('thead', {}, h('tr', {}, ...statics.head.map((x, k) => h('th', k === 0 ? { class: 'num' } : {}, x)))),
+      h(
+        'tbody',
+        {},
+        ...statics.rows.map((r) =>
+          h('tr', {}, ...r.map((cell, k) => h('td', k === 0 ? { class: 'num' } : {}, cell))),
+        ),
+      ),
+    ),
+  );
+}
+
 function main(): void {
   performance.mark('asyncbloat-start');
   const data = unpack(
@@ -205,6 +227,7 @@ function main(): void {
   app.append(h('section', { id: 'items' }, h('h2', {}, 'Async items'), table.element), detail);
   if (data.goals.length > 0) app.append(goalsSection(data));
   if (data.tasks) app.append(tasksSection(data.tasks));
+  if (data.staticFutures) app.append(staticFuturesSection(data.staticFutures));
   const all = h('section', { id: 'findings' }, h('h2', {}, `Findings (${data.findings.length})`));
   for (const f of data.findings) all.append(findingView(f, data, (k) => select(k)));
   app.append(all);
