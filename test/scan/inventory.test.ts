@@ -178,3 +178,25 @@ describe('inventory of snippets', () => {
     assert.deepEqual(await items(code), []);
   });
 });
+
+describe('parsing part of a file (macro bodies)', () => {
+  it('nodes of a subtree report the points the whole tree reports, in UTF-16 units, also after non-ASCII text', async () => {
+    const parser = await loadRustParser();
+    const text = 'fn a() { let s = "é😀"; }\nfoo! { async fn x() { y().await } }\n';
+    const whole = parser.parse(text);
+    const body = whole.rootNode.descendantsOfType('token_tree')[0]!;
+    const sub = parser.parse(text, [{ startIndex: body.startIndex + 1, endIndex: body.endIndex - 1 }]);
+    try {
+      const at = text.indexOf('async');
+      const node = sub.rootNode.descendantForIndex(at);
+      assert.equal(node.type, 'async');
+      assert.equal(node.startIndex, at);
+      assert.deepEqual(node.startPosition, { row: 1, column: at - text.indexOf('\n') - 1 });
+      const call = sub.rootNode.descendantForIndex(text.indexOf('y()'));
+      assert.deepEqual(call.startPosition, whole.rootNode.descendantForIndex(text.indexOf('y()')).startPosition);
+    } finally {
+      sub.delete();
+      whole.delete();
+    }
+  });
+});

@@ -55,7 +55,8 @@ async function load(): Promise<RustParser> {
   };
 }
 
-// tree-sitter's ranges need row/column points as well as indices; points use the same UTF-16 units here.
+// tree-sitter's ranges need row/column points as well as indices. web-tree-sitter 0.27 counts both in UTF-16
+// units (it converts to bytes itself), so a subtree's nodes report the same points as the whole tree's.
 function toRange(text: string, r: { startIndex: number; endIndex: number }) {
   return {
     startIndex: r.startIndex,
@@ -72,5 +73,5 @@ function point(text: string, index: number): { row: number; column: number } {
     row++;
     lineStart = i + 1;
   }
-  return { row, column: (index - lineStart) * 2 };
+  return { row, column: index - lineStart };
 }
