@@ -44,10 +44,14 @@ export const branchWrapper: Rule = {
     for (const item of ctx.items) {
       if (item.kind !== 'async-fn' || item.awaits < 2 || item.awaitSites.some((a) => a.inMacro)) continue;
       const fn = ctx.nodeOf(item);
-      if (classifyAttributes(outerAttributes(fn)).requires) continue;
+      // Text first: most fns have no branch at all, and tree walks are this rule's cost on large files.
+      if (!/\b(?:match|if)\b/.test(ctx.text.slice(fn.startIndex, fn.endIndex))) continue;
       const body = fn.childForFieldName('body');
       const found = body && branchAwaits(body);
       if (!found || found.awaits.length !== item.awaits) continue;
+      // After the shape: reading a top-level fn's attributes walks its earlier siblings (tree-sitter has no
+      // cheap previous sibling), which on a file of thousands of items is most of this rule's time.
+      if (classifyAttributes(outerAttributes(fn)).requires) continue;
       const callees = found.awaits.map((a) => awaitedCallee(a));
       // Two branches awaiting the same callee: duplicate-arm-awaits says to await it once, which is better.
       if (callees.some((c, i) => c !== undefined && callees.indexOf(c) !== i)) continue;

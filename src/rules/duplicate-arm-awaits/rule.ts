@@ -9,6 +9,8 @@ import type { Rule } from '../rule.ts';
 import { awaitedCallee, compact, ifChainBranches, matchArmValues, trailingAwait } from '../syntax.ts';
 import { rewriteDuplicateArmAwaits } from './rewrite.ts';
 
+const BRANCH_KEYWORD = /\b(?:match|if)\b/;
+
 export const duplicateArmAwaits: Rule = {
   meta: {
     id: 'duplicate-arm-awaits',
@@ -25,7 +27,10 @@ export const duplicateArmAwaits: Rule = {
     const seen = new Set<number>();
     for (const item of ctx.items) {
       if (item.awaits < 2) continue;
-      for (const node of ctx.nodeOf(item).descendantsOfType(['match_expression', 'if_expression'])) {
+      const itemNode = ctx.nodeOf(item);
+      // Text first: a tree walk per item is what this rule costs on large files, and most have no branch.
+      if (!BRANCH_KEYWORD.test(ctx.text.slice(itemNode.startIndex, itemNode.endIndex))) continue;
+      for (const node of itemNode.descendantsOfType(['match_expression', 'if_expression'])) {
         if (seen.has(node.id)) continue;
         seen.add(node.id);
         if (node.type === 'if_expression' && node.parent?.type === 'else_clause') continue; // reported at the chain's head
