@@ -188,12 +188,15 @@ describe('parsing part of a file (macro bodies)', () => {
     const sub = parser.parse(text, [{ startIndex: body.startIndex + 1, endIndex: body.endIndex - 1 }]);
     try {
       const at = text.indexOf('async');
-      const node = sub.rootNode.descendantForIndex(at);
+      const node = sub.rootNode.descendantForIndex(at)!;
       assert.equal(node.type, 'async');
       assert.equal(node.startIndex, at);
       assert.deepEqual(node.startPosition, { row: 1, column: at - text.indexOf('\n') - 1 });
-      const call = sub.rootNode.descendantForIndex(text.indexOf('y()'));
-      assert.deepEqual(call.startPosition, whole.rootNode.descendantForIndex(text.indexOf('y()')).startPosition);
+      const call = sub.rootNode.descendantForIndex(text.indexOf('y()'))!;
+      assert.deepEqual(
+        call.startPosition,
+        whole.rootNode.descendantForIndex(text.indexOf('y()'))!.startPosition,
+      );
     } finally {
       sub.delete();
       whole.delete();

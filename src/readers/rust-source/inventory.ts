@@ -1,6 +1,7 @@
 // The async inventory of one file: every async fn, async block and async closure, with its crate path and
 // the `.await`s at its own level. Works on a tree-sitter tree; positions come out in the units of the model.
 import type { AsyncItem, AsyncKind, AwaitSite, FnPlacement } from '../../model/async-item.ts';
+import { Ancestry } from './ancestry.ts';
 import type { Node, RustParser, Tree } from './parser.ts';
 import type { LineIndex } from './positions.ts';
 
@@ -34,6 +35,8 @@ const AWAITING_MACROS = ['select', 'select_biased', 'join', 'try_join', 'pending
  */
 const TOKEN = new RegExp(String.raw`\b(?:async|await)\b|\b(?:${AWAITING_MACROS.join('|')})\s*!`, 'g');
 
+type ParentOf = (n: Node) => Node | null;
+
 interface Owner {
   item: AsyncItem;
 }
@@ -63,13 +66,34 @@ function collect(
   counters: Map<string, number>,
 ): void {
   const owners = new Map<number, Owner>();
+  const ancestry = new Ancestry(root);
+  try {
+    walkTokens(parser, root, range, lines, file, prefix, out, counters, owners, ancestry);
+  } finally {
+    ancestry.delete();
+  }
+}
+
+function walkTokens(
+  parser: RustParser,
+  root: Node,
+  range: { start: number; end: number },
+  lines: LineIndex,
+  file: string,
+  prefix: string[],
+  out: Inventory,
+  counters: Map<string, number>,
+  owners: Map<number, Owner>,
+  ancestry: Ancestry,
+): void {
+  const parentOf = (n: Node) => ancestry.parentOf(n);
   /** Item-level macro bodies re-parsed as items: their tokens are handled by the nested pass. */
   const reparsed: Node[] = [];
   const span = (start: number, end: number) => lines.span(file, start, end);
 
   const scopeOf = (node: Node): { path: string[]; owner?: Owner } => {
     const segs: string[] = [];
-    for (let n = node.parent; n; n = n.parent) {
+    for (let n = parentOf(node); n; n = parentOf(n)) {
       const owner = owners.get(n.id);
       if (owner) return { path: [owner.item.name, ...segs], owner };
       const seg = segmentOf(n);
@@ -104,8 +128,9 @@ function collect(
     };
     if (fnName !== undefined) {
       item.fnName = fnName;
-      item.placement = placementOf(node);
-      item.isPublic = node.children.some((c) => c.type === 'visibility_modifier');
+      item.placement = placementOf(node, parentOf);
+      // A fn's visibility is its first child (attributes are its siblings); `children` would copy them all.
+      item.isPublic = node.firstChild?.type === 'visibility_modifier';
     }
     if (scope.owner) item.parent = scope.owner.item.name;
     owners.set(key.id, { item });
@@ -120,7 +145,7 @@ function collect(
   const addAwait = (at: Node, inMacro: boolean) => {
     let owner: Owner | undefined;
     const path: number[] = [];
-    for (let n = at.parent; n; n = n.parent) {
+    for (let n = parentOf(at); n; n = parentOf(n)) {
       const known = ownerOf.get(n.id);
       if (known !== undefined) {
         owner = known ?? undefined;
@@ -149,7 +174,7 @@ function collect(
     const inner = { start: body.startIndex + 1, end: body.endIndex - 1 };
     const sub = parser.parse(lines.text, [{ startIndex: inner.start, endIndex: inner.end }]);
     out.extraTrees.push(sub);
-    collect(parser, sub.rootNode, inner, lines, file, scopeOf(body.parent ?? body).path, out, counters);
+    collect(parser, sub.rootNode, inner, lines, file, scopeOf(parentOf(body) ?? body).path, out, counters);
   }
 
   const text = lines.text;
@@ -165,17 +190,16 @@ function collect(
     if (reparsed.some((r) => at >= r.startIndex && at < r.endIndex)) continue;
     const word = /^async\b/.test(m[0]) ? 'async' : /^await\b/.test(m[0]) ? 'await' : 'macro';
     const length = word === 'macro' ? m[0].replace(/\s*!$/, '').length : 5;
-    const node = root.descendantForIndex(at, at + length);
-    if (!node) continue;
+    const node = ancestry.nodeAt(at, at + length);
     if (word === 'macro') {
-      if (isMacroName(node)) addAwait(node, true);
+      if (isMacroName(node, parentOf)) addAwait(node, true);
       continue;
     }
     if (node.type !== word || node.startIndex !== at) continue; // comment, string, raw identifier
-    const parent = node.parent;
+    const parent = parentOf(node);
     if (!parent) continue;
     // Tokens quoted for code generation (`quote! { async fn .. }` in a proc macro) are not this crate's code.
-    if (parent.type === 'token_tree' && insideQuote(parent)) continue;
+    if (parent.type === 'token_tree' && insideQuote(parent, parentOf)) continue;
     if (word === 'await') {
       if (parent.type === 'await_expression') addAwait(node, false);
       else if (parent.type === 'token_tree' && node.previousSibling?.type === '.') addAwait(node, true);
@@ -183,7 +207,7 @@ function collect(
     }
     switch (parent.type) {
       case 'function_modifiers': {
-        const fn = parent.parent;
+        const fn = parentOf(parent);
         const body = fn?.type === 'function_item' ? fn.childForFieldName('body') : null;
         if (fn && body) addItem('async-fn', fn, fn.startIndex, fn.endIndex, body.startIndex, fn);
         break;
@@ -200,7 +224,7 @@ function collect(
       case 'token_tree': {
         // `async {..}` / `async move {..}` written inside a macro call (`join!(async { .. })`) is still a
         // coroutine once the macro expands; its tokens are a brace token_tree.
-        if (hasAncestor(node, 'macro_definition')) break;
+        if (hasAncestor(node, 'macro_definition', parentOf)) break;
         let body = node.nextSibling;
         if (body?.text === 'move') body = body.nextSibling;
         if (body?.type === 'token_tree' && body.firstChild?.type === '{') {
@@ -232,8 +256,8 @@ function escapeRegExp(s: string): string {
 const QUOTING = new Set(['quote', 'quote_spanned', 'parse_quote', 'parse_quote_spanned', 'quote_block']);
 
 /** True when a token tree belongs to a `quote!`-like call. */
-function insideQuote(tt: Node): boolean {
-  for (let p: Node | null = tt; p; p = p.parent) {
+function insideQuote(tt: Node, parentOf: ParentOf): boolean {
+  for (let p: Node | null = tt; p; p = parentOf(p)) {
     if (p.type === 'macro_invocation') {
       const name = p.childForFieldName('macro')?.text.split('::').pop()?.trim();
       if (name && QUOTING.has(name)) return true;
@@ -262,22 +286,22 @@ function itemMacroBodies(root: Node): Node[] {
 }
 
 /** True for the name of a real macro call (`select!`, `tokio::select!`), not for tokens inside one. */
-function isMacroName(node: Node): boolean {
+function isMacroName(node: Node, parentOf: ParentOf): boolean {
   if (node.type !== 'identifier') return false;
-  const parent = node.parent;
+  const parent = parentOf(node);
   const call =
     parent?.type === 'macro_invocation'
       ? parent
       : parent?.type === 'scoped_identifier'
-        ? parent.parent
+        ? parentOf(parent)
         : null;
   if (call?.type !== 'macro_invocation') return false;
   const name = call.childForFieldName('macro');
   return name !== null && name.endIndex === node.endIndex;
 }
 
-function hasAncestor(n: Node, type: string): boolean {
-  for (let p = n.parent; p; p = p.parent) if (p.type === type) return true;
+function hasAncestor(n: Node, type: string, parentOf: ParentOf): boolean {
+  for (let p = parentOf(n); p; p = parentOf(p)) if (p.type === type) return true;
   return false;
 }
 
@@ -305,8 +329,9 @@ function typeName(t: Node | null): string {
   return base.text.replace(/\s+/g, '');
 }
 
-function placementOf(fn: Node): FnPlacement {
-  const container = fn.parent?.type === 'declaration_list' ? fn.parent.parent : null;
+function placementOf(fn: Node, parentOf: ParentOf): FnPlacement {
+  const list = parentOf(fn);
+  const container = list?.type === 'declaration_list' ? parentOf(list) : null;
   if (container?.type === 'trait_item') return 'trait-default';
   if (container?.type === 'impl_item') {
     return container.childForFieldName('trait') ? 'trait-impl' : 'inherent-method';
