@@ -1,78 +1,78 @@
-// The syntax node at each of a series of ascending offsets, and the parents of the nodes on the way, from
-// one TreeCursor that only moves forward. Why: tree-sitter has no parent pointers. `node.parent` and
-// `root.descendantForIndex` each search down from the root, scanning the children of every level, so on a
-// file of thousands of top-level items each call costs time in proportion to the item's position, and the
-// inventory's per-token lookups grew quadratically (a 5,000-fn file spent most of its inventory there). The
-// cursor walks the tree once across all tokens: sibling lists are scanned forward, never again from the
-// start, and the parent of every node it passes is remembered.
+// The syntax node at each of a series of ascending offsets, and the parents of the nodes on the way. Why:
+// tree-sitter has no parent pointers. `node.parent` searches down from the root, scanning the root's
+// children one by one, so on a file of thousands of top-level items each call costs time in proportion to
+// the item's position, and the inventory's per-token parent walks grew with the square of the file. Here
+// the path from the root to the last node found is kept: the next offset climbs only as far as it must,
+// finds a top-level item by binary search, and descends with `firstChildForIndex`; every node passed
+// remembers its parent. (web-tree-sitter 0.27's TreeCursor.gotoFirstChildForIndex ignores its goal and
+// always reports failure, so no cursor is used.)
 import type { Node } from './parser.ts';
 
 export class Ancestry {
-  private readonly cursor;
-  /** Nodes from the root to the cursor's node. */
+  /** Nodes from the root to the last node found, with their end offsets (`endIndex` is a wasm call). */
   private readonly stack: Node[];
+  private readonly ends: number[];
   private readonly parents = new Map<number, Node | null>();
+  private topLevel: Node[] | undefined;
 
-  constructor(root: Node) {
-    this.cursor = root.walk();
+  constructor(private readonly root: Node) {
     this.stack = [root];
-    this.parents.set(root.id, root.parent);
+    this.ends = [root.endIndex];
   }
 
   /**
    * The smallest node spanning [start, end) (start < end), as `root.descendantForIndex(start, end)` finds
-   * it. Offsets must not decrease between calls (then each call costs the nodes between the two offsets).
+   * it. Offsets should not decrease between calls: then each call costs the levels between the two nodes.
    */
   nodeAt(start: number, end: number): Node {
-    const { cursor, stack } = this;
-    // Up and forward until the cursor's node spans the range (the root always does).
-    while (stack.length > 1) {
-      const top = stack.at(-1)!;
-      if (top.startIndex <= start && end <= top.endIndex) break;
-      let found = false;
-      while (cursor.endIndex <= start && cursor.gotoNextSibling()) {
-        if (cursor.startIndex <= start && end <= cursor.endIndex) {
-          found = true;
-          break;
-        }
-      }
-      if (found) {
-        stack[stack.length - 1] = this.enter(stack.at(-2)!);
-        break;
-      }
-      // Passed the range, or no sibling left: back to the parent, which is on the stack.
-      cursor.gotoParent();
+    const { stack, ends } = this;
+    while (stack.length > 1 && !(stack.at(-1)!.startIndex <= start && end <= ends.at(-1)!)) {
       stack.pop();
+      ends.pop();
     }
-    // Down into the first child that spans the range, while one does.
-    while (cursor.gotoFirstChild()) {
-      while (cursor.endIndex <= start && cursor.gotoNextSibling()) {}
-      if (!(cursor.startIndex <= start && end <= cursor.endIndex)) {
-        cursor.gotoParent();
-        break;
-      }
-      stack.push(this.enter(stack.at(-1)!));
+    if (stack.length === 1) {
+      const top = this.topLevelAt(start);
+      if (!top || !this.tryPush(top, start, end)) return this.root;
+    }
+    for (;;) {
+      const child = stack.at(-1)!.firstChildForIndex(start);
+      if (!child || !this.tryPush(child, start, end)) break;
     }
     return stack.at(-1)!;
   }
 
-  /** A node's parent: remembered when the cursor passed it, else asked of tree-sitter once. */
+  /** A node's parent: remembered when a search passed it, else asked of tree-sitter once. */
   parentOf(node: Node): Node | null {
     let p = this.parents.get(node.id);
     if (p === undefined) {
-      p = node.parent;
+      p = node.id === this.root.id ? null : node.parent;
       this.parents.set(node.id, p);
     }
     return p;
   }
 
-  delete(): void {
-    this.cursor.delete();
+  /** Pushes `node` when it spans [start, end). */
+  private tryPush(node: Node, start: number, end: number): boolean {
+    if (node.startIndex > start) return false;
+    const nodeEnd = node.endIndex;
+    if (end > nodeEnd) return false;
+    this.parents.set(node.id, this.stack.at(-1)!);
+    this.stack.push(node);
+    this.ends.push(nodeEnd);
+    return true;
   }
 
-  private enter(parent: Node): Node {
-    const node = this.cursor.currentNode;
-    this.parents.set(node.id, parent);
-    return node;
+  /** The root's last child starting at or before `start` (its children are in offset order). */
+  private topLevelAt(start: number): Node | undefined {
+    this.topLevel ??= this.root.children;
+    const kids = this.topLevel;
+    let lo = 0;
+    let hi = kids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kids[mid]!.startIndex <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return kids[lo - 1];
   }
 }

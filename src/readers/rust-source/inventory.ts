@@ -66,12 +66,7 @@ function collect(
   counters: Map<string, number>,
 ): void {
   const owners = new Map<number, Owner>();
-  const ancestry = new Ancestry(root);
-  try {
-    walkTokens(parser, root, range, lines, file, prefix, out, counters, owners, ancestry);
-  } finally {
-    ancestry.delete();
-  }
+  walkTokens(parser, root, range, lines, file, prefix, out, counters, owners, new Ancestry(root));
 }
 
 function walkTokens(
