@@ -5,7 +5,7 @@ import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import { dependencyNames, editionOf } from '../readers/cargo-edition.ts';
 import { modulePathOf } from '../readers/rust-source/module-path.ts';
-import { loadRustParser } from '../readers/rust-source/parser.ts';
+import { editTree, loadRustParser, type RustParser, type Tree } from '../readers/rust-source/parser.ts';
 import { RULES } from '../rules/index.ts';
 import { analyzeFile } from '../scan/analyze-file.ts';
 
@@ -18,9 +18,44 @@ export interface ScannedDocument {
   parseErrors: boolean;
 }
 
-export async function scanDocument(path: string, text: string, crateDir: string): Promise<ScannedDocument> {
+/**
+ * The last syntax tree of each open document, with the text it was parsed from: the next version is parsed
+ * incrementally from it (a keystroke in a 5,000-fn file reparses in milliseconds instead of ~100).
+ */
+export class DocumentTrees {
+  private readonly trees = new Map<string, { text: string; tree: Tree }>();
+
+  /** The tree of `text`, reusing and replacing the document's previous tree. */
+  parse(parser: RustParser, uri: string, text: string): Tree {
+    const previous = this.trees.get(uri);
+    if (previous?.text === text) return previous.tree;
+    let tree: Tree;
+    if (previous && editTree(previous.tree, previous.text, text)) {
+      tree = parser.parse(text, undefined, previous.tree);
+      previous.tree.delete();
+    } else {
+      previous?.tree.delete();
+      tree = parser.parse(text);
+    }
+    this.trees.set(uri, { text, tree });
+    return tree;
+  }
+
+  close(uri: string): void {
+    this.trees.get(uri)?.tree.delete();
+    this.trees.delete(uri);
+  }
+}
+
+export async function scanDocument(
+  path: string,
+  text: string,
+  crateDir: string,
+  trees?: { cache: DocumentTrees; uri: string },
+): Promise<ScannedDocument> {
   const parser = await loadRustParser();
   const file = relative(crateDir, path).split(sep).join('/');
+  const tree = trees?.cache.parse(parser, trees.uri, text);
   const r = analyzeFile(
     parser,
     text,
@@ -29,6 +64,7 @@ export async function scanDocument(path: string, text: string, crateDir: string)
     RULES,
     editionOf(crateDir),
     dependencyNames(crateDir),
+    tree,
   );
   return { items: r.items, findings: r.findings, file, crateDir, parseErrors: r.parseErrors };
 }

@@ -29,7 +29,7 @@ import { itemMatches } from '../budget/item-glob.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalyzedItem } from '../model/report.ts';
 import { ruleHelpUri } from '../report/sarif.ts';
-import { itemAt, type ScannedDocument, scanDocument } from './document.ts';
+import { DocumentTrees, itemAt, type ScannedDocument, scanDocument } from './document.ts';
 import { hintLabel, hoverMarkdown, STALE_NOTE } from './hover.ts';
 import { isStale, itemsOfFile, type ResultLookup, Workspace } from './workspace.ts';
 
@@ -60,6 +60,7 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
   const scanned = new Map<string, Promise<ScannedDocument | undefined>>();
+  const trees = new DocumentTrees();
   const warned = new Set<string>();
   const options: ServerOptions = { analyzeOnSave: false };
 
@@ -88,7 +89,9 @@ export function startServer(connection: Connection): void {
       const path = pathOf(doc.uri);
       const crate = path ? workspace.crateOf(path) : undefined;
       p = crate
-        ? crate.then((c) => scanDocument(path!, doc.getText(), c.crateDir)).catch(() => undefined)
+        ? crate
+            .then((c) => scanDocument(path!, doc.getText(), c.crateDir, { cache: trees, uri: doc.uri }))
+            .catch(() => undefined)
         : Promise.resolve(undefined);
       for (const k of scanned.keys()) if (k.startsWith(`${doc.uri}@`)) scanned.delete(k);
       scanned.set(`${doc.uri}@${doc.version}`, p);
@@ -144,6 +147,10 @@ export function startServer(connection: Connection): void {
 
   documents.onDidOpen((e) => void publishDiagnostics(e.document));
   documents.onDidChangeContent((e) => void publishDiagnostics(e.document));
+  documents.onDidClose((e) => {
+    trees.close(e.document.uri);
+    for (const k of scanned.keys()) if (k.startsWith(`${e.document.uri}@`)) scanned.delete(k);
+  });
   documents.onDidSave((e) => {
     if (options.analyzeOnSave) void runAnalysis(e.document.uri);
   });

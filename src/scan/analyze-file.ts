@@ -3,7 +3,7 @@ import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import type { Edition } from '../readers/cargo-edition.ts';
 import { inventory } from '../readers/rust-source/inventory.ts';
-import type { Node, RustParser } from '../readers/rust-source/parser.ts';
+import type { Node, RustParser, Tree } from '../readers/rust-source/parser.ts';
 import { LineIndex } from '../readers/rust-source/positions.ts';
 import { RULES } from '../rules/index.ts';
 import type { Rule, RuleContext } from '../rules/rule.ts';
@@ -67,9 +67,11 @@ export function analyzeFile(
   rules: readonly Rule[] = RULES,
   edition: Edition = '2021',
   dependencies: readonly string[] = [],
+  parsed?: Tree,
 ): FileResult {
   const lines = new LineIndex(text);
-  const tree = parser.parse(text);
+  // A tree the caller parsed (the language server's, reparsed incrementally) stays the caller's to delete.
+  const tree = parsed ?? parser.parse(text);
   const inv = inventory(parser, tree, lines, file, modulePath);
   try {
     const findings: Finding[] = [];
@@ -119,6 +121,6 @@ export function analyzeFile(
     };
   } finally {
     for (const t of inv.extraTrees) t.delete();
-    tree.delete();
+    if (!parsed) tree.delete();
   }
 }
