@@ -264,15 +264,18 @@ export function startServer(connection: Connection): void {
       showMessage(MessageType.Error, 'asyncbloat.analyze: open a Rust file of a cargo package first');
       return;
     }
-    const { crateDir } = await crate;
-    const already = running.get(crateDir);
+    // The whole workspace: its members share one target dir and so one last result, which an analysis of
+    // one member would replace with that member's items alone.
+    const { workspaceRoot } = await crate;
+    const already = running.get(workspaceRoot);
     if (already) return already;
     const job = (async () => {
       const progress = await connection.window.createWorkDoneProgress();
-      progress.begin('asyncbloat analyze', 0, crateDir, false);
+      progress.begin('asyncbloat analyze', 0, workspaceRoot, false);
       try {
         const { report, asyncbloatDir } = await analyzeWithDirs({
-          cwd: crateDir,
+          cwd: workspaceRoot,
+          workspace: true,
           log: (text) => {
             const line = text.trim().split('\n').at(-1);
             if (line) progress.report(line.slice(0, 120));
@@ -285,10 +288,10 @@ export function startServer(connection: Connection): void {
         showMessage(MessageType.Error, `asyncbloat analyze failed: ${(e as Error).message}`);
       } finally {
         progress.done();
-        running.delete(crateDir);
+        running.delete(workspaceRoot);
       }
     })();
-    running.set(crateDir, job);
+    running.set(workspaceRoot, job);
     return job;
   };
 
