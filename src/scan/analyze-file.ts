@@ -14,6 +14,8 @@ export interface FileResult {
   findings: Finding[];
   /** True when tree-sitter had to recover from syntax errors; the results are then partial. */
   parseErrors: boolean;
+  /** Milliseconds per phase (`parse`, `inventory`, `rule:<id>`), when the caller asked for them. */
+  timings?: Record<string, number>;
 }
 
 /**
@@ -68,11 +70,22 @@ export function analyzeFile(
   edition: Edition = '2021',
   dependencies: readonly string[] = [],
   parsed?: Tree,
+  profile?: boolean,
 ): FileResult {
+  const timings: Record<string, number> | undefined = profile ? {} : undefined;
+  let mark = profile ? performance.now() : 0;
+  const lap = (phase: string) => {
+    if (!timings) return;
+    const now = performance.now();
+    timings[phase] = (timings[phase] ?? 0) + now - mark;
+    mark = now;
+  };
   const lines = new LineIndex(text);
   // A tree the caller parsed (the language server's, reparsed incrementally) stays the caller's to delete.
   const tree = parsed ?? parser.parse(text);
+  lap('parse');
   const inv = inventory(parser, tree, lines, file, modulePath);
+  lap('inventory');
   try {
     const findings: Finding[] = [];
     const ranges = new Map<Finding, [number, number]>();
@@ -111,14 +124,18 @@ export function analyzeFile(
         },
       };
       rule.check(ctx);
+      lap(`rule:${rule.meta.id}`);
     }
     findings.sort((a, b) => a.byteStart - b.byteStart || a.rule.localeCompare(b.rule));
     const parseErrors = tree.rootNode.hasError;
-    return {
+    const result: FileResult = {
       items: inv.items,
       findings: parseErrors ? clearOfErrors(findings, ranges, errorRanges(tree.rootNode)) : findings,
       parseErrors,
     };
+    lap('syntax errors');
+    if (timings) result.timings = timings;
+    return result;
   } finally {
     for (const t of inv.extraTrees) t.delete();
     if (!parsed) tree.delete();

@@ -1,6 +1,5 @@
 // `scan`: the async inventory and rule findings of a file, directory, crate or workspace, from source only.
 import { isUtf8 } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
@@ -12,7 +11,8 @@ import { RULES } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
 import type { FileResult } from './analyze-file.ts';
 import { ScanCache } from './cache.ts';
-import { createPool, defaultThreads, inProcessPool } from './pool.ts';
+import { createPool, defaultThreads, inProcessPool, type JobRequest, type Pool } from './pool.ts';
+import { SourceReader } from './read-source.ts';
 import { crateDirOf, listRustFiles, type SourceFile } from './walk.ts';
 
 export interface ScanOptions {
@@ -33,97 +33,129 @@ export interface ScanOptions {
    * sources (bindgen, PACs) reach 50 MB, which tree-sitter cannot parse within its limits.
    */
   maxFileBytes?: number;
+  /**
+   * Filled with milliseconds per phase when given (the benchmark's breakdown): this thread's `walk`,
+   * `read` (and prefilter, cache lookups, sending), `workers start`, `wait` for the last result, `assemble`;
+   * summed over files, the workers' `decode`, `parse`, `inventory`, `rule:<id>`, `syntax errors`.
+   */
+  timings?: Record<string, number>;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /** Below this much text to parse, starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 512 * 1024;
-const READ_CONCURRENCY = 32;
-// Drops a leading byte-order mark, as rustc does: every offset and column counts from after it, like rustc's
-// spans. (src/fix relies on this when it maps edits back onto the file's bytes.)
-const utf8 = new TextDecoder('utf-8');
+/** From this many files on, workers start before the files are read (a tree this size has that much text). */
+const EARLY_WORKERS_FILES = 200;
 
 export async function scan(path: string, options: ScanOptions = {}): Promise<ScanReport> {
   const enabled = selectRules(options);
+  const timings = options.timings;
+  let mark = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    if (timings) timings[phase] = (timings[phase] ?? 0) + now - mark;
+    mark = now;
+  };
   const walk = await listRustFiles(path);
+  lap('walk');
   const cache = options.cache === false ? undefined : ScanCache.open(walk.root, options.cacheDir);
+  const threads = Math.min(options.threads ?? defaultThreads(), walk.files.length);
+  // A large tree gets its workers now, so they load tree-sitter while the files are read, and each file is
+  // sent to them as soon as it is read. A small one decides after reading, by how much text missed the cache.
+  let pool = threads > 0 && walk.files.length >= EARLY_WORKERS_FILES ? createPool(threads) : undefined;
+  lap('workers start');
 
   const skipped: SkippedFile[] = [...walk.skipped];
   const results = new Map<string, FileResult>();
-  const misses: {
-    rel: string;
-    text: string;
-    modulePath: string;
-    edition: Edition;
-    dependencies: readonly string[];
-    key: string;
-  }[] = [];
+  const misses: (JobRequest & { key: string })[] = [];
+  const running: Promise<void>[] = [];
+  const run = (p: Pool, { key, ...job }: JobRequest & { key: string }) =>
+    p.run(timings ? { ...job, profile: true } : job).then((r) => {
+      if (r.timings) {
+        for (const [phase, ms] of Object.entries(r.timings)) timings![phase] = (timings![phase] ?? 0) + ms;
+        delete r.timings;
+      }
+      results.set(job.file, r);
+      cache?.set(key, r);
+    });
   let withoutAsync = 0;
   let readOk = 0;
+  let missBytes = 0;
+  const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const reader = new SourceReader();
 
-  await forEachLimited(walk.files, READ_CONCURRENCY, async (f) => {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(f.abs);
-    } catch (e) {
-      skipped.push({
-        file: f.rel,
-        reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      });
-      return;
-    }
-    const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    if (bytes.length > limit) {
-      skipped.push({
-        file: f.rel,
-        reason: `too large (${(bytes.length / 1048576).toFixed(1)} MB, over --max-file-size ${(limit / 1048576).toFixed(0)} MB)`,
-      });
-      return;
-    }
-    const problem = notText(bytes);
-    if (problem) {
-      skipped.push({ file: f.rel, reason: problem });
-      return;
-    }
-    readOk++;
-    // Only files that can contain async code are decoded and parsed; cache hits are never decoded.
-    if (!bytes.includes('async')) {
-      withoutAsync++;
-      return;
-    }
-    const modulePath = moduleOf(f);
-    const crate = crateDirOf(dirname(f.abs));
-    const edition = crate ? editionOf(crate) : '2021';
-    const dependencies = crate ? dependencyNames(crate) : [];
-    const key = ScanCache.key(f.rel, modulePath, bytes, `${edition}\0${dependencies.join(',')}`);
-    const hit = cache?.get(key);
-    if (hit) results.set(f.rel, hit);
-    else misses.push({ rel: f.rel, text: utf8.decode(bytes), modulePath, edition, dependencies, key });
-  });
-
-  const missBytes = misses.reduce((n, m) => n + m.text.length, 0);
-  const threads = Math.min(options.threads ?? defaultThreads(), misses.length);
-  const pool = missBytes >= WORKER_THRESHOLD_BYTES && threads > 0 ? createPool(threads) : inProcessPool();
   try {
-    await Promise.all(
-      misses.map(async (m) => {
-        const r = await pool.run({
-          text: m.text,
-          file: m.rel,
-          modulePath: m.modulePath,
-          edition: m.edition,
-          dependencies: m.dependencies,
+    for (const f of walk.files) {
+      // Synchronous reads into one buffer: this thread has nothing else to do meanwhile, and one read costs
+      // a fraction of the four thread-pool round trips (stat, open, read, close) of fs.promises.readFile.
+      let read: ReturnType<SourceReader['read']>;
+      try {
+        read = reader.read(f.abs, limit);
+      } catch (e) {
+        skipped.push({
+          file: f.rel,
+          reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
         });
-        results.set(m.rel, r);
-        cache?.set(m.key, r);
-      }),
-    );
+        continue;
+      }
+      if ('tooLarge' in read) {
+        skipped.push({
+          file: f.rel,
+          reason: `too large (${(read.tooLarge / 1048576).toFixed(1)} MB, over --max-file-size ${(limit / 1048576).toFixed(0)} MB)`,
+        });
+        continue;
+      }
+      const { bytes } = read;
+      const problem = notText(bytes);
+      if (problem) {
+        skipped.push({ file: f.rel, reason: problem });
+        continue;
+      }
+      readOk++;
+      // Only files that can contain async code are decoded and parsed; cache hits are never decoded.
+      if (!bytes.includes('async')) {
+        withoutAsync++;
+        continue;
+      }
+      const modulePath = moduleOf(f);
+      const crate = crateDirOf(dirname(f.abs));
+      const edition = crate ? editionOf(crate) : '2021';
+      const dependencies = crate ? dependencyNames(crate) : [];
+      const key = ScanCache.key(f.rel, modulePath, bytes, `${edition}\0${dependencies.join(',')}`);
+      const hit = cache?.get(key);
+      if (hit) {
+        results.set(f.rel, hit);
+        continue;
+      }
+      // A copy of its own (the read buffer is reused), moved to a worker without another copy.
+      const miss = {
+        source: new Uint8Array(bytes),
+        path: f.abs,
+        file: f.rel,
+        modulePath,
+        edition,
+        dependencies,
+        key,
+      };
+      missBytes += bytes.length;
+      if (pool) running.push(run(pool, miss));
+      else misses.push(miss);
+    }
+    lap('read');
+    if (!pool)
+      pool =
+        missBytes >= WORKER_THRESHOLD_BYTES && threads > 0
+          ? createPool(Math.min(threads, misses.length))
+          : inProcessPool();
+    const chosen = pool;
+    running.push(...misses.map((m) => run(chosen, m)));
+    await Promise.all(running);
+    lap('wait');
   } finally {
-    await pool.close();
+    await pool?.close();
   }
   cache?.save();
-
   const items: AsyncItem[] = [];
   const findings: Finding[] = [];
   const filesWithParseErrors: string[] = [];
@@ -139,6 +171,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     if (r.parseErrors) filesWithParseErrors.push(rel);
   }
   skipped.sort((a, b) => a.file.localeCompare(b.file));
+  lap('assemble');
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'asyncbloat', version: VERSION },
@@ -176,18 +209,6 @@ function moduleOf(f: SourceFile): string {
   const crate = crateDirOf(dirname(f.abs));
   if (!crate) return '';
   return modulePathOf(relative(crate, f.abs).split(sep).join('/'));
-}
-
-async function forEachLimited<T>(
-  list: readonly T[],
-  limit: number,
-  fn: (x: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, list.length) }, async () => {
-    while (next < list.length) await fn(list[next++]!);
-  });
-  await Promise.all(lanes);
 }
 
 export type { ScanReport };
