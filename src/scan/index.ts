@@ -5,7 +5,7 @@ import { UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';
-import { dependencyNames, type Edition, editionOf } from '../readers/cargo-edition.ts';
+import { dependencyNames, editionOf } from '../readers/cargo-edition.ts';
 import { modulePathOf } from '../readers/rust-source/module-path.ts';
 import { RULES } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
