@@ -35,7 +35,7 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /**
    * Filled with milliseconds per phase when given (the benchmark's breakdown): this thread's `walk`,
-   * `read` (and prefilter, cache lookups, sending), `workers start`, `wait` for the last result, `assemble`;
+   * `read` (and prefilter, cache lookups, starting workers, sending), `wait` for the last result, `assemble`;
    * summed over files, the workers' `decode`, `parse`, `inventory`, `rule:<id>`, `syntax errors`.
    */
   timings?: Record<string, number>;
@@ -61,10 +61,11 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   lap('walk');
   const cache = options.cache === false ? undefined : ScanCache.open(walk.root, options.cacheDir);
   const threads = Math.min(options.threads ?? defaultThreads(), walk.files.length);
-  // A large tree gets its workers now, so they load tree-sitter while the files are read, and each file is
-  // sent to them as soon as it is read. A small one decides after reading, by how much text missed the cache.
-  let pool = threads > 0 && walk.files.length >= EARLY_WORKERS_FILES ? createPool(threads) : undefined;
-  lap('workers start');
+  // A large tree gets its workers at its first cache miss, so they load tree-sitter while the rest is read,
+  // and each file is sent to them as soon as it is read; a warm scan starts none. A small tree decides after
+  // reading, by how much text missed the cache.
+  const early = threads > 0 && walk.files.length >= EARLY_WORKERS_FILES;
+  let pool: Pool | undefined;
 
   const skipped: SkippedFile[] = [...walk.skipped];
   const results = new Map<string, FileResult>();
@@ -139,6 +140,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
         key,
       };
       missBytes += bytes.length;
+      if (early && !pool) pool = createPool(threads);
       if (pool) running.push(run(pool, miss));
       else misses.push(miss);
     }

@@ -30,12 +30,13 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
   const found: string[] = [];
   const skipped: SkippedFile[] = [];
   const walked = new Set<string>();
-  const stack: { dir: string; rel: string; ancestors: Set<string> }[] = [];
+  type Dir = { dir: string; rel: string; real: string; ancestors: Set<string> };
+  const stack: Dir[] = [];
   const rootReal = realpathSync(root);
   walked.add(rootReal);
-  stack.push({ dir: root, rel: '', ancestors: new Set([rootReal]) });
+  stack.push({ dir: root, rel: '', real: rootReal, ancestors: new Set([rootReal]) });
   while (stack.length > 0) {
-    const { dir, rel, ancestors } = stack.pop()!;
+    const { dir, rel, real: dirReal, ancestors } = stack.pop()!;
     let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -49,7 +50,7 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
     // Sorted, and pushed so they pop in order: which path a linked directory is walked under is then the
     // first in sorted depth-first order, the same on every file system.
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const subdirs: { dir: string; rel: string; ancestors: Set<string> }[] = [];
+    const subdirs: Dir[] = [];
     for (const e of entries) {
       const path = join(dir, e.name);
       const childRel = rel ? `${rel}/${e.name}` : e.name;
@@ -72,9 +73,10 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
       }
       if (isDir) {
         if (PRUNED.has(e.name)) continue;
+        // Only a link needs resolving: a plain directory's real path is its parent's plus its name.
         let real: string;
         try {
-          real = realpathSync(path);
+          real = e.isSymbolicLink() ? realpathSync(path) : join(dirReal, e.name);
         } catch (err) {
           skipped.push({
             file: childRel,
@@ -89,7 +91,7 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
         // The same directory through two links is one set of files: scanned once, under its first path.
         if (walked.has(real)) continue;
         walked.add(real);
-        subdirs.push({ dir: path, rel: childRel, ancestors: new Set([...ancestors, real]) });
+        subdirs.push({ dir: path, rel: childRel, real, ancestors: new Set([...ancestors, real]) });
       } else if (isFile && (e.name.endsWith('.rs') || e.name === '.gitignore')) {
         found.push(childRel);
       }
