@@ -1,8 +1,6 @@
 // `asyncbloat lsp`: the language server on stdin/stdout (src/lsp/server.ts). Editors start it; it runs
 // until the client shuts it down.
 import type { Command } from 'commander';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../../lsp/server.ts';
 
 export function registerLsp(program: Command): void {
   program
@@ -12,7 +10,13 @@ export function registerLsp(program: Command): void {
     )
     // Clients that always pass `--stdio` (VS Code's language client) are accepted.
     .option('--stdio', 'talk over stdin/stdout (the default, and the only transport)')
-    .action(() => {
+    // Loaded when used: the protocol libraries are a third of the bundle, and every other command's start-up
+    // (an editor's save hook runs `scan`) would pay for them.
+    .action(async () => {
+      const [{ createConnection, ProposedFeatures }, { startServer }] = await Promise.all([
+        import('vscode-languageserver/node'),
+        import('../../lsp/server.ts'),
+      ]);
       startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
     });
 }
