@@ -14,6 +14,7 @@ import {
   activeAttribute,
   controlFlowProblem,
   dropAsyncEdit,
+  fixedSignature,
   futureReturnEdits,
   isComment,
   placementOf,
@@ -123,9 +124,11 @@ export function returnFutureEdits(
 ): { edits: TextEdit[] } | { notFixable: string } {
   const notFixable = (why: string) => ({ notFixable: why });
   // From edition 2024 the returned `impl Future` captures every lifetime in scope, as the async fn did.
-  const capturesAll = capturesAllLifetimes(edition);
   if (fn.type !== 'function_item') return notFixable('only `async fn`s are rewritten');
-  if (placementOf(fn) === 'trait') return notFixable('the signature is declared by a trait');
+  const fixed = fixedSignature(fn);
+  if (fixed) return notFixable(fixed);
+  // A trait impl's `impl Future` implements the trait's, which captures every lifetime in scope in any edition.
+  const capturesAll = capturesAllLifetimes(edition) || placementOf(fn) === 'trait-impl';
   const attr = activeAttribute(fn);
   if (attr) return notFixable(`the attribute \`#[${attr}]\` may depend on \`async\``);
   const generics = fn.childForFieldName('type_parameters');

@@ -74,12 +74,37 @@ export function futureReturnEdits(fn: Node, file: string, bound = ''): TextEdit[
   ];
 }
 
-/** Where the fn sits; only free fns and inherent methods can change their signature freely. */
-export function placementOf(fn: Node): 'free' | 'inherent' | 'trait' {
+/**
+ * Where the fn sits. Free fns and inherent methods can change their signature freely. A trait impl's method
+ * can too, within the trait's: since Rust 1.75 a trait's `async fn` may be implemented by a `fn` returning
+ * `impl Future<Output = T>`, which captures every lifetime in scope in any edition (it implements the
+ * trait's own `impl Trait`). A trait's declaration is the trait's API: rewriting it changes every impl's.
+ */
+export function placementOf(fn: Node): 'free' | 'inherent' | 'trait' | 'trait-impl' {
   const container = fn.parent?.type === 'declaration_list' ? fn.parent.parent : null;
   if (container?.type === 'trait_item') return 'trait';
-  if (container?.type === 'impl_item') return container.childForFieldName('trait') ? 'trait' : 'inherent';
+  if (container?.type === 'impl_item')
+    return container.childForFieldName('trait') ? 'trait-impl' : 'inherent';
   return 'free';
+}
+
+/** True for a method of an `impl` or `trait` carrying `#[async_trait]` (any path ending in it). */
+export function underAsyncTrait(fn: Node): boolean {
+  const owner = fn.parent?.parent;
+  if (!owner || (owner.type !== 'impl_item' && owner.type !== 'trait_item')) return false;
+  for (let a = owner.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
+    if (/^#\[\s*(?:::)?(?:async_trait\s*::\s*)?async_trait\b/.test(a.text)) return true;
+  return false;
+}
+
+/** Why a method's signature cannot be rewritten where it is, if it cannot. */
+export function fixedSignature(fn: Node): string | undefined {
+  const placement = placementOf(fn);
+  if (placement === 'trait')
+    return "the fn is the trait's own declaration: rewriting it changes the trait for every implementor";
+  if (placement === 'trait-impl' && underAsyncTrait(fn))
+    return '`#[async_trait]` on the impl rewrites its `async fn`s into boxed futures, so the method must stay `async`';
+  return undefined;
 }
 
 /**

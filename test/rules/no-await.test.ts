@@ -162,7 +162,8 @@ ruleTester(noAwait, {
           line: 3,
           column: 5,
           item: '<S as Svc>::call',
-          fix: null,
+          // An impl may write a trait's `async fn` as `fn .. -> impl Future` (Rust 1.75).
+          fix: { applicability: 'machine-applicable' },
           help: [
             'fixed by the trait',
             'fn call(&self, x: u32) -> impl Future<Output = u32>',

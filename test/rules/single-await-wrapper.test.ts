@@ -43,6 +43,33 @@ ruleTester(singleAwaitWrapper, {
   ],
   invalid: [
     {
+      // Embassy: 155 of these were "not fixable: declared by a trait". An impl may write the trait's
+      // `async fn` as `fn .. -> impl Future` (Rust 1.75), capturing `&mut self` and `buf` in any edition.
+      name: 'a trait impl method: fixable, with no lifetime bound in edition 2021',
+      code: 'impl Read for Tcp {\n    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {\n        read_into(buf).await\n    }\n}\nasync fn read_into(buf: &mut [u8]) -> Result<usize, Error> {\n    Ok(buf.len())\n}',
+      findings: [
+        {
+          line: 2,
+          item: '<Tcp as Read>::read',
+          help: [
+            'fn read(&mut self, buf: &mut [u8]) -> impl Future<Output = Result<usize, Error>> { read_into(buf) }',
+            "a trait impl's `impl Future` captures their lifetimes in any edition",
+          ],
+          fix: { applicability: 'machine-applicable' },
+        },
+      ],
+    },
+    {
+      name: 'a method of an #[async_trait] impl: no fix, the macro needs `async fn`',
+      code: '#[async_trait]\nimpl Read for Tcp {\n    async fn read(&mut self) -> u8 {\n        inner().await\n    }\n}',
+      findings: [{ line: 3, fix: null, help: ['`#[async_trait]` on the impl'] }],
+    },
+    {
+      name: "a trait's own default method: no fix, rewriting it would change every impl",
+      code: 'trait Read {\n    async fn read(&mut self) -> u8 {\n        inner().await\n    }\n}',
+      findings: [{ line: 2, fix: null, help: ["the trait's own declaration"] }],
+    },
+    {
       // Embassy has 116 fns of this shape: the tail is a statement in a fn returning `()`.
       name: 'tail await as a statement',
       code: 'impl Pin {\n    pub async fn wait_for_low(&mut self) {\n        self.pin.wait_for_low().await;\n    }\n}',

@@ -13,9 +13,9 @@ import {
   controlFlowProblem,
   dropAsyncEdit,
   eagerCaveat,
+  fixedSignature,
   futureReturnEdits,
   notFixable,
-  placementOf,
   READY_PATH,
   type RewriteResult,
 } from '../rewrite-common.ts';
@@ -46,7 +46,8 @@ function readyEdits(body: Node, file: string): TextEdit[] {
 
 export function rewriteNoAwaitReady(fn: Node, file: string, text: string): RewriteResult {
   if (fn.type !== 'function_item') return notFixable('only `async fn`s are rewritten');
-  if (placementOf(fn) === 'trait') return notFixable('the signature is declared by a trait');
+  const fixed = fixedSignature(fn);
+  if (fixed) return notFixable(fixed);
   const attr = activeAttribute(fn);
   if (attr) return notFixable(`the attribute \`#[${attr}]\` may depend on \`async\``);
   const body = fn.childForFieldName('body');

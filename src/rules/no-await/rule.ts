@@ -5,7 +5,7 @@ import type { AsyncItem } from '../../model/async-item.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import { classifyAttributes, unknownAttributeNote } from '../attributes.ts';
 import { bodyEffect, expressionEffect } from '../effects.ts';
-import { withRewrite } from '../rewrite-common.ts';
+import { underAsyncTrait, withRewrite } from '../rewrite-common.ts';
 import type { Report, Rule } from '../rule.ts';
 import { fnHeader, outerAttributes, plainSignature, returnType, whereClause } from '../syntax.ts';
 import { rewriteNoAwaitReady } from './rewrite.ts';
@@ -83,15 +83,6 @@ function eagerNote(effect: string | undefined): string {
     `without \`async\` the body runs when called, not when first polled: ${effect} moves earlier and happens ` +
     'even if the future is never polled; keep `async` if that ordering matters'
   );
-}
-
-/** True for a method of an `impl` or `trait` carrying `#[async_trait]` (any path ending in it). */
-function underAsyncTrait(fn: Node): boolean {
-  const owner = fn.parent?.parent;
-  if (!owner || (owner.type !== 'impl_item' && owner.type !== 'trait_item')) return false;
-  for (let a = owner.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
-    if (/^#\[\s*(?:::)?(?:async_trait\s*::\s*)?async_trait\b/.test(a.text)) return true;
-  return false;
 }
 
 function describe(item: AsyncItem, node: Node): Report | undefined {

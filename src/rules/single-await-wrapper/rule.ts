@@ -45,15 +45,19 @@ export const singleAwaitWrapper: Rule = {
         lets > 0
           ? `${lets === 1 ? 'the `let` before it then runs' : `the ${lets} \`let\`s before it then run`} when \`${item.fnName}\` is called, not at the first poll`
           : '',
-        capturesAllLifetimes(ctx.edition)
-          ? 'the returned future may only borrow arguments, never locals (edition 2024 captures their lifetimes)'
-          : `the returned future may only borrow what the signature captures (arguments, never locals; in edition ${ctx.edition} that needs \`+ '_\` for one borrowed argument, named lifetimes or \`use<..>\` for more)`,
+        item.placement === 'trait-impl'
+          ? "the returned future may only borrow arguments, never locals (a trait impl's `impl Future` captures their lifetimes in any edition)"
+          : capturesAllLifetimes(ctx.edition)
+            ? 'the returned future may only borrow arguments, never locals (edition 2024 captures their lifetimes)'
+            : `the returned future may only borrow what the signature captures (arguments, never locals; in edition ${ctx.edition} that needs \`+ '_\` for one borrowed argument, named lifetimes or \`use<..>\` for more)`,
       ].filter(Boolean);
       if (attrs.unknown) caveats.push(unknownAttributeNote(attrs.unknown));
       const fix = attrs.unknown ? undefined : rewriteSingleAwaitWrapper(fn, ctx.file, ctx.text, ctx.edition);
       // Up to edition 2021 a future that borrows `&self` or one reference argument needs `+ '_`.
       const bound =
-        !capturesAllLifetimes(ctx.edition) && /&/.test(fn.childForFieldName('parameters')?.text ?? '')
+        !capturesAllLifetimes(ctx.edition) &&
+        item.placement !== 'trait-impl' &&
+        /&/.test(fn.childForFieldName('parameters')?.text ?? '')
           ? " + '_"
           : '';
       ctx.report(
