@@ -19,6 +19,7 @@ import {
   isComment,
   placementOf,
 } from './rewrite-common.ts';
+import { oneLine } from './syntax.ts';
 
 /** Primitive types have no drop glue: when such an argument is dropped does not matter. */
 const PRIMITIVES = /^(u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64|bool|char|\(\))$/;
@@ -55,7 +56,7 @@ function readParams(fn: Node, capturesAll: boolean): Params | string {
       const t = p.text.replace(/\s+/g, '');
       if (t === '&self' || t === '&mutself') out.borrowedSelf = true;
       else if (t === 'self' || t === 'mutself') out.ownedSelf = true;
-      else return `the receiver \`${p.text}\` needs explicit lifetimes`;
+      else return `the receiver \`${oneLine(p.text)}\` needs explicit lifetimes`;
       continue;
     }
     if (p.type !== 'parameter') return `unsupported parameter \`${p.text}\``;
@@ -81,6 +82,39 @@ function readParams(fn: Node, capturesAll: boolean): Params | string {
 }
 
 /** The variable an expression starts from: `self.a.b` -> `self`, `(*x).y` -> `x`; undefined for anything else. */
+const LITERALS = new Set([
+  'integer_literal',
+  'float_literal',
+  'string_literal',
+  'raw_string_literal',
+  'char_literal',
+  'boolean_literal',
+]);
+
+/** A constant's name by convention (`BUF`, `regs::CTRL`): a const or a static, never a local. */
+const CONSTANT_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]*::)*[A-Z][A-Z0-9_]*$/;
+
+/**
+ * True for `&expr` that borrows no local because rustc promotes it to a `'static` constant: a literal, an
+ * array or tuple of literals, a const or static by name, and `&mut []` (the empty array is the one mutable
+ * borrow promoted). Embassy passes `&mut []` and `&[]` as empty buffers to calls its wrappers forward.
+ */
+function isPromotedConstant(r: Node): boolean {
+  const mutable = r.children.some((c) => c.type === 'mutable_specifier');
+  const value = r.namedChildren.filter((c) => !isComment(c) && c.type !== 'mutable_specifier').at(-1);
+  if (!value) return false;
+  if (value.type === 'array_expression' && value.namedChildren.filter((c) => !isComment(c)).length === 0)
+    return true;
+  if (mutable) return false;
+  const constant = (n: Node): boolean =>
+    LITERALS.has(n.type) ||
+    ((n.type === 'array_expression' || n.type === 'tuple_expression') &&
+      n.namedChildren.filter((c) => !isComment(c)).every(constant)) ||
+    ((n.type === 'identifier' || n.type === 'scoped_identifier') &&
+      CONSTANT_NAME.test(n.text.replace(/\s+/g, '')));
+  return constant(value);
+}
+
 function rootName(e: Node): string | undefined {
   let n: Node | undefined = e;
   while (n) {
@@ -144,7 +178,7 @@ export function returnFutureEdits(
     return notFixable("`Self` has the impl's lifetimes, which `impl Future` would not capture");
   const returnType = fn.childForFieldName('return_type')?.text ?? '';
   if (COERCED_RETURN.test(returnType))
-    return notFixable(`the return type \`${returnType}\` may be reached only by a coercion`);
+    return notFixable(`the return type \`${oneLine(returnType)}\` may be reached only by a coercion`);
   const body = fn.childForFieldName('body');
   if (!body) return notFixable('the fn has no body');
   const problem = controlFlowProblem(body);
@@ -160,7 +194,7 @@ export function returnFutureEdits(
       const root = recv ? rootName(recv) : undefined;
       if (!mayBorrow(root)) {
         return notFixable(
-          `the future may borrow its receiver \`${recv?.text ?? '?'}\`, which would not outlive the new fn`,
+          `the future may borrow its receiver \`${oneLine(recv?.text ?? '?')}\`, which would not outlive the new fn`,
         );
       }
     } else if (callee?.type !== 'identifier' && callee?.type !== 'scoped_identifier') {
@@ -186,6 +220,7 @@ export function returnFutureEdits(
   for (const r of [...calls.map((c) => c.childForFieldName('arguments')), ...preamble]
     .filter((n): n is Node => n !== null)
     .flatMap((n) => n.descendantsOfType('reference_expression'))) {
+    if (isPromotedConstant(r)) continue;
     const root = rootName(r);
     if (mayBorrow(root)) continue;
     const owned =
@@ -193,7 +228,7 @@ export function returnFutureEdits(
     return notFixable(
       owned
         ? `the argument \`${r.text}\` borrows \`${root}\`, which the wrapper owns: the new fn would return a future borrowing its own argument`
-        : `the argument \`${r.text}\` borrows a local of the wrapper`,
+        : `the argument \`${oneLine(r.text)}\` borrows a local of the wrapper`,
     );
   }
   const sources = capturesAll ? 0 : (params.borrowedSelf ? 1 : 0) + params.references;

@@ -43,6 +43,15 @@ export function compact(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
+/**
+ * Code quoted in a one-line message: its line breaks and their indentation dropped (`CanTx {\n  info }` reads
+ * `CanTx {info }`, as a call chain `self.io\n    .read()` reads `self.io.read()`), cut to `max` characters.
+ */
+export function oneLine(text: string, max = 50): string {
+  const flat = text.replace(/\s*\n\s*/g, '');
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
+
 /** `async fn name(args) -> T` without the body, for messages and spans: [start, end) UTF-16. */
 export function fnHeader(fn: Node): { start: number; end: number; text: string } {
   const body = fn.childForFieldName('body');

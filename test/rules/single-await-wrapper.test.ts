@@ -60,6 +60,18 @@ ruleTester(singleAwaitWrapper, {
       ],
     },
     {
+      // cyw43, embassy-nrf: `&mut []` and `&[]` as empty buffers are promoted to 'static constants.
+      name: 'an argument borrowing a promoted constant (`&mut []`, `&[1, 2]`, `&CONST`) borrows no local',
+      code: 'impl Control {\n    pub async fn up(&mut self) {\n        self.ioctl(UP, &mut []).await;\n    }\n    pub async fn two(&mut self) -> usize {\n        self.write(&[1, 2]).await\n    }\n    pub async fn table(&mut self) -> usize {\n        self.write(&regs::TABLE).await\n    }\n    pub async fn bytes(&mut self, v: u32) -> usize {\n        self.write(&v.to_le_bytes()).await\n    }\n}',
+      findings: [
+        { line: 2, fix: { applicability: 'maybe-incorrect', caveat: ['the call to `.ioctl`'] } },
+        { line: 5, fix: { applicability: 'maybe-incorrect', caveat: ['the call to `.write`'] } },
+        { line: 8, fix: { applicability: 'maybe-incorrect', caveat: ['the call to `.write`'] } },
+        // A temporary is a local of the wrapper.
+        { line: 11, fix: null, help: ['`&v.to_le_bytes()` borrows a local of the wrapper'] },
+      ],
+    },
+    {
       name: 'a method of an #[async_trait] impl: no fix, the macro needs `async fn`',
       code: '#[async_trait]\nimpl Read for Tcp {\n    async fn read(&mut self) -> u8 {\n        inner().await\n    }\n}',
       findings: [{ line: 3, fix: null, help: ['`#[async_trait]` on the impl'] }],

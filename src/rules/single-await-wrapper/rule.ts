@@ -6,7 +6,15 @@ import type { Node } from '../../readers/rust-source/parser.ts';
 import { classifyAttributes, unknownAttributeNote } from '../attributes.ts';
 import { withRewrite } from '../rewrite-common.ts';
 import type { Rule } from '../rule.ts';
-import { fnHeader, outerAttributes, plainSignature, returnType, statements, whereClause } from '../syntax.ts';
+import {
+  fnHeader,
+  oneLine,
+  outerAttributes,
+  plainSignature,
+  returnType,
+  statements,
+  whereClause,
+} from '../syntax.ts';
 import { rewriteSingleAwaitWrapper } from './rewrite.ts';
 
 export const singleAwaitWrapper: Rule = {
@@ -39,8 +47,7 @@ export const singleAwaitWrapper: Rule = {
       const lets = statements(body).length - 1;
       const header = fnHeader(fn);
       // On one line: a call chain written over several lines (`self.io\n    .registration()`) is joined.
-      const inner = tail.text.replace(/\s*\.\s*await$/, '').replace(/\s*\n\s*/g, '');
-      const shown = inner.length > 50 ? `${inner.slice(0, 47)}...` : inner;
+      const shown = oneLine(tail.text.replace(/\s*\.\s*await$/, ''));
       const caveats = [
         lets > 0
           ? `${lets === 1 ? 'the `let` before it then runs' : `the ${lets} \`let\`s before it then run`} when \`${item.fnName}\` is called, not at the first poll`
