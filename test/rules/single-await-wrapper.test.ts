@@ -43,6 +43,12 @@ ruleTester(singleAwaitWrapper, {
   ],
   invalid: [
     {
+      // embassy-usb-host: the awaited poll_fn's closure polls a future pinned in the wrapper's frame.
+      name: 'a local pinned with pin! and polled by a closure: no wrapper (the future borrows the frame)',
+      code: 'async fn stream(&mut self, cb: F) -> R {\n    let mut fut = pin!(self.inner(cb));\n    poll_fn(|cx| fut.as_mut().poll(cx)).await\n}\nasync fn moved(&mut self) -> R {\n    let n = 3;\n    poll_fn(move |_| Poll::Ready(n)).await\n}',
+      findings: [{ line: 5, message: '`async fn moved` only awaits' }],
+    },
+    {
       // Embassy: 155 of these were "not fixable: declared by a trait". An impl may write the trait's
       // `async fn` as `fn .. -> impl Future` (Rust 1.75), capturing `&mut self` and `buf` in any edition.
       name: 'a trait impl method: fixable, with no lifetime bound in edition 2021',

@@ -112,6 +112,14 @@ function wrappedCall(fn: Node, body: Node): Node | undefined {
   const borrowed = new Set(
     awaited.descendantsOfType('reference_expression').map((r) => r.namedChildren.at(-1)?.text),
   );
+  // A closure that is not `move` borrows the locals whose methods or fields it uses
+  // (`poll_fn(|cx| fut.as_mut().poll(cx))`); one it passes by value (`asyncify(|| copy(from, to))`) it moves.
+  for (const c of awaited.descendantsOfType('closure_expression'))
+    if (!c.children.some((k) => k.type === 'move'))
+      for (const f of c.descendantsOfType('field_expression')) {
+        const v = f.childForFieldName('value');
+        if (v?.type === 'identifier') borrowed.add(v.text);
+      }
   for (const s of stmts.slice(0, -1)) {
     if (s.type !== 'let_declaration' || s.descendantsOfType('await_expression').length > 0) return undefined;
     const pattern = s.childForFieldName('pattern');
@@ -121,8 +129,14 @@ function wrappedCall(fn: Node, body: Node): Node | undefined {
     const built =
       value !== null &&
       (GUARD_BUILDERS.has(value.type) || value.descendantsOfType([...GUARD_BUILDERS]).length > 0);
+    // `pin!(..)` pins its value in the wrapper's own frame: what it binds is a borrow of a local.
+    const pinned =
+      value?.type === 'macro_invocation' &&
+      /^(?:(?:::)?(?:core|std)::pin::)?pin$/.test(
+        value.childForFieldName('macro')?.text.replace(/\s+/g, '') ?? '',
+      );
     for (const name of pattern?.descendantsOfType('identifier').map((n) => n.text) ?? []) {
-      if (borrowed.has(name) || (!used.has(name) && built)) return undefined;
+      if (borrowed.has(name) || (pinned && used.has(name)) || (!used.has(name) && built)) return undefined;
     }
   }
   return tail;
