@@ -155,6 +155,19 @@ ruleTester(noAwait, {
       ],
     },
     {
+      // embassy-sync's tests: the async block's body is tokens of a macro call, so its effect
+      // (`try_send`) is not known; it must not be called effect-free.
+      name: 'an async block inside a macro call: its body is not called effect-free',
+      code: 'async fn t(e: &E, c: &C) {\n    assert!(e.spawn(async move {\n        assert!(c.try_send(1).is_ok());\n    }).is_ok());\n    f().await;\n}',
+      findings: [
+        {
+          line: 2,
+          message: 'async block never awaits',
+          help: ['written inside a macro call (not analysed)'],
+        },
+      ],
+    },
+    {
       name: 'trait impl suggests a ready future',
       code: 'struct S;\nimpl Svc for S {\n    async fn call(&self, x: u32) -> u32 { x }\n}',
       findings: [
