@@ -193,8 +193,13 @@ export function returnFutureEdits(
       const recv = callee.childForFieldName('value');
       const root = recv ? rootName(recv) : undefined;
       if (!mayBorrow(root)) {
+        // A value built here (`CanTx { .. }`, `Builder::new()`): whether its method's future borrows it is in
+        // the method's signature, which may be in another crate. Say what decides it.
+        const built = recv?.type === 'struct_expression' || recv?.type === 'call_expression';
         return notFixable(
-          `the future may borrow its receiver \`${oneLine(recv?.text ?? '?')}\`, which would not outlive the new fn`,
+          built
+            ? `the future may borrow its receiver \`${oneLine(recv.text)}\`, a value built here that the new fn would drop: returning it compiles only if the method takes \`self\` by value or its future captures no borrow of it`
+            : `the future may borrow its receiver \`${oneLine(recv?.text ?? '?')}\`, which would not outlive the new fn`,
         );
       }
     } else if (callee?.type !== 'identifier' && callee?.type !== 'scoped_identifier') {

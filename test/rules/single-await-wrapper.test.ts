@@ -43,6 +43,21 @@ ruleTester(singleAwaitWrapper, {
   ],
   invalid: [
     {
+      // embassy-stm32's CanTx: the receiver is a struct the wrapper builds; its future borrows it.
+      name: 'a receiver the wrapper builds: not fixable, and the reason says what would make it possible',
+      code: 'impl Can {\n    pub async fn flush_any(&self) {\n        CanTx { info: &self.info }.flush_any_inner().await\n    }\n}',
+      findings: [
+        {
+          line: 2,
+          fix: null,
+          help: [
+            'fn flush_any(&self) -> impl Future<Output = ()>',
+            'a value built here that the new fn would drop: returning it compiles only if the method takes `self` by value',
+          ],
+        },
+      ],
+    },
+    {
       // embassy-usb-host: the awaited poll_fn's closure polls a future pinned in the wrapper's frame.
       name: 'a local pinned with pin! and polled by a closure: no wrapper (the future borrows the frame)',
       code: 'async fn stream(&mut self, cb: F) -> R {\n    let mut fut = pin!(self.inner(cb));\n    poll_fn(|cx| fut.as_mut().poll(cx)).await\n}\nasync fn moved(&mut self) -> R {\n    let n = 3;\n    poll_fn(move |_| Poll::Ready(n)).await\n}',
