@@ -33,6 +33,13 @@ export class DocumentTrees {
     if (previous && editTree(previous.tree, previous.text, text)) {
       tree = parser.parse(text, undefined, previous.tree);
       previous.tree.delete();
+      // tree-sitter recovers from a syntax error differently when it reuses an old tree (a `{` typed into a
+      // fn: the reparse keeps later items whole, a fresh parse swallows them), and what is near an error
+      // decides which findings are kept. A document with errors is parsed afresh, as `scan` parses it.
+      if (tree.rootNode.hasError) {
+        tree.delete();
+        tree = parser.parse(text);
+      }
     } else {
       previous?.tree.delete();
       tree = parser.parse(text);
