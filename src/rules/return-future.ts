@@ -195,10 +195,12 @@ export function returnFutureEdits(
       if (!mayBorrow(root)) {
         // A value built here (`CanTx { .. }`, `Builder::new()`): whether its method's future borrows it is in
         // the method's signature, which may be in another crate. Say what decides it.
-        const built = recv?.type === 'struct_expression' || recv?.type === 'call_expression';
+        const made = recv?.type === 'call_expression' ? recv.childForFieldName('function')?.type : undefined;
+        const built =
+          recv?.type === 'struct_expression' || made === 'identifier' || made === 'scoped_identifier';
         return notFixable(
           built
-            ? `the future may borrow its receiver \`${oneLine(recv.text)}\`, a value built here that the new fn would drop: returning it compiles only if the method takes \`self\` by value or its future captures no borrow of it`
+            ? `the future may borrow its receiver \`${oneLine(recv?.text ?? '?')}\`, a value built here that the new fn would drop: returning it compiles only if the method takes \`self\` by value or its future captures no borrow of it`
             : `the future may borrow its receiver \`${oneLine(recv?.text ?? '?')}\`, which would not outlive the new fn`,
         );
       }
