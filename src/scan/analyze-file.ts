@@ -71,6 +71,8 @@ export function analyzeFile(
   dependencies: readonly string[] = [],
   parsed?: Tree,
   profile?: boolean,
+  /** Awaiting `macro_rules!` defined in the crate's other files (readers/rust-source/macro-rules.ts). */
+  crateMacros: readonly string[] = [],
 ): FileResult {
   const timings: Record<string, number> | undefined = profile ? {} : undefined;
   let mark = profile ? performance.now() : 0;
@@ -84,7 +86,7 @@ export function analyzeFile(
   // A tree the caller parsed (the language server's, reparsed incrementally) stays the caller's to delete.
   const tree = parsed ?? parser.parse(text);
   lap('parse');
-  const inv = inventory(parser, tree, lines, file, modulePath);
+  const inv = inventory(parser, tree, lines, file, modulePath, crateMacros);
   lap('inventory');
   try {
     const findings: Finding[] = [];

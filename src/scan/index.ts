@@ -1,11 +1,13 @@
 // `scan`: the async inventory and rule findings of a file, directory, crate or workspace, from source only.
 import { isUtf8 } from 'node:buffer';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';
 import { dependencyNames, editionOf } from '../readers/cargo-edition.ts';
+import { awaitingMacroNames } from '../readers/rust-source/macro-rules.ts';
 import { modulePathOf } from '../readers/rust-source/module-path.ts';
 import { RULES } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
@@ -85,6 +87,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   let missBytes = 0;
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const reader = new SourceReader();
+  const macrosOf = crateMacrosOf(walk.files, limit);
 
   try {
     for (const f of walk.files) {
@@ -123,7 +126,13 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       const crate = crateDirOf(dirname(f.abs));
       const edition = crate ? editionOf(crate) : '2021';
       const dependencies = crate ? dependencyNames(crate) : [];
-      const key = ScanCache.key(f.rel, modulePath, bytes, `${edition}\0${dependencies.join(',')}`);
+      const crateMacros = crate ? macrosOf(crate) : [];
+      const key = ScanCache.key(
+        f.rel,
+        modulePath,
+        bytes,
+        `${edition}\0${dependencies.join(',')}\0${crateMacros.join(',')}`,
+      );
       const hit = cache?.get(key);
       if (hit) {
         results.set(f.rel, hit);
@@ -137,6 +146,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
         modulePath,
         edition,
         dependencies,
+        ...(crateMacros.length > 0 ? { crateMacros } : {}),
         key,
       };
       missBytes += bytes.length;
@@ -181,6 +191,42 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     items,
     findings,
     stats: { filesScanned: readOk, filesWithoutAsync: withoutAsync, filesWithParseErrors, skipped },
+  };
+}
+
+/**
+ * The awaiting `macro_rules!` each crate defines (macro-rules.ts), from every file of the crate under the
+ * scanned path, read once per crate when one of its files is first analysed: a call of one in any file of
+ * the crate is an await, wherever the macro is defined.
+ */
+function crateMacrosOf(files: readonly SourceFile[], limit: number): (crate: string) => string[] {
+  const known = new Map<string, string[]>();
+  let byCrate: Map<string, SourceFile[]> | undefined;
+  return (crate) => {
+    let names = known.get(crate);
+    if (names) return names;
+    if (!byCrate) {
+      byCrate = new Map();
+      for (const f of files) {
+        const c = crateDirOf(dirname(f.abs));
+        if (c) byCrate.set(c, [...(byCrate.get(c) ?? []), f]);
+      }
+    }
+    const found = new Set<string>();
+    for (const f of byCrate.get(crate) ?? []) {
+      let bytes: Buffer;
+      try {
+        if (statSync(f.abs).size > limit) continue;
+        bytes = readFileSync(f.abs);
+      } catch {
+        continue; // the main pass reports what it cannot read
+      }
+      if (!bytes.includes('macro_rules')) continue;
+      for (const n of awaitingMacroNames(bytes.toString('utf8'))) found.add(n);
+    }
+    names = [...found].sort();
+    known.set(crate, names);
+    return names;
   };
 }
 

@@ -24,6 +24,8 @@ export interface Job {
   modulePath: string;
   edition: Edition;
   dependencies: readonly string[];
+  /** Awaiting `macro_rules!` the crate defines in other files: calls of them are awaits. */
+  crateMacros?: readonly string[];
   /** Time each phase (FileResult.timings), for the benchmark's breakdown. */
   profile?: boolean;
 }
@@ -53,6 +55,7 @@ export function analyzeJob(parser: RustParser, job: Omit<Job, 'id'>): FileResult
     job.dependencies,
     undefined,
     job.profile,
+    job.crateMacros,
   );
   if (r.timings) r.timings.decode = decoded;
   return r;

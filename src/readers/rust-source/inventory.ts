@@ -47,10 +47,13 @@ export function inventory(
   lines: LineIndex,
   file: string,
   modulePath: string,
+  /** Awaiting `macro_rules!` the crate defines in its other files (macro-rules.ts): their calls await too. */
+  crateMacros: readonly string[] = [],
 ): Inventory {
   const out: Inventory = { items: [], nodes: new Map(), extraTrees: [], strayAwaits: 0 };
   const whole = { start: 0, end: lines.text.length };
-  collect(parser, tree.rootNode, whole, lines, file, modulePath ? [modulePath] : [], out, new Map());
+  const prefix = modulePath ? [modulePath] : [];
+  collect(parser, tree.rootNode, whole, lines, file, prefix, out, new Map(), crateMacros);
   out.items.sort((a, b) => a.byteStart - b.byteStart);
   return out;
 }
@@ -64,9 +67,22 @@ function collect(
   prefix: string[],
   out: Inventory,
   counters: Map<string, number>,
+  crateMacros: readonly string[],
 ): void {
   const owners = new Map<number, Owner>();
-  walkTokens(parser, root, range, lines, file, prefix, out, counters, owners, new Ancestry(root));
+  walkTokens(
+    parser,
+    root,
+    range,
+    lines,
+    file,
+    prefix,
+    out,
+    counters,
+    owners,
+    new Ancestry(root),
+    crateMacros,
+  );
 }
 
 function walkTokens(
@@ -80,6 +96,7 @@ function walkTokens(
   counters: Map<string, number>,
   owners: Map<number, Owner>,
   ancestry: Ancestry,
+  crateMacros: readonly string[],
 ): void {
   const parentOf = (n: Node) => ancestry.parentOf(n);
   /** Item-level macro bodies re-parsed as items: their tokens are handled by the nested pass. */
@@ -169,12 +186,24 @@ function walkTokens(
     const inner = { start: body.startIndex + 1, end: body.endIndex - 1 };
     const sub = parser.parse(lines.text, [{ startIndex: inner.start, endIndex: inner.end }]);
     out.extraTrees.push(sub);
-    collect(parser, sub.rootNode, inner, lines, file, scopeOf(parentOf(body) ?? body).path, out, counters);
+    collect(
+      parser,
+      sub.rootNode,
+      inner,
+      lines,
+      file,
+      scopeOf(parentOf(body) ?? body).path,
+      out,
+      counters,
+      crateMacros,
+    );
   }
 
   const text = lines.text;
   // The file's own `macro_rules!` whose body awaits (`exchange!`, `run!`): each call is an await too.
-  const local = awaitingMacroRules(root).filter((n) => !AWAITING_MACROS.includes(n));
+  const local = [...new Set([...awaitingMacroRules(root), ...crateMacros])].filter(
+    (n) => !AWAITING_MACROS.includes(n),
+  );
   const re =
     local.length > 0
       ? new RegExp(`${TOKEN.source}|\\b(?:${local.map(escapeRegExp).join('|')})\\s*!`, 'g')

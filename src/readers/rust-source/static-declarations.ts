@@ -4,6 +4,7 @@
 // aliases through which a static can name a future's type at all. Read from the text with comments and
 // string literals blanked: no parse is needed for two item shapes, and it holds on files tree-sitter
 // cannot parse.
+import { blankCommentsAndStrings } from './blank-text.ts';
 
 export interface StaticDeclaration {
   name: string;
@@ -39,9 +40,4 @@ export function outerConstructor(type: string): string | undefined {
   if (lt <= 0) return undefined;
   const path = type.slice(0, lt).trim();
   return path.slice(path.lastIndexOf(':') + 1) || undefined;
-}
-
-/** Comments and the insides of string literals as spaces, newlines kept so lines stay. */
-function blankCommentsAndStrings(text: string): string {
-  return text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\]|\\[\s\S])*"/g, (c) => c.replace(/[^\n]/g, ' '));
 }
