@@ -59,6 +59,8 @@ export async function scanDocument(
   text: string,
   crateDir: string,
   trees?: { cache: DocumentTrees; uri: string },
+  /** The crate's awaiting `macro_rules!` in other files, as `scan` counts them (scan/index.ts). */
+  crateMacros: readonly string[] = [],
 ): Promise<ScannedDocument> {
   const parser = await loadRustParser();
   const file = relative(crateDir, path).split(sep).join('/');
@@ -72,6 +74,8 @@ export async function scanDocument(
     editionOf(crateDir),
     dependencyNames(crateDir),
     tree,
+    false,
+    crateMacros,
   );
   return { items: r.items, findings: r.findings, file, crateDir, parseErrors: r.parseErrors };
 }

@@ -29,6 +29,7 @@ import { itemMatches } from '../budget/item-glob.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalyzedItem } from '../model/report.ts';
 import { ruleHelpUri } from '../report/sarif.ts';
+import { crateAwaitingMacros } from '../scan/index.ts';
 import { DocumentTrees, itemAt, type ScannedDocument, scanDocument } from './document.ts';
 import { hintLabel, hoverMarkdown, STALE_NOTE } from './hover.ts';
 import { isStale, itemsOfFile, type ResultLookup, Workspace } from './workspace.ts';
@@ -61,6 +62,17 @@ export function startServer(connection: Connection): void {
   const workspace = new Workspace();
   const scanned = new Map<string, Promise<ScannedDocument | undefined>>();
   const trees = new DocumentTrees();
+  // Each crate's awaiting macros, read from its files once and again after a save (a macro defined in the
+  // open document itself is found in its own text on every change).
+  const crateMacros = new Map<string, Promise<string[]>>();
+  const macrosOf = (crateDir: string): Promise<string[]> => {
+    let m = crateMacros.get(crateDir);
+    if (!m) {
+      m = crateAwaitingMacros(crateDir).catch(() => []);
+      crateMacros.set(crateDir, m);
+    }
+    return m;
+  };
   const warned = new Set<string>();
   const options: ServerOptions = { analyzeOnSave: false };
 
@@ -90,7 +102,15 @@ export function startServer(connection: Connection): void {
       const crate = path ? workspace.crateOf(path) : undefined;
       p = crate
         ? crate
-            .then((c) => scanDocument(path!, doc.getText(), c.crateDir, { cache: trees, uri: doc.uri }))
+            .then(async (c) =>
+              scanDocument(
+                path!,
+                doc.getText(),
+                c.crateDir,
+                { cache: trees, uri: doc.uri },
+                await macrosOf(c.crateDir),
+              ),
+            )
             .catch(() => undefined)
         : Promise.resolve(undefined);
       for (const k of scanned.keys()) if (k.startsWith(`${doc.uri}@`)) scanned.delete(k);
@@ -152,6 +172,7 @@ export function startServer(connection: Connection): void {
     for (const k of scanned.keys()) if (k.startsWith(`${e.document.uri}@`)) scanned.delete(k);
   });
   documents.onDidSave((e) => {
+    crateMacros.clear();
     if (options.analyzeOnSave) void runAnalysis(e.document.uri);
   });
 

@@ -199,7 +199,10 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
  * scanned path, read once per crate when one of its files is first analysed: a call of one in any file of
  * the crate is an await, wherever the macro is defined.
  */
-function crateMacrosOf(files: readonly SourceFile[], limit: number): (crate: string) => string[] {
+export function crateMacrosOf(
+  files: readonly SourceFile[],
+  limit = DEFAULT_MAX_FILE_BYTES,
+): (crate: string) => string[] {
   const known = new Map<string, string[]>();
   let byCrate: Map<string, SourceFile[]> | undefined;
   return (crate) => {
@@ -228,6 +231,11 @@ function crateMacrosOf(files: readonly SourceFile[], limit: number): (crate: str
     known.set(crate, names);
     return names;
   };
+}
+
+/** The awaiting `macro_rules!` of one crate, from all its files (for a single file's analysis: the editor's). */
+export async function crateAwaitingMacros(crateDir: string): Promise<string[]> {
+  return crateMacrosOf((await listRustFiles(crateDir)).files)(crateDir);
 }
 
 function selectRules(options: ScanOptions): Set<string> {

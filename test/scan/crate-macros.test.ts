@@ -2,12 +2,13 @@
 // await of the async fn it is in, as it is when macro and call share a file. `no-await` must not fire on a
 // fn whose only await is such a call; a macro that does not await, or one of another crate, counts nothing.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { scanDocument } from '../../src/lsp/document.ts';
 import { awaitingMacroNames } from '../../src/readers/rust-source/macro-rules.ts';
-import { scan } from '../../src/scan/index.ts';
+import { crateAwaitingMacros, scan } from '../../src/scan/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'asyncbloat-crate-macros-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -58,4 +59,18 @@ test('a call of an awaiting macro defined in another file of the crate is an awa
     const noAwait = report.findings.filter((f) => f.rule === 'no-await').map((f) => f.item);
     assert.deepEqual(noAwait, ['net::quiet']);
   }
+
+  // The language server's view of the open file agrees: it reads the crate's macros the same way.
+  const net = join(crate, 'src', 'net.rs');
+  const doc = await scanDocument(
+    net,
+    readFileSync(net, 'utf8'),
+    crate,
+    undefined,
+    await crateAwaitingMacros(crate),
+  );
+  assert.deepEqual(
+    doc.findings.filter((f) => f.rule === 'no-await').map((f) => f.item),
+    ['net::quiet'],
+  );
 });
