@@ -279,6 +279,7 @@ function mergeScanStats(reports: ScanReport[], root: string): ScanReport['stats'
     filesWithoutAsync: reports.reduce((n, r) => n + r.stats.filesWithoutAsync, 0),
     filesWithParseErrors: reports.flatMap((r) => r.stats.filesWithParseErrors.map((f) => rel(r, f))),
     skipped: reports.flatMap((r) => r.stats.skipped.map((s) => ({ ...s, file: rel(r, s.file) }))),
+    findingsInTests: reports.reduce((n, r) => n + (r.stats.findingsInTests ?? 0), 0),
   };
 }
 

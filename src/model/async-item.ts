@@ -39,4 +39,9 @@ export interface AsyncItem extends SourceSpan {
   rustcStart: { line: number; column: number };
   /** Name of the async item this one is nested in, if any. */
   parent?: string;
+  /**
+   * Inside test-only code: a `#[cfg(test)]` module or a `#[test]`-like fn (`#[tokio::test]`, `#[rstest]`).
+   * `scan` leaves its findings out unless asked for them, as `cargo clippy` lints tests only when asked.
+   */
+  testOnly?: boolean;
 }

@@ -25,6 +25,8 @@ export interface ScanReport {
     /** Files that parsed with tree-sitter error nodes; their results are partial. */
     filesWithParseErrors: string[];
     skipped: SkippedFile[];
+    /** Findings in test code left out (ScanOptions.tests); 0 when test code is reported. */
+    findingsInTests?: number;
   };
 }
 

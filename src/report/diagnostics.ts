@@ -90,6 +90,11 @@ export function renderFileWarnings(report: ScanReport, c: Colors): string {
       (f) => `${label}${c.bold(`: ${f} has syntax errors; its results are partial (tree-sitter recovered)`)}`,
     ),
   ];
+  const inTests = report.stats.findingsInTests ?? 0;
+  if (inTests > 0)
+    lines.push(
+      `${c.bold(c.cyan('note'))}${c.bold(`: ${inTests} finding${inTests === 1 ? '' : 's'} in test code not shown (tests/, benches/, #[cfg(test)], #[test] fns); --tests shows them`)}`,
+    );
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 

@@ -16,6 +16,7 @@ export function scanReportJson(report: ScanReport): string {
       filesWithoutAsync: report.stats.filesWithoutAsync,
       filesWithParseErrors: [...report.stats.filesWithParseErrors],
       skipped: report.stats.skipped.map((s) => ({ file: s.file, reason: s.reason })),
+      findingsInTests: report.stats.findingsInTests ?? 0,
     },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -36,6 +36,12 @@ export interface ScanOptions {
    */
   maxFileBytes?: number;
   /**
+   * Report findings in test code too: files under a crate's `tests/` or `benches/`, `#[cfg(test)]` modules
+   * and `#[test]`-like fns. Off by default, as `cargo clippy` lints tests only when asked (`--tests`); the
+   * findings left out are counted (`stats.findingsInTests`). Items are listed either way.
+   */
+  tests?: boolean;
+  /**
    * Filled with milliseconds per phase when given (the benchmark's breakdown): this thread's `walk`,
    * `read` (and prefilter, cache lookups, starting workers, sending), `wait` for the last result, `assemble`;
    * summed over files, the workers' `decode`, `parse`, `inventory`, `rule:<id>`, `syntax errors`.
@@ -47,6 +53,8 @@ export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /** Below this much text to parse, starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 512 * 1024;
+/** A crate's integration tests and benchmarks, relative to the crate directory. */
+const TEST_DIR = /^(?:tests|benches)\//;
 /** From this many files on, workers start before the files are read (a tree this size has that much text). */
 const EARLY_WORKERS_FILES = 200;
 
@@ -82,6 +90,8 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       results.set(job.file, r);
       cache?.set(key, r);
     });
+  /** Files of a crate's integration tests and benches: test code (ScanOptions.tests). */
+  const testFiles = new Set<string>();
   let withoutAsync = 0;
   let readOk = 0;
   let missBytes = 0;
@@ -124,6 +134,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       }
       const modulePath = moduleOf(f);
       const crate = crateDirOf(dirname(f.abs));
+      if (crate && TEST_DIR.test(relative(crate, f.abs).split(sep).join('/'))) testFiles.add(f.rel);
       const edition = crate ? editionOf(crate) : '2021';
       const dependencies = crate ? dependencyNames(crate) : [];
       const crateMacros = crate ? macrosOf(crate) : [];
@@ -171,13 +182,20 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   const items: AsyncItem[] = [];
   const findings: Finding[] = [];
   const filesWithParseErrors: string[] = [];
+  let findingsInTests = 0;
   for (const rel of [...results.keys()].sort()) {
     const r = results.get(rel)!;
     items.push(...r.items);
+    const testFile = testFiles.has(rel);
+    const testItems = new Set(r.items.filter((i) => i.testOnly).map((i) => i.name));
     for (const f of r.findings) {
       if (!enabled.has(f.rule)) continue;
       const level = options.levels?.[f.rule];
       if (level === 'off') continue;
+      if (!options.tests && (testFile || (f.item !== undefined && testItems.has(f.item)))) {
+        findingsInTests++;
+        continue;
+      }
       findings.push(level && level !== f.severity ? { ...f, severity: level } : f);
     }
     if (r.parseErrors) filesWithParseErrors.push(rel);
@@ -190,7 +208,13 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     root: walk.root,
     items,
     findings,
-    stats: { filesScanned: readOk, filesWithoutAsync: withoutAsync, filesWithParseErrors, skipped },
+    stats: {
+      filesScanned: readOk,
+      filesWithoutAsync: withoutAsync,
+      filesWithParseErrors,
+      skipped,
+      findingsInTests,
+    },
   };
 }
 

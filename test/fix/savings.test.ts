@@ -11,6 +11,7 @@ import { planFixes, writePlan } from '../../src/fix/plan.ts';
 import { compareReports, SAVINGS_METRICS } from '../../src/fix/savings.ts';
 import { colors } from '../../src/report/colors.ts';
 import { renderSavingsHuman } from '../../src/report/savings-human.ts';
+import { scan } from '../../src/scan/index.ts';
 import { scanNoCache, snapshot, TempDirs } from './support.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/firmware-demo/', import.meta.url));
@@ -92,7 +93,9 @@ test('a fix in a file the measured build does not compile is named as unmeasured
     join(crate, 'tests', 'smoke.rs'),
     'async fn ping() -> u8 {\n    1\n}\n\n#[test]\nfn smoke() {\n    let _ = ping();\n}\n',
   );
-  const run = await measureSavings({ build: { manifestPath: crate, ...quiet }, scan: scanNoCache });
+  // Findings in test code are left out unless asked for (as `cargo clippy --tests`): asked for here.
+  const withTests = (path: string) => scan(path, { cache: false, threads: 0, tests: true });
+  const run = await measureSavings({ build: { manifestPath: crate, ...quiet }, scan: withTests });
   assert.deepEqual(
     run.savings.unmeasured.map((f) => [f.file, f.item]),
     [['tests/smoke.rs', 'ping']],

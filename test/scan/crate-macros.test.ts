@@ -74,3 +74,32 @@ test('a call of an awaiting macro defined in another file of the crate is an awa
     ['net::quiet'],
   );
 });
+
+test('findings in test code are counted, not shown, unless asked for (as cargo clippy --tests)', async () => {
+  const crate = join(tmp, 'tested');
+  write(join(crate, 'Cargo.toml'), '[package]\nname = "tested"\nversion = "0.1.0"\nedition = "2021"\n');
+  write(
+    join(crate, 'src', 'lib.rs'),
+    [
+      'pub async fn real() -> u8 { 1 }',
+      '#[cfg(test)]',
+      'mod tests {',
+      '    async fn helper() -> u8 { 2 }',
+      '}',
+      '#[tokio::test]',
+      'async fn a_test() { let f = async { 3 }; }',
+      '/// #[test] in a comment is no attribute',
+      'pub async fn documented() -> u8 { 4 }',
+    ].join('\n'),
+  );
+  write(join(crate, 'tests', 'it.rs'), 'async fn in_integration_test() -> u8 { 5 }\n');
+  const shown = await scan(crate, { cache: false });
+  assert.deepEqual(shown.findings.map((f) => f.item).sort(), ['documented', 'real']);
+  assert.equal(shown.stats.findingsInTests, 3);
+  // Items are listed either way; test code is marked.
+  assert.equal(shown.items.find((i) => i.name === 'tests::helper')?.testOnly, true);
+  assert.equal(shown.items.find((i) => i.name === 'real')?.testOnly, undefined);
+  const all = await scan(crate, { cache: false, tests: true });
+  assert.equal(all.findings.length, 5);
+  assert.equal(all.stats.findingsInTests, 0);
+});

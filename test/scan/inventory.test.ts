@@ -91,6 +91,7 @@ describe('inventory of fixture crates', () => {
       filesWithoutAsync: 0,
       filesWithParseErrors: [],
       skipped: [],
+      findingsInTests: 0,
     });
   });
 

@@ -20,6 +20,7 @@ interface ScanCliOptions {
   color: ColorChoice;
   deny: string[];
   cache: boolean;
+  tests?: boolean;
   list?: boolean;
   maxFileSize?: number;
 }
@@ -44,6 +45,10 @@ export function registerScan(program: Command): void {
     )
     .option('--no-cache', 'do not read or write the per-file result cache')
     .option(
+      '--tests',
+      'also report findings in test code (tests/, benches/, #[cfg(test)] modules, #[test] fns), as `cargo clippy --tests` lints it',
+    )
+    .option(
       '--max-file-size <MB>',
       'skip (and list) source files larger than this, such as generated bindings (default 10)',
       parseMegabytes,
@@ -58,6 +63,7 @@ export function registerScan(program: Command): void {
       ...ruleSelection(opts.rule),
       levels,
       cache: opts.cache,
+      ...(opts.tests ? { tests: true } : {}),
       ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize * 1048576 } : {}),
     });
     // Colour only goes to a terminal unless asked for explicitly.

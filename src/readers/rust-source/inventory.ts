@@ -145,6 +145,7 @@ function walkTokens(
       item.isPublic = node.firstChild?.type === 'visibility_modifier';
     }
     if (scope.owner) item.parent = scope.owner.item.name;
+    if (tests.some(([s, e]) => start >= s && start < e)) item.testOnly = true;
     owners.set(key.id, { item });
     out.items.push(item);
     out.nodes.set(item, node);
@@ -198,6 +199,8 @@ function walkTokens(
       crateMacros,
     );
   }
+
+  const tests = testRanges(root, lines.text, range);
 
   const text = lines.text;
   // The file's own `macro_rules!` whose body awaits (`exchange!`, `run!`): each call is an await too.
@@ -258,6 +261,36 @@ function walkTokens(
       }
     }
   }
+}
+
+/** `#[cfg(test)]`, `#[cfg(all(test, ..))]`, and test attributes (`#[test]`, `#[tokio::test]`, `#[rstest]`). */
+const TEST_ATTRIBUTE =
+  /#\[\s*(?:cfg\s*\(\s*(?:all\s*\(\s*)?test\b|(?:[A-Za-z_][A-Za-z0-9_]*\s*::\s*)*test\s*[\](]|rstest\b)/g;
+
+/**
+ * The spans of the items a test attribute is on, in the part of the text `range` covers. Found in the text
+ * first (few files have one), each confirmed as an attribute of the syntax tree, so one in a comment or a
+ * string counts nothing.
+ */
+function testRanges(root: Node, text: string, range: { start: number; end: number }): [number, number][] {
+  const out: [number, number][] = [];
+  TEST_ATTRIBUTE.lastIndex = range.start;
+  for (let m = TEST_ATTRIBUTE.exec(text); m && m.index < range.end; m = TEST_ATTRIBUTE.exec(text)) {
+    let attr: Node | null = root.descendantForIndex(m.index, m.index + 1);
+    while (attr && attr.type !== 'attribute_item' && attr.type !== 'inner_attribute_item') attr = attr.parent;
+    if (!attr) continue;
+    // `#![cfg(test)]` inside a module covers the module; `#[..]` covers the item after its attributes.
+    if (attr.type === 'inner_attribute_item') {
+      const owner = attr.parent;
+      if (owner) out.push([owner.startIndex, owner.endIndex]);
+      continue;
+    }
+    let item = attr.nextNamedSibling;
+    while (item && (item.type === 'attribute_item' || item.type.endsWith('comment')))
+      item = item.nextNamedSibling;
+    if (item) out.push([item.startIndex, item.endIndex]);
+  }
+  return out;
 }
 
 /** Names of the `macro_rules!` defined in this tree whose body has an `.await`. */
