@@ -241,6 +241,12 @@ function movedWhole(e: Node | null | undefined, out: Set<string>): Set<string> {
       if (fn && isConstructor(fn)) movedWhole(e.childForFieldName('arguments'), out);
       break;
     }
+    case 'closure_expression':
+      // A `move` closure takes what it names into itself: those values go into the future with it.
+      if (e.children.some((c) => c.type === 'move'))
+        for (const n of e.childForFieldName('body')?.descendantsOfType(['identifier', 'self']) ?? [])
+          out.add(n.text);
+      break;
   }
   return out;
 }

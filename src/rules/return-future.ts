@@ -209,7 +209,9 @@ export function returnFutureEdits(
     }
     const args = call.childForFieldName('arguments');
     if (!args) return notFixable('unexpected call syntax');
-    if (args.descendantsOfType('closure_expression').length > 0)
+    // A `move` closure owns what it captures (tokio's `asyncify(move || remove_file(path))`); another may
+    // borrow the wrapper's locals.
+    if (args.descendantsOfType('closure_expression').some((c) => !c.children.some((k) => k.type === 'move')))
       return notFixable('a closure argument may borrow locals');
     // A non-`move` async block borrows the locals it uses, which the new fn would return a reference to.
     if (args.descendantsOfType('async_block').some((b) => !b.children.some((c) => c.type === 'move'))) {
@@ -218,6 +220,19 @@ export function returnFutureEdits(
     // By-value arguments are moved into the future of an async fn and dropped when it completes; after the
     // rewrite the ones a call does not take are dropped when `f` returns.
     const passed = new Set(call.descendantsOfType(['identifier', 'self']).map((n) => n.text));
+    // An argument a `let` moves into a value the call takes (`let me = Some(self); poll_fn(move |cx| me..)`)
+    // goes into the future with it. Later lets first, so a chain of them is followed back.
+    for (const s of [...preamble].reverse()) {
+      if (s.type !== 'let_declaration') continue;
+      const bound =
+        s
+          .childForFieldName('pattern')
+          ?.descendantsOfType('identifier')
+          .map((n) => n.text) ?? [];
+      if (!bound.some((b) => passed.has(b))) continue;
+      for (const n of s.childForFieldName('value')?.descendantsOfType(['identifier', 'self']) ?? [])
+        passed.add(n.text);
+    }
     if (params.ownedSelf && !passed.has('self'))
       return notFixable('`self` would be dropped before the future completes');
     const dropped = params.ownedArgs.find((a) => !passed.has(a));

@@ -134,7 +134,13 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       }
       const modulePath = moduleOf(f);
       const crate = crateDirOf(dirname(f.abs));
-      if (crate && TEST_DIR.test(relative(crate, f.abs).split(sep).join('/'))) testFiles.add(f.rel);
+      // A module file named `tests` (`#[cfg(test)] mod tests;` in its parent: tokio's runtime/tests/) is
+      // test code by that convention; the attribute is in another file.
+      if (
+        (crate && TEST_DIR.test(relative(crate, f.abs).split(sep).join('/'))) ||
+        modulePath.split('::').includes('tests')
+      )
+        testFiles.add(f.rel);
       const edition = crate ? editionOf(crate) : '2021';
       const dependencies = crate ? dependencyNames(crate) : [];
       const crateMacros = crate ? macrosOf(crate) : [];

@@ -43,6 +43,15 @@ ruleTester(singleAwaitWrapper, {
   ],
   invalid: [
     {
+      // tokio's fs: a `move` closure owns the path it captures; the wrapper can return the future.
+      name: 'a move closure argument borrows nothing of the wrapper',
+      code: 'pub async fn remove_file(path: PathBuf) -> io::Result<()> {\n    asyncify(move || std::fs::remove_file(path)).await\n}\npub async fn peek(&self) -> u8 {\n    poll_fn(|cx| self.poll_peek(cx)).await\n}',
+      findings: [
+        { line: 1, fix: { applicability: 'maybe-incorrect', caveat: ['the call to `asyncify`'] } },
+        { line: 4, fix: null, help: ['a closure argument may borrow locals'] },
+      ],
+    },
+    {
       // embassy-stm32's CanTx: the receiver is a struct the wrapper builds; its future borrows it.
       name: 'a receiver the wrapper builds: not fixable, and the reason says what would make it possible',
       code: 'impl Can {\n    pub async fn flush_any(&self) {\n        CanTx { info: &self.info }.flush_any_inner().await\n    }\n}',
