@@ -1,6 +1,5 @@
 // `scan`: the async inventory and rule findings of a file, directory, crate or workspace, from source only.
 import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
@@ -234,6 +233,8 @@ export function crateMacrosOf(
   limit = DEFAULT_MAX_FILE_BYTES,
 ): (crate: string) => string[] {
   const known = new Map<string, string[]>();
+  // Its own buffer: the caller's reader holds the file being analysed.
+  const reader = new SourceReader();
   let byCrate: Map<string, SourceFile[]> | undefined;
   return (crate) => {
     let names = known.get(crate);
@@ -247,15 +248,14 @@ export function crateMacrosOf(
     }
     const found = new Set<string>();
     for (const f of byCrate.get(crate) ?? []) {
-      let bytes: Buffer;
+      let read: ReturnType<SourceReader['read']>;
       try {
-        if (statSync(f.abs).size > limit) continue;
-        bytes = readFileSync(f.abs);
+        read = reader.read(f.abs, limit);
       } catch {
         continue; // the main pass reports what it cannot read
       }
-      if (!bytes.includes('macro_rules')) continue;
-      for (const n of awaitingMacroNames(bytes.toString('utf8'))) found.add(n);
+      if ('tooLarge' in read || !read.bytes.includes('macro_rules')) continue;
+      for (const n of awaitingMacroNames(read.bytes.toString('utf8'))) found.add(n);
     }
     names = [...found].sort();
     known.set(crate, names);
