@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { AnalysisReport } from '../../src/model/report.ts';
 import {
   implTraitAliases,
   outerConstructor,
@@ -21,13 +20,12 @@ import { colors } from '../../src/report/colors.ts';
 import { renderHtml } from '../../src/report/html/render.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { RULES } from '../../src/rules/index.ts';
-import { nmSized, rustfilt } from '../code/support/fixtures.ts';
-import { typeBlock, typeHeaders } from '../readers/rustc-text.ts';
+import { typeHeaders } from '../readers/rustc-text.ts';
 import { launch, openReport } from '../report/browser.ts';
 import { has, need } from '../support/require.ts';
 import { compileFixture } from '../support/rustc.ts';
+import { analyzeFixture, fieldBytes, nmData } from './support/static-ram.ts';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const CRATE = fileURLToPath(new URL('../fixtures/analyze/static-futures/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'asyncbloat-static-futures-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -59,23 +57,7 @@ test('impl Trait aliases: free and associated, generic ones too; not in comments
   );
 });
 
-function analyze(profile: 'dev' | 'release'): AnalysisReport {
-  const r = spawnSync(
-    process.execPath,
-    [CLI, 'analyze', CRATE, '--format', 'json', ...(profile === 'release' ? ['--release'] : [])],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CARGO_TARGET_DIR: join(tmp, profile) } },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as AnalysisReport;
-}
-
-function fieldBytes(pts: string, type: string, field: string): number {
-  const m = new RegExp(`^print-type-size {5}field \`\\.${field}\`: (\\d+) bytes`, 'm').exec(
-    typeBlock(pts, type),
-  );
-  assert.ok(m, `${type} has field ${field}`);
-  return Number(m[1]);
-}
+const analyze = (profile: 'dev' | 'release') => analyzeFixture(CRATE, tmp, profile);
 
 describe('static futures and nightly task pools', () => {
   for (const profile of ['dev', 'release'] as const) {
@@ -89,9 +71,7 @@ describe('static futures and nightly task pools', () => {
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stdout, `blink ${384 * 2}, beacons ${96 * 1 + 96 * 2}\n`);
 
-      const syms = nmSized(binary).filter((s) => /^[bBdD]$/.test(s.type));
-      const names = rustfilt(syms.map((s) => s.name));
-      const nm = new Map(syms.map((s, k) => [names[k]!, s.size]));
+      const nm = nmData(binary);
       const { typeSizes } = compileFixture({
         crateDir: CRATE,
         toolchain: 'nightly',

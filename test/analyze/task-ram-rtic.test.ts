@@ -10,43 +10,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { AnalysisReport } from '../../src/model/report.ts';
-import { nmSized, rustfilt } from '../code/support/fixtures.ts';
-import { typeBlock, typeHeaders } from '../readers/rustc-text.ts';
+import { typeHeaders } from '../readers/rustc-text.ts';
 import { has, need } from '../support/require.ts';
 import { compileFixture } from '../support/rustc.ts';
+import { analyzeFixture, fieldBytes, nmData } from './support/static-ram.ts';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const CRATE = fileURLToPath(new URL('../fixtures/analyze/rtic-like/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'asyncbloat-rtic-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function analyze(profile: 'dev' | 'release'): AnalysisReport {
-  const r = spawnSync(
-    process.execPath,
-    [
-      CLI,
-      'analyze',
-      CRATE,
-      '--no-nightly',
-      '--format',
-      'json',
-      ...(profile === 'release' ? ['--release'] : []),
-    ],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CARGO_TARGET_DIR: join(tmp, profile) } },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as AnalysisReport;
-}
-
-/** A field's size in one type's -Zprint-type-sizes record. */
-function fieldBytes(pts: string, type: string, field: string): number {
-  const m = new RegExp(`^print-type-size {5}field \`\\.${field}\`: (\\d+) bytes`, 'm').exec(
-    typeBlock(pts, type),
-  );
-  assert.ok(m, `${type} has field ${field}`);
-  return Number(m[1]);
-}
+const analyze = (profile: 'dev' | 'release') => analyzeFixture(CRATE, tmp, profile, ['--no-nightly']);
 
 describe('RAM per task: RTIC 2 executor statics', () => {
   for (const profile of ['dev', 'release'] as const) {
@@ -59,9 +32,7 @@ describe('RAM per task: RTIC 2 executor statics', () => {
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stdout, `sum ${256 * 3 + 1}\n`);
 
-      const syms = nmSized(binary).filter((s) => /^[bBdD]$/.test(s.type));
-      const names = rustfilt(syms.map((s) => s.name));
-      const nm = new Map(syms.map((s, k) => [names[k]!, s.size]));
+      const nm = nmData(binary);
       const execs = [...nm.keys()].filter((n) => /^rtic_like::app::__rtic_internal_\w+_EXEC$/.test(n));
       assert.deepEqual(
         report.tasks!.map((x) => [x.name, x.symbol, x.poolSize, x.poolSizeSource]),

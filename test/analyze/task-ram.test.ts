@@ -9,47 +9,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { AnalysisReport } from '../../src/model/report.ts';
 import { renderAnalyzeTable } from '../../src/report/analyze-human.ts';
 import { colors } from '../../src/report/colors.ts';
 import { renderHtml } from '../../src/report/html/render.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { RULES } from '../../src/rules/index.ts';
-import { nmSized, rustfilt } from '../code/support/fixtures.ts';
 import { typeHeaders } from '../readers/rustc-text.ts';
 import { launch, openReport } from '../report/browser.ts';
 import { has, need } from '../support/require.ts';
 import { compileFixture } from '../support/rustc.ts';
+import { analyzeFixture, nmData } from './support/static-ram.ts';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const CRATE = fileURLToPath(new URL('../fixtures/analyze/embassy-like/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'asyncbloat-tasks-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function analyze(profile: 'dev' | 'release'): AnalysisReport {
-  const r = spawnSync(
-    process.execPath,
-    [
-      CLI,
-      'analyze',
-      CRATE,
-      '--no-nightly',
-      '--format',
-      'json',
-      ...(profile === 'release' ? ['--release'] : []),
-    ],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CARGO_TARGET_DIR: join(tmp, profile) } },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as AnalysisReport;
-}
-
-/** `nm -S` sizes of the binary's data symbols, by name as rustfilt demangles it. */
-function nmData(file: string): Map<string, number> {
-  const syms = nmSized(file).filter((s) => /^[bBdD]$/.test(s.type));
-  const names = rustfilt(syms.map((s) => s.name));
-  return new Map(syms.map((s, k) => [names[k]!, s.size]));
-}
+const analyze = (profile: 'dev' | 'release') => analyzeFixture(CRATE, tmp, profile, ['--no-nightly']);
 
 const WANT = [
   { task: 'sampler', future: '__sampler_task::__sampler_task_inner_function', pool: 3, source: 'source' },
