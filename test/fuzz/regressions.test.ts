@@ -1,6 +1,7 @@
 // The input classes the bad-input probe found (issue #13), each kept as a regression: deep nesting in the
 // effect analysis (a stack overflow stopped the whole scan), a long `else if` chain (the inventory walked
-// every ancestor of every await: quadratic, minutes for 2,000 branches), ELF headers past the end of the file.
+// every ancestor of every await: quadratic, minutes for 2,000 branches), ELF headers past the end of the file,
+// and a macro name longer than a regex may be (the fuzzer spliced 60,000 `x`s into a `macro_rules!`).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
@@ -18,6 +19,17 @@ async function scanText(src: string) {
 }
 
 describe('bad-input regressions', () => {
+  test('a macro_rules! named with 60,000 characters: no crash (the token search made a regex too large)', async () => {
+    const name = 'x'.repeat(60_000);
+    const r = await scanText(
+      `macro_rules! ${name} {\n    ($l:expr) => {{ $l.send().await }};\n}\nasync fn f() -> u8 {\n    g().await\n}\n`,
+    );
+    assert.deepEqual(
+      r.items.map((i) => [i.name, i.awaits]),
+      [['f', 1]],
+    );
+  });
+
   test('20,000 nested parentheses in an awaited call: findings, no stack overflow', async () => {
     const n = 20_000;
     const r = await scanText(`async fn f() -> u32 {\n    g(${'('.repeat(n)}1${')'.repeat(n)}).await\n}\n`);

@@ -27,6 +27,8 @@ export interface Inventory {
  * `poll_fn(..).await`): each call counts as one await site (inMacro) even with no `.await` token in it.
  */
 const AWAITING_MACROS = ['select', 'select_biased', 'join', 'try_join', 'pending'];
+/** Longer names are not searched for (see walkTokens). */
+const MAX_MACRO_NAME = 100;
 
 /**
  * Where to look: every `async` / `await` keyword and every call of an awaiting macro, found in the text
@@ -204,8 +206,10 @@ function walkTokens(
 
   const text = lines.text;
   // The file's own `macro_rules!` whose body awaits (`exchange!`, `run!`): each call is an await too.
+  // A name longer than any macro's (60,000 `x`s a fuzzer spliced in) would make each position of the
+  // token search compare that many characters: quadratic. No real macro has such a name.
   const local = [...new Set([...awaitingMacroRules(root), ...crateMacros])].filter(
-    (n) => !AWAITING_MACROS.includes(n),
+    (n) => !AWAITING_MACROS.includes(n) && n.length <= MAX_MACRO_NAME,
   );
   const re =
     local.length > 0

@@ -4,7 +4,9 @@
 // defined in `macros.rs` and called in `net.rs`). Comments and string literals are blanked first.
 import { blankCommentsAndStrings } from './blank-text.ts';
 
-const DEFINITION = /\bmacro_rules!\s*([A-Za-z_][A-Za-z0-9_]*)\s*([{([])/g;
+// Names are read up to 100 characters (longer ones are no real macro's, and would make the token search
+// of the inventory quadratic).
+const DEFINITION = /\bmacro_rules!\s*([A-Za-z_][A-Za-z0-9_]{0,99})\s*([{([])/g;
 const AWAIT = /\.\s*await\b/;
 const CLOSE: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
 
