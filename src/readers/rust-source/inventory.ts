@@ -72,34 +72,7 @@ function collect(
   crateMacros: readonly string[],
 ): void {
   const owners = new Map<number, Owner>();
-  walkTokens(
-    parser,
-    root,
-    range,
-    lines,
-    file,
-    prefix,
-    out,
-    counters,
-    owners,
-    new Ancestry(root),
-    crateMacros,
-  );
-}
-
-function walkTokens(
-  parser: RustParser,
-  root: Node,
-  range: { start: number; end: number },
-  lines: LineIndex,
-  file: string,
-  prefix: string[],
-  out: Inventory,
-  counters: Map<string, number>,
-  owners: Map<number, Owner>,
-  ancestry: Ancestry,
-  crateMacros: readonly string[],
-): void {
+  const ancestry = new Ancestry(root);
   const parentOf = (n: Node) => ancestry.parentOf(n);
   /** Item-level macro bodies re-parsed as items: their tokens are handled by the nested pass. */
   const reparsed: Node[] = [];
