@@ -23,6 +23,7 @@
 //    is unknown, and an unknown callee is an effect: creating its future may already do something.
 import type { Node } from '../readers/rust-source/parser.ts';
 import { isComment } from './rewrite-common.ts';
+import { isMove } from './syntax.ts';
 
 /** Types without drop glue whose moves and copies need no tracking. */
 const PRIMITIVE =
@@ -243,7 +244,7 @@ function movedWhole(e: Node | null | undefined, out: Set<string>): Set<string> {
     }
     case 'closure_expression':
       // A `move` closure takes what it names into itself: those values go into the future with it.
-      if (e.children.some((c) => c.type === 'move'))
+      if (isMove(e))
         for (const n of e.childForFieldName('body')?.descendantsOfType(['identifier', 'self']) ?? [])
           out.add(n.text);
       break;

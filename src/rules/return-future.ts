@@ -19,7 +19,7 @@ import {
   isComment,
   placementOf,
 } from './rewrite-common.ts';
-import { oneLine } from './syntax.ts';
+import { isMove, oneLine } from './syntax.ts';
 
 /** Primitive types have no drop glue: when such an argument is dropped does not matter. */
 const PRIMITIVES = /^(u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64|bool|char|\(\))$/;
@@ -81,7 +81,6 @@ function readParams(fn: Node, capturesAll: boolean): Params | string {
   return out;
 }
 
-/** The variable an expression starts from: `self.a.b` -> `self`, `(*x).y` -> `x`; undefined for anything else. */
 const LITERALS = new Set([
   'integer_literal',
   'float_literal',
@@ -115,6 +114,7 @@ function isPromotedConstant(r: Node): boolean {
   return constant(value);
 }
 
+/** The variable an expression starts from: `self.a.b` -> `self`, `(*x).y` -> `x`; undefined for anything else. */
 function rootName(e: Node): string | undefined {
   let n: Node | undefined = e;
   while (n) {
@@ -157,11 +157,11 @@ export function returnFutureEdits(
   preamble: Node[],
 ): { edits: TextEdit[] } | { notFixable: string } {
   const notFixable = (why: string) => ({ notFixable: why });
-  // From edition 2024 the returned `impl Future` captures every lifetime in scope, as the async fn did.
   if (fn.type !== 'function_item') return notFixable('only `async fn`s are rewritten');
   const fixed = fixedSignature(fn);
   if (fixed) return notFixable(fixed);
-  // A trait impl's `impl Future` implements the trait's, which captures every lifetime in scope in any edition.
+  // From edition 2024 the returned `impl Future` captures every lifetime in scope, as the async fn did; a
+  // trait impl's implements the trait's, which captures them in any edition.
   const capturesAll = capturesAllLifetimes(edition) || placementOf(fn) === 'trait-impl';
   const attr = activeAttribute(fn);
   if (attr) return notFixable(`the attribute \`#[${attr}]\` may depend on \`async\``);
@@ -198,10 +198,11 @@ export function returnFutureEdits(
         const made = recv?.type === 'call_expression' ? recv.childForFieldName('function')?.type : undefined;
         const built =
           recv?.type === 'struct_expression' || made === 'identifier' || made === 'scoped_identifier';
+        const borrows = `the future may borrow its receiver \`${oneLine(recv?.text ?? '?')}\``;
         return notFixable(
           built
-            ? `the future may borrow its receiver \`${oneLine(recv?.text ?? '?')}\`, a value built here that the new fn would drop: returning it compiles only if the method takes \`self\` by value or its future captures no borrow of it`
-            : `the future may borrow its receiver \`${oneLine(recv?.text ?? '?')}\`, which would not outlive the new fn`,
+            ? `${borrows}, a value built here that the new fn would drop: returning it compiles only if the method takes \`self\` by value or its future captures no borrow of it`
+            : `${borrows}, which would not outlive the new fn`,
         );
       }
     } else if (callee?.type !== 'identifier' && callee?.type !== 'scoped_identifier') {
@@ -211,10 +212,10 @@ export function returnFutureEdits(
     if (!args) return notFixable('unexpected call syntax');
     // A `move` closure owns what it captures (tokio's `asyncify(move || remove_file(path))`); another may
     // borrow the wrapper's locals.
-    if (args.descendantsOfType('closure_expression').some((c) => !c.children.some((k) => k.type === 'move')))
+    if (args.descendantsOfType('closure_expression').some((c) => !isMove(c)))
       return notFixable('a closure argument may borrow locals');
     // A non-`move` async block borrows the locals it uses, which the new fn would return a reference to.
-    if (args.descendantsOfType('async_block').some((b) => !b.children.some((c) => c.type === 'move'))) {
+    if (args.descendantsOfType('async_block').some((b) => !isMove(b))) {
       return notFixable('an async block argument may borrow locals');
     }
     // By-value arguments are moved into the future of an async fn and dropped when it completes; after the

@@ -43,6 +43,11 @@ export function compact(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
+/** True for a closure or an async block written with `move`: it owns what it captures, borrowing nothing. */
+export function isMove(node: Node): boolean {
+  return node.children.some((c) => c.type === 'move');
+}
+
 /**
  * Code quoted in a one-line message: its line breaks and their indentation dropped (`CanTx {\n  info }` reads
  * `CanTx {info }`, as a call chain `self.io\n    .read()` reads `self.io.read()`), cut to `max` characters.

@@ -8,6 +8,7 @@ import { withRewrite } from '../rewrite-common.ts';
 import type { Rule } from '../rule.ts';
 import {
   fnHeader,
+  isMove,
   oneLine,
   outerAttributes,
   plainSignature,
@@ -115,7 +116,7 @@ function wrappedCall(fn: Node, body: Node): Node | undefined {
   // A closure that is not `move` borrows the locals whose methods or fields it uses
   // (`poll_fn(|cx| fut.as_mut().poll(cx))`); one it passes by value (`asyncify(|| copy(from, to))`) it moves.
   for (const c of awaited.descendantsOfType('closure_expression'))
-    if (!c.children.some((k) => k.type === 'move'))
+    if (!isMove(c))
       for (const f of c.descendantsOfType('field_expression')) {
         const v = f.childForFieldName('value');
         if (v?.type === 'identifier') borrowed.add(v.text);
