@@ -119,49 +119,50 @@ function goalsSection(data: PageData): HTMLElement {
   );
 }
 
-/** RAM per task: each task static with its pool and slot, the total and the biggest task. */
-function tasksSection(tasks: NonNullable<PageData['tasks']>): HTMLElement {
-  const head = ['bytes', 'pool', 'slot (header + future + padding)', 'task', 'location'];
+/**
+ * A section of static RAM (task pools, static futures): a headline, a table whose first `numeric` columns
+ * are numbers, and notes under it.
+ */
+function staticRamSection(
+  id: string,
+  title: string,
+  headline: string,
+  head: string[],
+  rows: string[][],
+  numeric: number,
+  notes: string[] = [],
+): HTMLElement {
+  const cls = (k: number) => (k < numeric ? { class: 'num' } : {});
   return h(
     'section',
-    { id: 'tasks' },
-    h('h2', {}, 'RAM per task'),
-    h('p', {}, tasks.headline),
+    { id },
+    h('h2', {}, title),
+    h('p', {}, headline),
     h(
       'table',
       { class: 'tasks' },
-      h('thead', {}, h('tr', {}, ...head.map((x, k) => h('th', k <= 2 ? { class: 'num' } : {}, x)))),
-      h(
-        'tbody',
-        {},
-        ...tasks.rows.map((r) =>
-          h('tr', {}, ...r.map((cell, k) => h('td', k <= 2 ? { class: 'num' } : {}, cell))),
-        ),
-      ),
+      h('thead', {}, h('tr', {}, ...head.map((x, k) => h('th', cls(k), x)))),
+      h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((cell, k) => h('td', cls(k), cell))))),
     ),
-    ...tasks.notes.map((n) => h('p', { class: 'muted' }, n)),
+    ...notes.map((n) => h('p', { class: 'muted' }, n)),
   );
+}
+
+/** RAM per task: each task static with its pool and slot, the total and the biggest task. */
+function tasksSection(tasks: NonNullable<PageData['tasks']>): HTMLElement {
+  const head = ['bytes', 'pool', 'slot (header + future + padding)', 'task', 'location'];
+  return staticRamSection('tasks', 'RAM per task', tasks.headline, head, tasks.rows, 3, tasks.notes);
 }
 
 /** Statics other than task pools that hold a future, under RAM per task. */
 function staticFuturesSection(statics: NonNullable<PageData['staticFutures']>): HTMLElement {
-  return h(
-    'section',
-    { id: 'static-futures' },
-    h('h2', {}, 'Static futures'),
-    h('p', {}, statics.headline),
-    h(
-      'table',
-      { class: 'tasks' },
-      h('thead', {}, h('tr', {}, ...statics.head.map((x, k) => h('th', k === 0 ? { class: 'num' } : {}, x)))),
-      h(
-        'tbody',
-        {},
-        ...statics.rows.map((r) =>
-          h('tr', {}, ...r.map((cell, k) => h('td', k === 0 ? { class: 'num' } : {}, cell))),
-        ),
-      ),
-    ),
+  return staticRamSection(
+    'static-futures',
+    'Static futures',
+    statics.headline,
+    statics.head,
+    statics.rows,
+    1,
   );
 }
 
