@@ -131,14 +131,12 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
         withoutAsync++;
         continue;
       }
-      const modulePath = moduleOf(f);
       const crate = crateDirOf(dirname(f.abs));
+      const inCrate = crate ? relative(crate, f.abs).split(sep).join('/') : undefined;
+      const modulePath = inCrate !== undefined ? modulePathOf(inCrate) : '';
       // A module file named `tests` (`#[cfg(test)] mod tests;` in its parent: tokio's runtime/tests/) is
       // test code by that convention; the attribute is in another file.
-      if (
-        (crate && TEST_DIR.test(relative(crate, f.abs).split(sep).join('/'))) ||
-        modulePath.split('::').includes('tests')
-      )
+      if ((inCrate !== undefined && TEST_DIR.test(inCrate)) || modulePath.split('::').includes('tests'))
         testFiles.add(f.rel);
       const edition = crate ? editionOf(crate) : '2021';
       const dependencies = crate ? dependencyNames(crate) : [];
@@ -243,7 +241,10 @@ export function crateMacrosOf(
       byCrate = new Map();
       for (const f of files) {
         const c = crateDirOf(dirname(f.abs));
-        if (c) byCrate.set(c, [...(byCrate.get(c) ?? []), f]);
+        if (!c) continue;
+        const list = byCrate.get(c);
+        if (list) list.push(f);
+        else byCrate.set(c, [f]);
       }
     }
     const found = new Set<string>();
@@ -289,12 +290,6 @@ function notText(bytes: Buffer): string | undefined {
   if (bytes.subarray(0, 8000).includes(0)) return 'binary file (contains NUL bytes)';
   if (!isUtf8(bytes)) return 'not valid UTF-8';
   return undefined;
-}
-
-function moduleOf(f: SourceFile): string {
-  const crate = crateDirOf(dirname(f.abs));
-  if (!crate) return '';
-  return modulePathOf(relative(crate, f.abs).split(sep).join('/'));
 }
 
 export type { ScanReport };
