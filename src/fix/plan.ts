@@ -1,7 +1,7 @@
 // What `asyncbloat fix` does end to end, minus the CLI: run the fix loop on a scratch copy, turn the result
 // into per-file changes, print them as diffs, or write them into the crate in one transaction and verify.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { workspaceMetadata } from '../cargo/metadata.ts';
 import { UserError } from '../errors.ts';
 import type { Finding } from '../model/finding.ts';
@@ -13,6 +13,7 @@ import {
   type WithheldFix,
 } from './fix-loop.ts';
 import { checkVcs, type VcsOptions } from './git-state.ts';
+import { FixJournal, type JournalStatus, journalStatus, type UndoResult, undoFix } from './journal.ts';
 import { preferCallerUpdates } from './no-await-callers.ts';
 import { findCrateRoot, makeScratchCopy } from './scratch-copy.ts';
 import { unifiedDiff } from './unified-diff.ts';
@@ -189,8 +190,12 @@ export interface WriteOptions extends VcsOptions {
  */
 export async function writePlan(plan: FixPlan, options: WriteOptions): Promise<WriteCheck | undefined> {
   if (plan.changes.length === 0) return undefined;
-  checkVcs(plan.crateRoot, options, [await crateTargetDir(plan.crateRoot)]);
-  const tx = new WriteTransaction(plan.crateRoot);
+  const targetDir = await crateTargetDir(plan.crateRoot);
+  checkVcs(plan.crateRoot, options, [targetDir]);
+  refuseUnfinishedFix(targetDir, plan.crateRoot);
+  for (const c of plan.changes) checkFileWritable(plan.crateRoot, c.file);
+  const journal = FixJournal.begin(targetDir, plan.crateRoot, plan.changes);
+  const tx = new WriteTransaction(plan.crateRoot, journal);
   try {
     for (const c of plan.changes) {
       const now = readFileSync(resolve(plan.crateRoot, c.file));
@@ -202,7 +207,11 @@ export async function writePlan(plan: FixPlan, options: WriteOptions): Promise<W
       tx.write(c.file, c.after);
     }
   } catch (e) {
-    tx.rollback();
+    const written = tx.touched.length;
+    const failed = tx.rollback();
+    if (failed.length > 0) throw restoreFailed(failed, journal.path, e);
+    if (written > 0 && e instanceof UserError)
+      throw new UserError(`${e.message}; the ${written} file(s) written before it were restored`, e.help);
     throw e;
   }
   if (!options.verify) {
@@ -212,4 +221,75 @@ export async function writePlan(plan: FixPlan, options: WriteOptions): Promise<W
   // The targets the dry run checked with: when the crate's tests did not build without the fixes either,
   // there is no need to find that out again.
   return verifyOrRollback(plan.crateRoot, tx, options.check ?? cargoCheck, plan.verification.targets);
+}
+
+/** A file (or its directory, where the replacement is created) that cannot be written: refused before any write. */
+function checkFileWritable(crateRoot: string, file: string): void {
+  const path = resolve(crateRoot, file);
+  for (const [what, p] of [
+    ['', path],
+    [' (its directory, where the new file is made)', dirname(path)],
+  ] as const) {
+    try {
+      accessSync(p, constants.W_OK);
+    } catch (e) {
+      throw new UserError(
+        `cannot write '${file}'${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was written`,
+        'make it writable, or run `asyncbloat fix` without --write to see the diff',
+      );
+    }
+  }
+}
+
+/** The journal of a `fix --write` that was cut short, for the CLI to name; undefined when there is none. */
+export async function unfinishedFix(path: string): Promise<JournalStatus | undefined> {
+  if (!existsSync(path)) return undefined;
+  const crateRoot = findCrateRoot(path);
+  const status = journalStatus(await crateTargetDir(crateRoot), crateRoot);
+  return status?.state === 'writing' ? status : undefined;
+}
+
+/** `fix --write` does not start over a fix that was cut short, nor beside one that is running. */
+function refuseUnfinishedFix(targetDir: string, crateRoot: string): void {
+  const status = journalStatus(targetDir, crateRoot);
+  if (status?.state !== 'writing') return;
+  if (status.running)
+    throw new UserError(
+      `another \`asyncbloat fix --write\` (pid ${status.pid}) is writing this crate`,
+      'wait for it to finish',
+    );
+  throw new UserError(unfinishedFixText(status), unfinishedFixHelp(status));
+}
+
+export function unfinishedFixText(status: JournalStatus): string {
+  const n = status.rewritten.length + status.original.length + status.changed.length;
+  const list = (files: string[]) => files.map((f) => `\n  ${f}`).join('');
+  return (
+    `an earlier \`asyncbloat fix --write\` was cut short: ${status.rewritten.length} of its ${n} file(s) are rewritten` +
+    list(status.rewritten) +
+    (status.changed.length > 0 ? `\nand ${status.changed.length} changed since:${list(status.changed)}` : '')
+  );
+}
+
+export const unfinishedFixHelp = (status: JournalStatus) =>
+  `\`asyncbloat fix --undo\` restores them; to keep them as they are, delete ${status.path}`;
+
+/** `fix --undo`: the crate's last fix taken back, from its journal. */
+export async function undoLastFix(path: string): Promise<UndoResult & { crateRoot: string }> {
+  if (!existsSync(path))
+    throw new UserError(`path '${path}' does not exist`, 'pass the crate directory the fix was made in');
+  const crateRoot = findCrateRoot(path);
+  return { ...undoFix(await crateTargetDir(crateRoot), crateRoot), crateRoot };
+}
+
+function restoreFailed(
+  failed: { file: string; error: string }[],
+  journal: string,
+  cause: unknown,
+): UserError {
+  return new UserError(
+    `${cause instanceof Error ? cause.message : String(cause)}; then restoring failed for ${failed.length} file(s): ` +
+      `${failed.map((f) => `${f.file} (${f.error})`).join(', ')}; the tree may be partly rewritten`,
+    `the originals are kept in ${journal}; \`asyncbloat fix --undo\` restores them once the files are writable`,
+  );
 }

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'smol-toml';
 import { UserError } from '../errors.ts';
+import { isRunning } from './process-owner.ts';
 
 /** The nearest directory at or above `path` with a Cargo.toml. */
 export function findCrateRoot(path: string): string {
@@ -150,15 +151,6 @@ function removeStaleScratchCopies(): void {
     }
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -155,7 +155,8 @@ function restoreOrThrow(tx: WriteTransaction): void {
   if (failed.length > 0) {
     throw new UserError(
       `could not restore ${failed.length} file(s) after a failed fix: ` +
-        failed.map((f) => `${f.file} (${f.error})`).join(', '),
+        `${failed.map((f) => `${f.file} (${f.error})`).join(', ')}; the tree may be partly rewritten`,
+      '`asyncbloat fix --undo` restores them from the fix journal once the files are writable',
     );
   }
 }

@@ -4,6 +4,8 @@
 // half-way) can put the tree back byte for byte, and write them again after the rollback (when the failure
 // turned out not to be the rewrite's). Only regular files inside the crate root are written:
 // paths are resolved through symlinks first, so a link pointing out of the crate is refused.
+// A transaction with a journal (journal.ts) records the files before the first write, so a run killed
+// half-way can be undone; one cut short by a signal rolls itself back (cli/signals.ts).
 import {
   chmodSync,
   lstatSync,
@@ -17,6 +19,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { pathInside } from '../paths.ts';
+import type { FixJournal } from './journal.ts';
 
 /** The real path of `file` (relative to `root` or absolute), refusing anything outside the real root. */
 export function resolveInside(root: string, file: string): string {
@@ -39,10 +42,14 @@ export function resolveInside(root: string, file: string): string {
   return real;
 }
 
+/** The temporary file `writeAtomic` writes `path`'s new bytes to before renaming it over `path`. */
+export const tempFileOf = (path: string, pid = process.pid) =>
+  join(dirname(path), `.${basename(path)}.asyncbloat-${pid}.tmp`);
+
 /** Replaces `path` with `bytes` via a temporary file in the same directory, keeping the file mode. */
 export function writeAtomic(path: string, bytes: Uint8Array): void {
   const mode = statSync(path).mode & 0o7777;
-  const tmp = join(dirname(path), `.${basename(path)}.asyncbloat-${process.pid}.tmp`);
+  const tmp = tempFileOf(path);
   try {
     writeFileSync(tmp, bytes, { mode });
     // The umask may have narrowed the mode given to writeFileSync.
@@ -56,6 +63,18 @@ export function writeAtomic(path: string, bytes: Uint8Array): void {
   }
 }
 
+/** Transactions with writes not yet committed or rolled back: a signal rolls them back. */
+const live = new Set<WriteTransaction>();
+
+/** Rolls back every transaction this process has open (a signal is ending it); returns what it could not restore. */
+export function rollBackLiveTransactions(): { file: string; error: string }[] {
+  const failed = [...live].flatMap((tx) => tx.rollback());
+  live.clear();
+  return failed;
+}
+
+const errorText = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
 export class WriteTransaction {
   /** Real path -> bytes before the first write in this transaction. */
   private readonly originals = new Map<string, Buffer>();
@@ -64,7 +83,10 @@ export class WriteTransaction {
   /** Real path -> the bytes the last rollback put back. */
   private readonly restored = new Map<string, Buffer>();
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly journal?: FixJournal,
+  ) {}
 
   /** Files written so far (real paths). */
   get touched(): string[] {
@@ -73,8 +95,16 @@ export class WriteTransaction {
 
   write(file: string, bytes: Uint8Array): void {
     const real = resolveInside(this.root, file);
-    if (!this.originals.has(real)) this.originals.set(real, readFileSync(real));
-    writeAtomic(real, bytes);
+    const original = this.originals.get(real) ?? readFileSync(real);
+    this.journal?.record();
+    try {
+      writeAtomic(real, bytes);
+    } catch (e) {
+      // The rename did not happen: the file is as it was and needs no restoring.
+      throw new UserError(`cannot write '${file}': ${errorText(e)}`);
+    }
+    this.originals.set(real, original);
+    live.add(this);
     this.written.set(real, Buffer.from(bytes));
   }
 
@@ -82,18 +112,25 @@ export class WriteTransaction {
   rollback(): { file: string; error: string }[] {
     const failed: { file: string; error: string }[] = [];
     // Nothing written since the last rollback: keep what that one restored.
-    if (this.originals.size === 0) return failed;
+    if (this.originals.size === 0) {
+      live.delete(this);
+      this.journal?.discard();
+      return failed;
+    }
     for (const [real, bytes] of this.originals) {
       try {
         writeAtomic(real, bytes);
       } catch (e) {
-        failed.push({ file: real, error: (e as Error).message });
+        failed.push({ file: real, error: errorText(e) });
       }
     }
+    // A failed restore keeps the journal, so that `fix --undo` can finish the job.
     if (failed.length === 0) {
       this.restored.clear();
       for (const [real, bytes] of this.originals) this.restored.set(real, bytes);
       this.originals.clear();
+      live.delete(this);
+      this.journal?.discard();
     }
     return failed;
   }
@@ -112,8 +149,10 @@ export class WriteTransaction {
     }
   }
 
-  /** Forgets the originals: the writes stay. */
+  /** Forgets the originals: the writes stay (the journal keeps them for `fix --undo`). */
   commit(): void {
+    this.journal?.finish();
+    live.delete(this);
     this.originals.clear();
     this.written.clear();
     this.restored.clear();

@@ -1,6 +1,6 @@
 // Helpers for the fix tests: fixture crates copied to temporary directories, cargo runs, file snapshots.
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,4 +82,32 @@ export function snapshot(dir: string): Map<string, Buffer> {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * A crate under git (lockfile committed, target/ ignored) of `modules` files, each with an async fn that
+ * does not await and a single-await wrapper of it: one fix per file for `fix --write` (two with --allow-eager).
+ */
+export function wrapperCrate(temp: TempDirs, modules: number): string {
+  const crate = join(temp.make('ab-wrappers-'), 'wrappers');
+  mkdirSync(join(crate, 'src'), { recursive: true });
+  writeFileSync(
+    join(crate, 'Cargo.toml'),
+    '[package]\nname = "wrappers"\nversion = "0.1.0"\nedition = "2021"\n',
+  );
+  writeFileSync(join(crate, '.gitignore'), '/target\n');
+  const mods = Array.from({ length: modules }, (_, i) => `m${i}`);
+  writeFileSync(join(crate, 'src/lib.rs'), mods.map((m) => `pub mod ${m};\n`).join(''));
+  for (const [i, m] of mods.entries())
+    writeFileSync(
+      join(crate, `src/${m}.rs`),
+      `pub async fn inner(x: u32) -> u32 {\n    x.wrapping_add(${i})\n}\n\n` +
+        `pub async fn wrap(x: u32) -> u32 {\n    inner(x).await\n}\n`,
+    );
+  const run = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { cwd: crate, stdio: 'pipe' });
+  run('cargo', 'generate-lockfile', '--offline');
+  run('git', 'init', '-q');
+  run('git', 'add', '.');
+  run('git', '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '-m', 'generated');
+  return crate;
 }

@@ -10,7 +10,17 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
 import { BOX_PIN_RULE, boxFixScan } from '../../fix/box-pin.ts';
 import type { WithheldFix } from '../../fix/fix-loop.ts';
-import { checkWritable, fixHeader, planFixes, renderDiffs, writePlan } from '../../fix/plan.ts';
+import {
+  checkWritable,
+  fixHeader,
+  planFixes,
+  renderDiffs,
+  undoLastFix,
+  unfinishedFix,
+  unfinishedFixHelp,
+  unfinishedFixText,
+  writePlan,
+} from '../../fix/plan.ts';
 import { NotUtf8Error } from '../../fix/source-text.ts';
 import type { CheckTargets } from '../../fix/verify.ts';
 import type { Finding } from '../../model/finding.ts';
@@ -23,6 +33,7 @@ import { addRuleFlags, ruleSelection } from '../rule-flags.ts';
 interface FixCliOptions {
   rule?: string[];
   write?: boolean;
+  undo?: boolean;
   allowEager?: boolean;
   allowDirty?: boolean;
   allowNoVcs?: boolean;
@@ -74,6 +85,10 @@ export function registerFix(program: Command): void {
   addRuleFlags(cmd)
     .option('--write', 'apply the machine-applicable fixes to the files (default: print all fixes as diffs)')
     .option(
+      '--undo',
+      'restore the files the last `fix --write` rewrote (also one cut short), from its journal in the target dir',
+    )
+    .option(
       '--allow-eager',
       'also apply the maybe-incorrect fixes, which make code run at the call instead of the first poll',
     )
@@ -91,6 +106,7 @@ export function registerFix(program: Command): void {
     )
     .option('--color <when>', 'auto | always | never', parseColor, 'auto')
     .action(async (path: string, opts: FixCliOptions) => {
+      if (opts.undo) return undo(path, opts);
       const selection = ruleSelection(opts.rule);
       if (opts.box && existsSync(path) && !statSync(path).isDirectory())
         throw new UserError(
@@ -99,6 +115,16 @@ export function registerFix(program: Command): void {
         );
       const c = colors(opts.color);
       let plan: Awaited<ReturnType<typeof planFixes>>;
+
+      // A fix cut short is named before anything else (its files make the tree dirty); --write refuses to
+      // start over it, a dry run warns.
+      const unfinished = await unfinishedFix(path);
+      if (unfinished && !unfinished.running) {
+        if (opts.write) throw new UserError(unfinishedFixText(unfinished), unfinishedFixHelp(unfinished));
+        process.stderr.write(
+          `${c.yellow('warning')}: ${unfinishedFixText(unfinished)}\n${c.bold('help')}: ${unfinishedFixHelp(unfinished)}\n`,
+        );
+      }
       // As cargo fix: refuse a dirty tree before building anything (the checks build into target/).
       if (opts.write)
         await checkWritable(path, {
@@ -190,6 +216,27 @@ export function registerFix(program: Command): void {
       );
       if (plan.withheld.length > 0) process.stderr.write(withheldNote(plan.withheld, c));
     });
+}
+
+/** `fix --undo`: what was restored, and the files left because they were edited since the fix. */
+async function undo(path: string, opts: FixCliOptions): Promise<void> {
+  if (opts.write || opts.box || opts.rule)
+    throw new UserError('--undo takes no other fix options', 'run `asyncbloat fix --undo [path]` on its own');
+  const c = colors(opts.color);
+  const result = await undoLastFix(path);
+  const last = result.state === 'done' ? 'the last fix' : 'the fix that was cut short';
+  for (const f of result.restored) process.stderr.write(`${c.green('restored')} ${f}\n`);
+  if (result.changed.length > 0)
+    throw new UserError(
+      `${result.changed.length} file(s) of ${last} were edited since, or are gone, and were left as they are: ` +
+        `${result.changed.join(', ')}${result.restored.length > 0 ? `; ${plural(result.restored.length, 'file')} restored` : ''}`,
+      'restore them by hand (the originals are in the journal) or from version control',
+    );
+  process.stderr.write(
+    result.restored.length === 0
+      ? `nothing to restore: the files of ${last} are already as they were\n`
+      : `${plural(result.restored.length, 'file')} of ${last} restored\n`,
+  );
 }
 
 /** The findings `fix` leaves alone because no rewrite applies, with the reason; the first ten, then a count. */
