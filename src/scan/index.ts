@@ -12,9 +12,10 @@ import { RULES } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
 import type { FileResult } from './analyze-file.ts';
 import { ScanCache } from './cache.ts';
-import { createPool, defaultThreads, inProcessPool, type JobRequest, type Pool } from './pool.ts';
+import { defaultThreads, FileFailure, inProcessPool, type JobRequest, type Pool } from './pool.ts';
 import { SourceReader } from './read-source.ts';
 import { crateDirOf, listRustFiles, type SourceFile } from './walk.ts';
+import { createPool } from './worker-pool.ts';
 
 export interface ScanOptions {
   /** Run only these rules (ids). Default: all. */
@@ -46,6 +47,11 @@ export interface ScanOptions {
    * summed over files, the workers' `decode`, `parse`, `inventory`, `rule:<id>`, `syntax errors`.
    */
   timings?: Record<string, number>;
+  /**
+   * How long a worker may spend on one file before the file is given up and listed as skipped (default:
+   * fileTimeLimitMs, far beyond any real file). Files parsed in this thread cannot be stopped.
+   */
+  fileTimeLimitMs?: number;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -74,6 +80,8 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   // and each file is sent to them as soon as it is read; a warm scan starts none. A small tree decides after
   // reading, by how much text missed the cache.
   const early = threads > 0 && walk.files.length >= EARLY_WORKERS_FILES;
+  const limitMs = options.fileTimeLimitMs;
+  const poolOptions = limitMs === undefined ? {} : { timeLimitMs: () => limitMs };
   let pool: Pool | undefined;
 
   const skipped: SkippedFile[] = [...walk.skipped];
@@ -81,18 +89,27 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   const misses: (JobRequest & { key: string })[] = [];
   const running: Promise<void>[] = [];
   const run = (p: Pool, { key, ...job }: JobRequest & { key: string }) =>
-    p.run(timings ? { ...job, profile: true } : job).then((r) => {
-      if (r.timings) {
-        for (const [phase, ms] of Object.entries(r.timings)) timings![phase] = (timings![phase] ?? 0) + ms;
-        delete r.timings;
-      }
-      results.set(job.file, r);
-      cache?.set(key, r);
-    });
+    p.run(timings ? { ...job, profile: true } : job).then(
+      (r) => {
+        if (r.timings) {
+          for (const [phase, ms] of Object.entries(r.timings)) timings![phase] = (timings![phase] ?? 0) + ms;
+          delete r.timings;
+        }
+        results.set(job.file, r);
+        cache?.set(key, r);
+      },
+      (e) => {
+        // One file that cannot be analysed is listed, not the end of the run.
+        if (!(e instanceof FileFailure)) throw e;
+        analysed--;
+        skipped.push({ file: e.file, reason: e.reason });
+      },
+    );
   /** Files of a crate's integration tests and benches: test code (ScanOptions.tests). */
   const testFiles = new Set<string>();
   let withoutAsync = 0;
-  let readOk = 0;
+  /** Files read and analysed (or about to be): read and not skipped. */
+  let analysed = 0;
   let missBytes = 0;
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const reader = new SourceReader();
@@ -125,7 +142,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
         skipped.push({ file: f.rel, reason: problem });
         continue;
       }
-      readOk++;
+      analysed++;
       // Only files that can contain async code are decoded and parsed; cache hits are never decoded.
       if (!bytes.includes('async')) {
         withoutAsync++;
@@ -164,7 +181,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
         key,
       };
       missBytes += bytes.length;
-      if (early && !pool) pool = createPool(threads);
+      if (early && !pool) pool = createPool(threads, poolOptions);
       if (pool) running.push(run(pool, miss));
       else misses.push(miss);
     }
@@ -172,7 +189,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     if (!pool)
       pool =
         missBytes >= WORKER_THRESHOLD_BYTES && threads > 0
-          ? createPool(Math.min(threads, misses.length))
+          ? createPool(Math.min(threads, misses.length), poolOptions)
           : inProcessPool();
     const chosen = pool;
     running.push(...misses.map((m) => run(chosen, m)));
@@ -212,7 +229,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     items,
     findings,
     stats: {
-      filesScanned: readOk,
+      filesScanned: analysed,
       filesWithoutAsync: withoutAsync,
       filesWithParseErrors,
       skipped,

@@ -1,20 +1,9 @@
-// Spreads parsing over worker threads (tree-sitter runs in wasm on one thread each). Falls back to parsing
-// in this thread when no worker entry can be found or a worker cannot start.
-import { existsSync, readFileSync } from 'node:fs';
+// A scan's jobs (one file each) and where they run: in this thread here, in worker threads in worker-pool.ts.
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Edition } from '../readers/cargo-edition.ts';
 import { loadRustParser, type RustParser } from '../readers/rust-source/parser.ts';
 import { RULES } from '../rules/index.ts';
 import { analyzeFile, type FileResult } from './analyze-file.ts';
-
-/**
- * A small young generation: a worker allocates many short-lived tree-sitter nodes, and with V8's default
- * (up to 16 MB semi-spaces) each worker grew by tens of MB without parsing any faster. Measured on the
- * Debian registry: peak RSS 205 -> 184 MB, wall time unchanged or better.
- */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 export interface Job {
   id: number;
@@ -32,9 +21,6 @@ export interface Job {
 
 /** What the pool asks for: a job, and the file it came from (to read again if its worker dies). */
 export type JobRequest = Omit<Job, 'id'> & { path: string };
-
-/** A job sent and not yet answered: everything but its bytes, which went to the worker. */
-type PendingJob = Omit<JobRequest, 'source'> & { id: number; bytes: number };
 
 // Drops a leading byte-order mark, as rustc does: every offset and column counts from after it, like rustc's
 // spans. (src/fix relies on this when it maps edits back onto the file's bytes.)
@@ -63,6 +49,26 @@ export function analyzeJob(parser: RustParser, job: Omit<Job, 'id'>): FileResult
 
 export type JobReply = { id: number; result: FileResult } | { id: number; error: string };
 
+/**
+ * One file the pool could not analyse: its worker stopped on it twice, it ran past the time limit, or the
+ * analysis threw. Its file is skipped with `reason`; the rest of the run goes on.
+ */
+export class FileFailure extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'FileFailure';
+  }
+}
+
+/**
+ * How long one file may take in a worker before it is given up: far beyond any real file (the registry's
+ * slowest parses in well under a second), so only a hang or a super-linear blow-up reaches it.
+ */
+export const fileTimeLimitMs = (bytes: number) => 30_000 + bytes / 1024;
+
 export interface Pool {
   run(job: JobRequest): Promise<FileResult>;
   close(): Promise<void>;
@@ -72,28 +78,7 @@ export interface Pool {
   readonly doneInWorkers: number;
 }
 
-/**
- * How to start one worker, or undefined when there is no entry to start. Bundled: scan-worker.js next to
- * the bundle. From source (tsx): worker.ts, through a small bootstrap that registers tsx's loader inside
- * the worker first, because loader hooks from `--import tsx` do not reach worker threads on Node 20.
- */
-function workerFactory(): (() => Worker) | undefined {
-  if (!import.meta.url.endsWith('.ts')) {
-    const url = new URL('./scan-worker.js', import.meta.url);
-    return existsSync(fileURLToPath(url))
-      ? () => new Worker(url, { resourceLimits: WORKER_LIMITS })
-      : undefined;
-  }
-  let tsx: string;
-  try {
-    tsx = import.meta.resolve('tsx/esm/api');
-  } catch {
-    return undefined;
-  }
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return () => new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
-}
+export const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
 
 export function defaultThreads(): number {
   return availableParallelism();
@@ -105,103 +90,12 @@ export function inProcessPool(): Pool {
     doneInWorkers: 0,
     async run(job) {
       const parser = await loadRustParser();
-      return analyzeJob(parser, job);
+      try {
+        return analyzeJob(parser, job);
+      } catch (e) {
+        throw new FileFailure(job.file, `analysis failed: ${firstLine(e)}`);
+      }
     },
     async close() {},
-  };
-}
-
-/** `start` makes one worker (default: the scan worker); tests pass one that dies, to check the fail-over. */
-export function createPool(threads: number, start = workerFactory()): Pool {
-  if (threads < 1 || !start) return inProcessPool();
-  const fallback = inProcessPool();
-  const pending = new Map<
-    number,
-    { resolve: (r: FileResult) => void; reject: (e: Error) => void; job: PendingJob }
-  >();
-  /** Text each worker has been sent and not yet answered: a job goes to the least loaded one at once. */
-  const load = new Map<Worker, number>();
-  const workers: Worker[] = [];
-  let nextId = 0;
-  let broken = false;
-  let doneInWorkers = 0;
-
-  // Jobs are posted as soon as they come, not when a worker is idle: the caller may be busy reading files
-  // and unable to hear a worker's answer, and a worker's port queues what it has not yet taken.
-  const send = (job: Job) => {
-    let target = workers[0]!;
-    for (const w of workers) if (load.get(w)! < load.get(target)!) target = w;
-    load.set(target, load.get(target)! + job.source.length);
-    // Moved, not copied, when the bytes have their buffer to themselves (a view into a shared one is copied).
-    const own = job.source.byteOffset === 0 && job.source.byteLength === job.source.buffer.byteLength;
-    target.postMessage(job, own ? [job.source.buffer as ArrayBuffer] : []);
-  };
-
-  // A worker that dies takes its job with it; rerun everything outstanding in-process, from the file (its
-  // bytes went to the worker).
-  const failOver = () => {
-    if (broken) return;
-    broken = true;
-    for (const [id, p] of pending) {
-      pending.delete(id);
-      let source: Uint8Array;
-      try {
-        source = readFileSync(p.job.path);
-      } catch (e) {
-        p.reject(
-          new Error(
-            `a scan worker stopped, and ${p.job.file} could not be read again: ${(e as Error).message}`,
-          ),
-        );
-        continue;
-      }
-      fallback.run({ ...p.job, source }).then(p.resolve, p.reject);
-    }
-  };
-
-  for (let i = 0; i < threads; i++) {
-    let w: Worker;
-    try {
-      w = start();
-    } catch {
-      break;
-    }
-    w.on('message', (reply: JobReply) => {
-      const p = pending.get(reply.id);
-      pending.delete(reply.id);
-      if (p) {
-        load.set(w, load.get(w)! - p.job.bytes);
-        doneInWorkers++;
-        if ('error' in reply) p.reject(new Error(`parsing ${p.job.file} failed: ${reply.error}`));
-        else p.resolve(reply.result);
-      }
-    });
-    w.on('error', failOver);
-    w.on('exit', (code) => {
-      if (code !== 0) failOver();
-    });
-    workers.push(w);
-    load.set(w, 0);
-  }
-  if (workers.length === 0) return fallback;
-
-  return {
-    threads: workers.length,
-    get doneInWorkers() {
-      return doneInWorkers;
-    },
-    run(job) {
-      if (broken) return fallback.run(job);
-      return new Promise<FileResult>((resolve, reject) => {
-        const full = { ...job, id: nextId++ };
-        const { source, ...rest } = full;
-        pending.set(full.id, { resolve, reject, job: { ...rest, bytes: source.length } });
-        send(full);
-      });
-    },
-    async close() {
-      broken = true;
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
   };
 }

@@ -3,13 +3,10 @@
 // declarations finds (in src/, where no test code is commented out).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Worker } from 'node:worker_threads';
 import { scan } from '../../src/scan/index.ts';
-import { createPool } from '../../src/scan/pool.ts';
+import { createPool } from '../../src/scan/worker-pool.ts';
 import { has, need } from '../support/require.ts';
 
 const REGISTRY = '/usr/share/cargo/registry';
@@ -98,50 +95,5 @@ describe('worker threads', () => {
     const inProcess = await scan(dir, { cache: false, threads: 0 });
     const threaded = await scan(dir, { cache: false, threads: 2 });
     assert.deepEqual(threaded, inProcess);
-  });
-});
-
-describe('a worker that dies', () => {
-  it('takes no job with it: outstanding files are read again and parsed in-process', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-failover-'));
-    try {
-      const texts = ['async fn a() { b().await }', 'async fn c() {}'];
-      const paths = texts.map((text, i) => {
-        const p = join(dir, `f${i}.rs`);
-        writeFileSync(p, text);
-        return p;
-      });
-      // A worker that exits on its first job, as one killed by the OS would.
-      const pool = createPool(
-        1,
-        () =>
-          new Worker('require("node:worker_threads").parentPort.on("message", () => process.exit(3));', {
-            eval: true,
-          }),
-      );
-      try {
-        const results = await Promise.all(
-          texts.map((text, i) =>
-            pool.run({
-              source: new TextEncoder().encode(text),
-              path: paths[i]!,
-              file: `f${i}.rs`,
-              modulePath: 'm',
-              edition: '2021',
-              dependencies: [],
-            }),
-          ),
-        );
-        assert.deepEqual(
-          results.map((r) => r.items.map((i) => i.name)),
-          [['m::a'], ['m::c']],
-        );
-        assert.equal(pool.doneInWorkers, 0);
-      } finally {
-        await pool.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
