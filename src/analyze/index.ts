@@ -34,7 +34,11 @@ export async function analyzeWithDirs(
   options: AnalyzeOptions = {},
 ): Promise<{ report: AnalysisReport; asyncbloatDir: string }> {
   const build = await buildForAnalysis(options);
-  return { report: await analyzeBuild(build, options), asyncbloatDir: dirname(build.targetDir) };
+  try {
+    return { report: await analyzeBuild(build, options), asyncbloatDir: dirname(build.targetDir) };
+  } finally {
+    build.lock?.release();
+  }
 }
 
 /** Everything after the build: pure reading and joining of the build's outputs. */

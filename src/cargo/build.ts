@@ -36,6 +36,7 @@ import {
   parsePackageId,
 } from './artifacts.ts';
 import { buildErrorHelp } from './build-error-help.ts';
+import { type DirLock, lockDir } from './dir-lock.ts';
 import { workspaceMetadata } from './metadata.ts';
 import { NightlyFailures } from './nightly-failures.ts';
 import { StatusLine, unitEstimate } from './progress.ts';
@@ -159,6 +160,11 @@ export interface BuildArtifacts {
   warnings: string[];
   /** Why the preferred toolchain (the installed nightly) was not used: its build failed, now or before. */
   fallback?: BuildFallback;
+  /**
+   * The lock on `targetDir`, held so that another run does not rebuild it while its outputs are read:
+   * release it once they are (it goes with the process at the latest). Absent for recorded builds.
+   */
+  lock?: DirLock;
 }
 
 /** The preferred toolchain (the installed nightly) could not build the crate; the next one in the plan did. */
@@ -339,179 +345,188 @@ async function buildWith(
     'asyncbloat',
     (options.deps ? 'all-crates' : 'members') + variant,
   );
-  const captureDir = join(targetDir, 'captures');
-  const shim = writeShim(targetDir);
+  // Held until the caller has read the outputs (BuildArtifacts.lock); released here if the build fails.
+  // Said at once, not held back with a fallback attempt's messages: the user is waiting.
+  const lock = await lockDir(targetDir, options.log ?? ((s: string) => process.stderr.write(s)));
+  try {
+    const captureDir = join(targetDir, 'captures');
+    const shim = writeShim(targetDir);
 
-  const buildTarget = options.target ?? configuredTarget(cwd, baseEnv);
-  const triple = buildTarget ?? toolchain.host;
-  const user = await userRustflags({
-    dir: cwd,
-    env: baseEnv,
-    triple,
-    cfgs: () => rustcCfgs(toolEnv, cwd, buildTarget),
-  });
-  const env: NodeJS.ProcessEnv = {
-    ...toolEnv,
-    CARGO_INCREMENTAL: '0',
-    CARGO_ENCODED_RUSTFLAGS: [...user.flags, ...ANALYSIS_RUSTFLAGS, ...extra].join('\x1f'),
-    RUSTC_WRAPPER: shim,
-    [OUT_DIR_ENV]: captureDir,
-    [CAPTURE_ENV]: options.deps ? 'all' : '',
-    [CAPTURE_DIRS_ENV]: meta.members.map((m) => dirname(m.manifestPath)).join(':'),
-    CARGO_TERM_PROGRESS_WHEN: 'never',
-  };
-  // Both would bypass the capture: RUSTFLAGS is folded into CARGO_ENCODED_RUSTFLAGS above, and a workspace
-  // wrapper (clippy-driver and the like) is not what the user wants measured.
-  delete env.RUSTFLAGS;
-  delete env.RUSTC_WORKSPACE_WRAPPER;
-  if (process.stderr.isTTY && env.CARGO_TERM_COLOR === undefined && options.log === undefined) {
-    env.CARGO_TERM_COLOR = 'always';
-  }
-
-  const args = [
-    'build',
-    '--message-format=json-render-diagnostics',
-    '--target-dir',
-    targetDir,
-    ...cargoBuildArgs({ ...options, manifestPath }),
-  ];
-  const status = new StatusLine(progress, statusLog, statusLabel);
-  if (progress) {
-    const selection = cargoBuildArgs({
-      manifestPath,
-      features: options.features,
-      allFeatures: options.allFeatures,
-      noDefaultFeatures: options.noDefaultFeatures,
-      offline: options.offline,
+    const buildTarget = options.target ?? configuredTarget(cwd, baseEnv);
+    const triple = buildTarget ?? toolchain.host;
+    const user = await userRustflags({
+      dir: cwd,
+      env: baseEnv,
+      triple,
+      cfgs: () => rustcCfgs(toolEnv, cwd, buildTarget),
     });
-    void unitEstimate(cwd, env, ['--filter-platform', triple, ...selection]).then((n) => {
-      if (n !== undefined) status.setTotal(n);
-    });
-  }
-  const messages: ArtifactMessage[] = [];
-  const stray = { count: 0, example: '' };
-  const stderrLines: string[] = [];
+    const env: NodeJS.ProcessEnv = {
+      ...toolEnv,
+      CARGO_INCREMENTAL: '0',
+      CARGO_ENCODED_RUSTFLAGS: [...user.flags, ...ANALYSIS_RUSTFLAGS, ...extra].join('\x1f'),
+      RUSTC_WRAPPER: shim,
+      [OUT_DIR_ENV]: captureDir,
+      [CAPTURE_ENV]: options.deps ? 'all' : '',
+      [CAPTURE_DIRS_ENV]: meta.members.map((m) => dirname(m.manifestPath)).join(':'),
+      CARGO_TERM_PROGRESS_WHEN: 'never',
+    };
+    // Both would bypass the capture: RUSTFLAGS is folded into CARGO_ENCODED_RUSTFLAGS above, and a workspace
+    // wrapper (clippy-driver and the like) is not what the user wants measured.
+    delete env.RUSTFLAGS;
+    delete env.RUSTC_WORKSPACE_WRAPPER;
+    if (process.stderr.isTTY && env.CARGO_TERM_COLOR === undefined && options.log === undefined) {
+      env.CARGO_TERM_COLOR = 'always';
+    }
 
-  const child = spawn('cargo', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number>((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
-  });
-  const stdoutDone = (async () => {
-    for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
-      let msg: { reason?: string } | undefined;
-      if (line.startsWith('{')) {
-        try {
-          msg = JSON.parse(line) as { reason?: string };
-        } catch {
-          msg = undefined;
+    const args = [
+      'build',
+      '--message-format=json-render-diagnostics',
+      '--target-dir',
+      targetDir,
+      ...cargoBuildArgs({ ...options, manifestPath }),
+    ];
+    const status = new StatusLine(progress, statusLog, statusLabel);
+    if (progress) {
+      const selection = cargoBuildArgs({
+        manifestPath,
+        features: options.features,
+        allFeatures: options.allFeatures,
+        noDefaultFeatures: options.noDefaultFeatures,
+        offline: options.offline,
+      });
+      void unitEstimate(cwd, env, ['--filter-platform', triple, ...selection]).then((n) => {
+        if (n !== undefined) status.setTotal(n);
+      });
+    }
+    const messages: ArtifactMessage[] = [];
+    const stray = { count: 0, example: '' };
+    const stderrLines: string[] = [];
+
+    const child = spawn('cargo', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number>((done, fail) => {
+      child.on('error', fail);
+      child.on('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
+    });
+    const stdoutDone = (async () => {
+      for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
+        let msg: { reason?: string } | undefined;
+        if (line.startsWith('{')) {
+          try {
+            msg = JSON.parse(line) as { reason?: string };
+          } catch {
+            msg = undefined;
+          }
+        }
+        if (!msg) {
+          // rustc's stdout that is not a type-size line (a proc macro printing, a failed capture): keep count.
+          stray.count++;
+          stray.example ||= line;
+          continue;
+        }
+        if (msg.reason === 'compiler-artifact') {
+          const a = msg as ArtifactMessage;
+          messages.push(a);
+          status.unitDone(a.target.name);
         }
       }
-      if (!msg) {
-        // rustc's stdout that is not a type-size line (a proc macro printing, a failed capture): keep count.
-        stray.count++;
-        stray.example ||= line;
-        continue;
+    })();
+    const stderrDone = (async () => {
+      for await (const line of createInterface({ input: child.stderr, crlfDelay: Infinity })) {
+        stderrLines.push(line);
+        if (isCargoStatusLine(line)) continue;
+        status.clear();
+        log(`${line}\n`);
       }
-      if (msg.reason === 'compiler-artifact') {
-        const a = msg as ArtifactMessage;
-        messages.push(a);
-        status.unitDone(a.target.name);
-      }
-    }
-  })();
-  const stderrDone = (async () => {
-    for await (const line of createInterface({ input: child.stderr, crlfDelay: Infinity })) {
-      stderrLines.push(line);
-      if (isCargoStatusLine(line)) continue;
-      status.clear();
-      log(`${line}\n`);
-    }
-  })();
-  const code = await exited;
-  await Promise.all([stdoutDone, stderrDone]);
-  status.clear();
-  if (code !== 0) {
-    throw new CargoBuildError(
-      `could not build ${manifestPath ?? cwd} for analysis with ${toolchain.version}${toolchain.bootstrap ? ' and RUSTC_BOOTSTRAP=1' : ''}, ${toolchain.reason} (cargo exited with code ${code})`,
-      buildErrorHelp(stderrLines.join('\n'), toolchain),
-      stderrLines.join('\n'),
-    );
-  }
-
-  const members = new Set(meta.members.map((m) => m.id));
-  const warnings: string[] = [];
-  if (stray.count > 0) {
-    warnings.push(
-      `${stray.count} line(s) of compiler output on stdout were neither cargo messages nor type sizes; first: ${stray.example}`,
-    );
-  }
-  const crates: CrateOutputs[] = [];
-  const artifacts: FinalArtifact[] = [];
-  for (const msg of messages) {
-    // Build scripts are compiled crates too, but their code never runs in the user's program.
-    if (msg.target.kind.includes('custom-build')) continue;
-    const member = members.has(msg.package_id);
-    if (!member && !options.deps) continue;
-    const crateName = msg.target.name.replace(/-/g, '_');
-    const unit = findUnit(msg, crateName);
-    const pkg = parsePackageId(msg.package_id);
-    const out: CrateOutputs = {
-      crateName,
-      targetName: msg.target.name,
-      kind: msg.target.kind,
-      crateTypes: msg.target.crate_types,
-      packageId: msg.package_id,
-      packageName: pkg.name,
-      version: pkg.version,
-      member,
-      manifestDir: dirname(msg.manifest_path),
-      srcPath: msg.target.src_path,
-      unit: unit?.stem ?? null,
-      fresh: msg.fresh,
-      mir: [],
-      typeSizes: [],
-      typeSizesReused: false,
-      // Host units sit in <target dir>/<profile>/deps, target units one level deeper under the triple.
-      host: buildTarget !== undefined && !!unit && relative(targetDir, unit.outDir).split(sep).length === 2,
-    };
-    if (out.host) {
-      // Nothing to read: see CrateOutputs.host.
-    } else if (!unit) {
-      warnings.push(
-        `cannot find the build outputs of ${crateName} (${msg.package_id}) in ${msg.filenames[0]}`,
+    })();
+    const code = await exited;
+    await Promise.all([stdoutDone, stderrDone]);
+    status.clear();
+    if (code !== 0) {
+      throw new CargoBuildError(
+        `could not build ${manifestPath ?? cwd} for analysis with ${toolchain.version}${toolchain.bootstrap ? ' and RUSTC_BOOTSTRAP=1' : ''}, ${toolchain.reason} (cargo exited with code ${code})`,
+        buildErrorHelp(stderrLines.join('\n'), toolchain),
+        stderrLines.join('\n'),
       );
-    } else {
-      const mir = mirDumpDir(captureDir, unit.stem);
-      out.mir.push(...mirDumpFiles(mir));
-      // An empty dump dir is a crate without fn bodies (macros, re-exports only); a missing one, a dump
-      // that did not happen.
-      if (!existsSync(mir)) warnings.push(`no MIR was dumped for ${crateName} (expected files in ${mir})`);
-      const sizes = join(captureDir, 'type-sizes', `${unit.stem}.txt`);
-      if (existsSync(sizes)) {
-        out.typeSizes.push(sizes);
-        out.typeSizesReused = msg.fresh;
-      } else {
-        warnings.push(
-          `no type sizes were captured for ${crateName} (${unit.stem}${msg.fresh ? ', up to date from an earlier build' : ''}); delete ${targetDir} to rebuild it`,
-        );
-      }
     }
-    crates.push(out);
-    artifacts.push(...finalArtifacts(msg, crateName));
+
+    const members = new Set(meta.members.map((m) => m.id));
+    const warnings: string[] = [];
+    if (stray.count > 0) {
+      warnings.push(
+        `${stray.count} line(s) of compiler output on stdout were neither cargo messages nor type sizes; first: ${stray.example}`,
+      );
+    }
+    const crates: CrateOutputs[] = [];
+    const artifacts: FinalArtifact[] = [];
+    for (const msg of messages) {
+      // Build scripts are compiled crates too, but their code never runs in the user's program.
+      if (msg.target.kind.includes('custom-build')) continue;
+      const member = members.has(msg.package_id);
+      if (!member && !options.deps) continue;
+      const crateName = msg.target.name.replace(/-/g, '_');
+      const unit = findUnit(msg, crateName);
+      const pkg = parsePackageId(msg.package_id);
+      const out: CrateOutputs = {
+        crateName,
+        targetName: msg.target.name,
+        kind: msg.target.kind,
+        crateTypes: msg.target.crate_types,
+        packageId: msg.package_id,
+        packageName: pkg.name,
+        version: pkg.version,
+        member,
+        manifestDir: dirname(msg.manifest_path),
+        srcPath: msg.target.src_path,
+        unit: unit?.stem ?? null,
+        fresh: msg.fresh,
+        mir: [],
+        typeSizes: [],
+        typeSizesReused: false,
+        // Host units sit in <target dir>/<profile>/deps, target units one level deeper under the triple.
+        host: buildTarget !== undefined && !!unit && relative(targetDir, unit.outDir).split(sep).length === 2,
+      };
+      if (out.host) {
+        // Nothing to read: see CrateOutputs.host.
+      } else if (!unit) {
+        warnings.push(
+          `cannot find the build outputs of ${crateName} (${msg.package_id}) in ${msg.filenames[0]}`,
+        );
+      } else {
+        const mir = mirDumpDir(captureDir, unit.stem);
+        out.mir.push(...mirDumpFiles(mir));
+        // An empty dump dir is a crate without fn bodies (macros, re-exports only); a missing one, a dump
+        // that did not happen.
+        if (!existsSync(mir)) warnings.push(`no MIR was dumped for ${crateName} (expected files in ${mir})`);
+        const sizes = join(captureDir, 'type-sizes', `${unit.stem}.txt`);
+        if (existsSync(sizes)) {
+          out.typeSizes.push(sizes);
+          out.typeSizesReused = msg.fresh;
+        } else {
+          warnings.push(
+            `no type sizes were captured for ${crateName} (${unit.stem}${msg.fresh ? ', up to date from an earlier build' : ''}); delete ${targetDir} to rebuild it`,
+          );
+        }
+      }
+      crates.push(out);
+      artifacts.push(...finalArtifacts(msg, crateName));
+    }
+    return {
+      profile,
+      ...(buildTarget ? { target: buildTarget } : {}),
+      toolchain,
+      workspaceRoot: meta.workspaceRoot,
+      targetDir,
+      userRustflags: user,
+      ...codegenOf(messages, members, user.flags),
+      crates,
+      artifacts,
+      warnings,
+      lock,
+    };
+  } catch (e) {
+    lock.release();
+    throw e;
   }
-  return {
-    profile,
-    ...(buildTarget ? { target: buildTarget } : {}),
-    toolchain,
-    workspaceRoot: meta.workspaceRoot,
-    targetDir,
-    userRustflags: user,
-    ...codegenOf(messages, members, user.flags),
-    crates,
-    artifacts,
-    warnings,
-  };
 }
 
 /** The members' profile settings, from the first member unit cargo reported (they share the profile). */

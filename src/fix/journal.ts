@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { isRunning } from './process-owner.ts';
+import { isRunning } from '../process-owner.ts';
 import { tempFileOf, writeAtomic } from './write-files.ts';
 
 export type JournalState = 'writing' | 'done';

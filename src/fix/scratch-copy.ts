@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'smol-toml';
 import { UserError } from '../errors.ts';
-import { isRunning } from './process-owner.ts';
+import { isRunning } from '../process-owner.ts';
 
 /** The nearest directory at or above `path` with a Cargo.toml. */
 export function findCrateRoot(path: string): string {
