@@ -1,7 +1,7 @@
 // Bundles the CLI, the library entry and the rustc wrapper with esbuild, copies the two tree-sitter
 // wasm files next to them (web-tree-sitter loads them at run time) and emits .d.ts files with tsc.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -30,6 +30,8 @@ const common = {
   },
 };
 
+// Split into chunks: a command loads only the code it runs (cli/program.ts imports commands on demand), so
+// `scan` starts without compiling analyze, fix, the HTML report or the language server.
 await esbuild.build({
   ...common,
   entryPoints: {
@@ -37,13 +39,23 @@ await esbuild.build({
     'cargo-asyncbloat': 'src/cli/cargo-main.ts',
     index: 'src/index.ts',
     readers: 'src/readers/index.ts',
-    'rustc-wrapper': 'src/cargo/rustc-wrapper.ts',
-    // worker thread entry for `scan`'s parsing pool; pool.ts looks for it next to the bundle
+    // worker thread entry for `scan`'s parsing pool; worker-pool.ts looks for it next to the bundle
     'scan-worker': 'src/scan/worker.ts',
   },
   outdir: out,
-  banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
 });
+// The rustc wrapper stands alone: the build copies it into the target dir (shim.ts), away from any chunk.
+await esbuild.build({
+  ...common,
+  entryPoints: { 'rustc-wrapper': 'src/cargo/rustc-wrapper.ts' },
+  outdir: out,
+});
+for (const bin of ['cli.js', 'cargo-asyncbloat.js']) {
+  const path = join(out, bin);
+  writeFileSync(path, `#!/usr/bin/env node\n${readFileSync(path, 'utf8')}`);
+}
 
 // The two bins are run directly (npm link, PATH) as well as through npm's shims.
 for (const bin of ['cli.js', 'cargo-asyncbloat.js']) chmodSync(join(out, bin), 0o755);

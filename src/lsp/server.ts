@@ -9,12 +9,14 @@ import {
   type CodeAction,
   CodeActionKind,
   type Connection,
+  createConnection,
   type Diagnostic,
   DiagnosticSeverity,
   type Hover,
   type InlayHint,
   MarkupKind,
   MessageType,
+  ProposedFeatures,
   ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
@@ -55,6 +57,11 @@ function futureLimits(crateDir: string): (item: AnalyzedItem) => number | undefi
   return (item) =>
     config?.budgets.find((b) => b.maxFutureBytes !== undefined && itemMatches(b.item, item))
       ?.maxFutureBytes ?? config?.maxFutureBytes;
+}
+
+/** The server on a pair of streams (the CLI passes stdin and stdout, as editors start it). */
+export function startStreamServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
+  startServer(createConnection(ProposedFeatures.all, input, output));
 }
 
 export function startServer(connection: Connection): void {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { diffReports } from '../../src/budget/diff.ts';
 import { readReportFile } from '../../src/budget/report-file.ts';
-import { run } from '../../src/cli/program.ts';
+import { buildProgram, run } from '../../src/cli/program.ts';
 import { UserError } from '../../src/errors.ts';
 import type { AnalysisReport } from '../../src/model/report.ts';
 import { held, item, report } from './reports.ts';
@@ -19,6 +19,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
  * stderr captured, and process.exitCode restored so the command's exit code does not become the test's.
  */
 async function cli(...args: string[]) {
+  // The test runner's own output must not land in the capture: its pending writes go first, and the
+  // command's module is loaded before the capture starts (run() imports it on demand).
+  await buildProgram('asyncbloat', args);
+  await new Promise((r) => setImmediate(r));
   const out: string[] = [];
   const err: string[] = [];
   const { stdout, stderr } = process;

@@ -13,10 +13,6 @@ export function registerLsp(program: Command): void {
     // Loaded when used: the protocol libraries are a third of the bundle, and every other command's start-up
     // (an editor's save hook runs `scan`) would pay for them.
     .action(async () => {
-      const [{ createConnection, ProposedFeatures }, { startServer }] = await Promise.all([
-        import('vscode-languageserver/node'),
-        import('../../lsp/server.ts'),
-      ]);
-      startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+      (await import('../../lsp/server.ts')).startStreamServer(process.stdin, process.stdout);
     });
 }
