@@ -45,8 +45,19 @@ const VARIANT = /^variant `(.*)`: (\d+) bytes$/;
 const FIELD =
   /^(field|upvar|local) `(.*?)`: (\d+) bytes(?:, offset: (\d+) bytes)?(?:, alignment: (\d+) bytes)?(?:, type: (.*))?$/;
 const PADDING = /^padding: (\d+) bytes$/;
-/** A generic argument that is a coroutine: `{async fn body of ..}`, `{async block@..}`, `{coroutine@..}`. */
-const HOLDS_FUTURE = /<.*\{(async fn body of |async block@|async closure body@|coroutine@)/;
+/** A coroutine type: `{async fn body of ..}`, `{async block@..}`, `{coroutine@..}`. */
+const COROUTINE_TYPE = /\{(?:async fn body of |async block@|async closure body@|coroutine@)/g;
+
+/**
+ * Whether a coroutine appears among the name's generic arguments (after its first `<`). One search from
+ * there: the regex `<.*\{…` it replaces retried from every `<`, quadratic in a deeply nested name.
+ */
+function holdsFuture(typeName: string): boolean {
+  const open = typeName.indexOf('<');
+  if (open < 0) return false;
+  COROUTINE_TYPE.lastIndex = open + 1;
+  return COROUTINE_TYPE.test(typeName);
+}
 const END_PADDING = /^end padding: (\d+) bytes$/;
 // All the shapes above in one pattern (without captures), for the lines of types that are only skimmed.
 const SKIM =
@@ -135,7 +146,7 @@ export function readTypeSizes(text: string, options: LineAccountOptions = {}): T
         coroutine: typeName.startsWith('{'),
         cursor: 0,
       };
-      if (!open.coroutine && HOLDS_FUTURE.test(typeName) && !result.holders.has(typeName)) {
+      if (!open.coroutine && holdsFuture(typeName) && !result.holders.has(typeName)) {
         open.holder = { ...size, fields: [], endPaddingBytes: 0 };
         result.holders.set(typeName, open.holder);
       }
