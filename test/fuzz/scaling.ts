@@ -45,6 +45,8 @@ function measure<T>(small: T, large: T, run: (input: T) => unknown, n: number): 
 
 export function scaling<T>(build: (n: number) => T, run: (input: T) => unknown, start = 1): Scaling {
   let n = start;
+  // A cold first run (the JIT still compiling the reader) says nothing about n.
+  timed(build(n), run);
   let msN = fastest(build(n), run);
   for (let i = 0; msN < MIN_MS && i < MAX_DOUBLINGS; i++) {
     n *= 2;
