@@ -9,6 +9,7 @@
 // state (`discriminant((*_17)) = 3;`) carries the span of the `.await` token itself, which is what we use.
 // `lineInfo` says which of the two kinds of input was read.
 import type { AsyncKind } from '../model/async-item.ts';
+import { type LineAccountOptions, lineMarker, type MarkLines } from './line-account.ts';
 import { balancedBraces, coroutineKind, parseRustcSpan, type RustcSpan, spanOfTypeName } from './mir-span.ts';
 
 export interface MirSuspendPoint {
@@ -65,7 +66,11 @@ export interface MirReadResult {
   fnCount: number;
   /** `spans` when the MIR carries `// scope N at …` comments (`-Zmir-include-spans=on`), else `none`. */
   lineInfo: 'spans' | 'none';
-  /** Top-level lines that are none of: comment, blank, fn, const, static, anonymous const, alloc dump. */
+  /**
+   * Lines not understood: top-level lines that are none of comment, blank, fn, const, static, anonymous
+   * const, alloc dump; fn headers that do not split; constructors without a coroutine span; lines of a poll
+   * body outside its blocks that are no declaration. An item or block that never closes counts once.
+   */
   unparsed: { count: number; example?: string };
 }
 
@@ -90,19 +95,24 @@ const AWAITEE = /^debug __awaitee => .* as variant#(\d+)\)\.\d+: (.*)\);/;
 const BLOCK = /^(bb\d+)(?: \(cleanup\))?: \{$/;
 const SPAN_COMMENT = / \/\/ (?:[a-z ]*scope \d+) at (.*)$/;
 
-export function readMir(text: string): MirReadResult {
-  const reader = new MirReader();
+export function readMir(text: string, options: LineAccountOptions = {}): MirReadResult {
+  const reader = new MirReader(options);
   reader.add(text);
   return reader.finish();
 }
 
-type PendingPoll = { header: ParsedHeader; lineNo: number; body: string[] };
+type PendingPoll = { header: ParsedHeader; lineNo: number; body: string[]; mark: MarkLines };
 
 /**
  * Reads MIR in pieces: one `--emit=mir` file, or the files of `-Zdump-mir=runtime-optimized` (one body
  * each, after a `// MIR for ...` line and, for coroutines, a `coroutine_layout` block comment). A
  * coroutine's poll body and the constructor that gives its span can be in different pieces, so they are
  * joined in `finish`. Reading file by file also keeps any one string small, whatever the crate's size.
+ *
+ * Line accounting (`onLine`, numbered per piece): ignored are blank lines, `//` comments, a dump's `/* … *\/`
+ * layout comment, `const`/`static`/anonymous-const items and alloc dumps (header to `}`), the bodies of fns
+ * that neither poll nor build a coroutine, and a poll body's declarations (`let`, `debug`, `scope N {`, `}`).
+ * An item whose body never closes (the next unindented line is not `}`) is unparsed whole, counted once.
  */
 export class MirReader {
   private readonly result: MirReadResult = {
@@ -113,9 +123,16 @@ export class MirReader {
     unparsed: { count: 0 },
   };
   private readonly polls: PendingPoll[] = [];
+  private readonly onLine: LineAccountOptions['onLine'];
+
+  constructor(options: LineAccountOptions = {}) {
+    this.onLine = options.onLine;
+  }
 
   add(text: string): void {
     const result = this.result;
+    // Per piece, as `mirLine` is.
+    const mark = lineMarker(this.onLine);
     // Walks top-level lines only; bodies are skipped with indexOf and split into lines only for poll fns,
     // which keeps a whole dependency graph's MIR (tens of MB) from becoming millions of strings.
     let pos = 0;
@@ -128,16 +145,27 @@ export class MirReader {
       const isFn = line.startsWith('fn ');
       if (line === '' || line.startsWith('//')) {
         // blank, the `// WARNING` header of --emit=mir or the `// MIR for` line of a dump
+        mark('ignored', lineNo);
       } else if (line.startsWith('/*')) {
         // A dump's layout comment: rustc's Debug formatting, whose shape changes between nightlies
         // (rust#156672). Nothing in it is read, so it is skipped whole, whatever it holds.
         const end = text.indexOf('*/', pos + 2);
         if (end < 0) {
           countUnparsed(result, line);
+          mark('unparsed', lineNo, lineCount(text, pos, text.length));
           break;
         }
         const after = text.indexOf('\n', end);
         next = after < 0 ? text.length : after + 1;
+        const lines = lineCount(text, pos, next);
+        mark('ignored', lineNo, lines - 1);
+        // Text after the `*/` on its line would otherwise be skipped with the comment.
+        const tail = text.slice(end + 2, after < 0 ? text.length : after).trim();
+        if (tail === '') mark('ignored', lineNo + lines - 1);
+        else {
+          countUnparsed(result, tail);
+          mark('unparsed', lineNo + lines - 1);
+        }
       } else if (
         isFn ||
         line.startsWith('const ') ||
@@ -146,17 +174,26 @@ export class MirReader {
         ANON_CONST.test(line)
       ) {
         if (line.endsWith('{')) {
-          const close = closingBrace(text, eol);
+          const { close, end } = itemEnd(text, eol);
           if (close < 0) {
-            // A body that never closes: the text was cut off. Count it rather than guess where it ends.
+            // A body that never closes (the text was cut off, or its `}` lost): counted rather than guessed
+            // at, and reading goes on at the next top-level line.
             countUnparsed(result, line);
-            break;
+            next = end;
+            mark('unparsed', lineNo, lineCount(text, pos, next));
+          } else {
+            const bodyLines = countNewlines(text, eol + 1, close);
+            if (isFn) readFnItem(result, this.polls, line, lineNo, text, eol + 1, close, bodyLines, mark);
+            else mark('ignored', lineNo, bodyLines + 2);
+            const after = text.indexOf('\n', close);
+            next = after < 0 ? text.length : after + 1;
           }
-          if (isFn) readFnItem(result, this.polls, line, lineNo, text, eol + 1, close);
-          const after = text.indexOf('\n', close);
-          next = after < 0 ? text.length : after + 1;
-        } else if (isFn) readFnItem(result, this.polls, line, lineNo, text, eol + 1, eol + 1);
-      } else countUnparsed(result, line);
+        } else if (isFn) readFnItem(result, this.polls, line, lineNo, text, eol + 1, eol + 1, -1, mark);
+        else mark('ignored', lineNo);
+      } else {
+        countUnparsed(result, line);
+        mark('unparsed', lineNo);
+      }
       lineNo += countNewlines(text, pos, next);
       pos = next;
     }
@@ -168,7 +205,7 @@ export class MirReader {
     // printed last, and dumps come in any order), so spans are joined once everything has been read.
     const spanOf = new Map(result.constructors.map((c) => [c.coroutineType, c.span]));
     for (const p of this.polls) {
-      const c = readPollBody(p.body, p.header, p.lineNo);
+      const c = readPollBody(p.body, p.header, p.lineNo, result, p.mark);
       if (c.hasSpans) result.lineInfo = 'spans';
       // An async fn's span comes from its constructor, which a dump leaves out when the fn is never called
       // (rustc computes no MIR for dead code it does not codegen); then from the poll body's own spans.
@@ -182,7 +219,10 @@ export class MirReader {
   }
 }
 
-/** A `fn` item whose body is text[bodyStart, close) (close = the index of its closing `}`). */
+/**
+ * A `fn` item whose body is text[bodyStart, close) (close = the index of its closing `}`) of `bodyLines`
+ * lines; `bodyLines` is -1 for a header without a body.
+ */
 function readFnItem(
   result: MirReadResult,
   polls: PendingPoll[],
@@ -191,17 +231,48 @@ function readFnItem(
   text: string,
   bodyStart: number,
   close: number,
+  bodyLines: number,
+  mark: MarkLines,
 ): void {
   result.fnCount++;
   const header = parseFnHeader(line);
-  if (!header) countUnparsed(result, line);
-  else if (header.pollOf) {
-    const body = close > bodyStart ? text.slice(bodyStart, close - 1).split('\n') : [];
-    polls.push({ header, lineNo, body });
-  } else if (header.builds) {
-    const span = constructorSpan(text, bodyStart, close);
-    if (span) result.constructors.push({ name: header.name, coroutineType: header.builds, span });
+  const closeLine = lineNo + bodyLines + 1;
+  if (!header) {
+    countUnparsed(result, line);
+    mark('unparsed', lineNo, bodyLines + 2);
+    return;
   }
+  if (bodyLines < 0) {
+    mark('understood', lineNo);
+    return;
+  }
+  if (header.pollOf) {
+    mark('understood', lineNo);
+    mark('understood', closeLine);
+    const body = close > bodyStart ? text.slice(bodyStart, close - 1).split('\n') : [];
+    polls.push({ header, lineNo, body, mark });
+    return;
+  }
+  const found = header.builds ? constructorSpan(text, bodyStart, close) : undefined;
+  if (header.builds && !found) {
+    // A constructor whose coroutine has no readable span would be dropped: counted instead, as one item.
+    countUnparsed(result, line);
+    mark('unparsed', lineNo, bodyLines + 2);
+    return;
+  }
+  if (!found) {
+    mark('understood', lineNo);
+    mark('ignored', lineNo + 1, bodyLines);
+    mark('understood', closeLine);
+    return;
+  }
+  result.constructors.push({ name: header.name, coroutineType: header.builds!, span: found.span });
+  const spanLine = lineNo + 1 + countNewlines(text, bodyStart, found.at);
+  mark('understood', lineNo);
+  mark('ignored', lineNo + 1, spanLine - lineNo - 1);
+  mark('understood', spanLine);
+  mark('ignored', spanLine + 1, closeLine - spanLine - 1);
+  mark('understood', closeLine);
 }
 
 function chomp(line: string): string {
@@ -213,16 +284,28 @@ function countUnparsed(result: MirReadResult, line: string): void {
   result.unparsed.example ??= line;
 }
 
-/** Index of the `}` of the first line after `from` that is exactly `}` (the item's end), or -1. */
-function closingBrace(text: string, from: number): number {
-  let i = from;
-  for (;;) {
-    i = text.indexOf('\n}', i);
-    if (i < 0) return -1;
-    const after = text.charCodeAt(i + 2);
-    if (Number.isNaN(after) || after === 10 || after === 13) return i + 1;
-    i += 2;
-  }
+// A line that starts a top-level item or ends one: MIR indents everything inside a body.
+const UNINDENTED = /\n[^ \t\r\n]/g;
+
+/**
+ * Where the item whose header ends at `from` (its `\n`) ends: `close` is the index of its closing `}` (the
+ * first unindented line, when that is exactly `}`), else -1; `end` is the start of that first unindented
+ * line (text.length when there is none).
+ */
+function itemEnd(text: string, from: number): { close: number; end: number } {
+  UNINDENTED.lastIndex = from;
+  const m = UNINDENTED.exec(text);
+  if (!m) return { close: -1, end: text.length };
+  const at = m.index + 1;
+  const after = text.charCodeAt(at + 1);
+  const closed = text[at] === '}' && (Number.isNaN(after) || after === 10 || after === 13);
+  return { close: closed ? at : -1, end: at };
+}
+
+/** Lines in text[from, to) where `to` is a line start or the end of the text. */
+function lineCount(text: string, from: number, to: number): number {
+  if (to <= from) return 0;
+  return countNewlines(text, from, to) + (text.charCodeAt(to - 1) === 10 ? 0 : 1);
 }
 
 function countNewlines(text: string, from: number, to: number): number {
@@ -282,20 +365,35 @@ function parseFnHeader(line: string): ParsedHeader | undefined {
   return { name };
 }
 
-/** The span of `_0 = {coroutine@SPAN (#0)} …` in a constructor's body, text[from, to). */
-function constructorSpan(text: string, from: number, to: number): RustcSpan | undefined {
-  const at = text.indexOf('_0 = {coroutine@', from);
-  if (at < 0 || at >= to) return undefined;
+/** The span of `_0 = {coroutine@SPAN (#0)} …` in a constructor's body, text[from, to), and where it is. */
+function constructorSpan(
+  text: string,
+  from: number,
+  to: number,
+): { span: RustcSpan; at: number } | undefined {
+  // Searched within the body only: a search to the end of the text for each constructor is quadratic.
+  const inBody = text.slice(from, to).indexOf('_0 = {coroutine@');
+  if (inBody < 0) return undefined;
+  const at = from + inBody;
   const eol = text.indexOf('\n', at);
   const group = balancedBraces(text.slice(at + 5, eol < 0 ? undefined : eol), 0);
-  return group ? spanOfTypeName(group) : undefined;
+  const span = group ? spanOfTypeName(group) : undefined;
+  return span && { span, at };
 }
 
-/** Measures a poll fn from its body lines (between the header and the closing `}`). */
+// Declarations a poll body has outside its blocks, which only name places: `let`, `debug`, `scope N {`, `}`.
+const DECLARATION = /^(?:let |debug |scope \d+ .*\{$|\}$)/;
+
+/**
+ * Measures a poll fn from its body lines (between the header and the closing `}`). Lines outside blocks
+ * other than declarations, and blocks that never close, are counted in `result.unparsed`.
+ */
 function readPollBody(
   lines: string[],
   header: ParsedHeader,
   lineNo: number,
+  result: MirReadResult,
+  mark: MarkLines,
 ): Omit<MirCoroutine, 'span'> & { hasSpans: boolean; bodySpan?: RustcSpan } {
   let selfRef: string | undefined;
   let bodySpan: RustcSpan | undefined;
@@ -304,19 +402,28 @@ function readPollBody(
   const writes = new Map<number, { block: string; span?: RustcSpan }>();
   const awaitees = new Map<number, { type: string; span?: RustcSpan }>();
   let block = '';
-  let blockLines = 0;
+  /** Lines of the open block: understood once it closes, unparsed if it never does. */
+  let blockLineNos: number[] = [];
   let basicBlocks = 0;
   let statements = 0;
   let commentLines = 0;
   let drops = 0;
   let hasSpans = false;
   const panicPaths = { resumedAfterCompletion: false, resumedAfterPanic: false };
+  let opener = '';
+  const unclosedBlock = () => {
+    countUnparsed(result, opener);
+    for (const n of blockLineNos) mark('unparsed', n);
+    basicBlocks--;
+  };
 
-  for (const rawLine of lines) {
-    const raw = chomp(rawLine);
+  for (let i = 0; i < lines.length; i++) {
+    const at = lineNo + 1 + i;
+    const raw = chomp(lines[i]!);
     const t = raw.trimStart();
     if (t.startsWith('//')) {
       commentLines++;
+      mark('ignored', at);
       continue;
     }
     // Split off a trailing span comment (`-Zmir-include-spans`) so the patterns below see only code.
@@ -328,29 +435,45 @@ function readPollBody(
       code = t.slice(0, cm.index).trimEnd();
       span = parseRustcSpan(cm[1]!);
     }
+    if (code === '') {
+      mark('ignored', at);
+      continue;
+    }
+    const b = BLOCK.exec(code);
+    if (b) {
+      // A block opening inside another: the first lost its `}`.
+      if (block !== '') unclosedBlock();
+      block = b[1]!;
+      opener = raw;
+      blockLineNos = [at];
+      basicBlocks++;
+      continue;
+    }
     if (block === '') {
-      const b = BLOCK.exec(code);
-      if (b) {
-        block = b[1]!;
-        blockLines = 0;
-        basicBlocks++;
-      } else if (code.startsWith('debug __awaitee')) {
+      if (code.startsWith('debug __awaitee')) {
         const a = AWAITEE.exec(code);
         if (a) awaitees.set(Number(a[1]), span ? { type: a[2]!, span } : { type: a[2]! });
+        if (!a) countUnparsed(result, raw);
+        mark(a ? 'understood' : 'unparsed', at);
       } else if (span && !bodySpan && code.startsWith('let mut _0:')) {
         // The return place's span is the coroutine's body: the span its constructor gives it.
         bodySpan = span;
+        mark('understood', at);
+      } else if (DECLARATION.test(code)) mark('ignored', at);
+      else {
+        countUnparsed(result, raw);
+        mark('unparsed', at);
       }
-      // Everything else outside blocks (`let`, `debug`, `scope N {`, `}`) is declaration, not code.
       continue;
     }
+    blockLineNos.push(at);
     if (code === '}') {
       // The last line of a block is its terminator.
-      statements += Math.max(0, blockLines - 1);
+      statements += Math.max(0, blockLineNos.length - 3);
+      for (const n of blockLineNos) mark('understood', n);
       block = '';
       continue;
     }
-    blockLines++;
     if (selfRef === undefined) {
       const s = SELF_REF.exec(code);
       if (s) selfRef = s[1];
@@ -373,6 +496,7 @@ function readPollBody(
       if (r && (selfRef === undefined || r[2] === selfRef)) stateRead = r[1];
     }
   }
+  if (block !== '') unclosedBlock();
 
   // Unresumed and Returned are layout variants of every coroutine; a body that never returns has no
   // "resumed after completion" arm for Returned in its switch, yet the state exists.

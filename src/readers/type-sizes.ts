@@ -7,6 +7,7 @@
 // cursor = discriminant bytes; `padding: P` → cursor += P; field offset = printed offset ?? cursor;
 // cursor = offset + size. Fields are printed in (offset, size) order.
 import type { FutureLayout, LayoutField, StateLayout } from '../model/report.ts';
+import { type LineAccountOptions, type LineKind, lineMarker } from './line-account.ts';
 
 export interface TypeSize {
   bytes: number;
@@ -33,7 +34,7 @@ export interface TypeSizesReadResult {
   holders: Map<string, HolderLayout>;
   /** Number of `type:` records read. */
   records: number;
-  /** Lines that fit none of the known shapes: counted, with the first one. */
+  /** Lines that fit none of the known shapes (or sit at an indent rustc never prints): counted, with the first one. */
   unparsed: { count: number; example?: string };
 }
 
@@ -44,8 +45,19 @@ const VARIANT = /^variant `(.*)`: (\d+) bytes$/;
 const FIELD =
   /^(field|upvar|local) `(.*?)`: (\d+) bytes(?:, offset: (\d+) bytes)?(?:, alignment: (\d+) bytes)?(?:, type: (.*))?$/;
 const PADDING = /^padding: (\d+) bytes$/;
-/** A generic argument that is a coroutine: `{async fn body of ..}`, `{async block@..}`, `{coroutine@..}`. */
-const HOLDS_FUTURE = /<.*\{(async fn body of |async block@|async closure body@|coroutine@)/;
+/** A coroutine type: `{async fn body of ..}`, `{async block@..}`, `{coroutine@..}`. */
+const COROUTINE_TYPE = /\{(?:async fn body of |async block@|async closure body@|coroutine@)/g;
+
+/**
+ * Whether a coroutine appears among the name's generic arguments (after its first `<`). One search from
+ * there: the regex `<.*\{…` it replaces retried from every `<`, quadratic in a deeply nested name.
+ */
+function holdsFuture(typeName: string): boolean {
+  const open = typeName.indexOf('<');
+  if (open < 0) return false;
+  COROUTINE_TYPE.lastIndex = open + 1;
+  return COROUTINE_TYPE.test(typeName);
+}
 const END_PADDING = /^end padding: (\d+) bytes$/;
 // All the shapes above in one pattern (without captures), for the lines of types that are only skimmed.
 const SKIM =
@@ -61,7 +73,11 @@ interface Open {
   cursor: number;
 }
 
-export function readTypeSizes(text: string): TypeSizesReadResult {
+/**
+ * Line accounting (`onLine`): ignored are blank lines, the lines of skimmed types (checked for shape, not
+ * read: all but holders' own fields and end padding) and a coroutine's end padding.
+ */
+export function readTypeSizes(text: string, options: LineAccountOptions = {}): TypeSizesReadResult {
   const result: TypeSizesReadResult = {
     futures: [],
     types: new Map(),
@@ -74,19 +90,26 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
     if (open?.coroutine) result.futures.push(open.layout);
     open = undefined;
   };
+  const mark = lineMarker(options.onLine);
+  let lineNo = 0;
   const bad = (line: string) => {
     result.unparsed.count++;
     result.unparsed.example ??= line;
+    mark('unparsed', lineNo);
   };
 
   let start = 0;
   while (start < text.length) {
+    lineNo++;
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     let line = text.slice(start, end);
     start = end + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line === '') continue;
+    if (line === '') {
+      mark('ignored', lineNo);
+      continue;
+    }
     if (!line.startsWith(PREFIX)) {
       bad(line);
       continue;
@@ -112,6 +135,7 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
         continue;
       }
       close();
+      mark('understood', lineNo);
       result.records++;
       const typeName = m[1]!;
       const size = { bytes: Number(m[2]), alignment: Number(m[3]) };
@@ -122,23 +146,26 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
         coroutine: typeName.startsWith('{'),
         cursor: 0,
       };
-      if (!open.coroutine && HOLDS_FUTURE.test(typeName) && !result.holders.has(typeName)) {
+      if (!open.coroutine && holdsFuture(typeName) && !result.holders.has(typeName)) {
         open.holder = { ...size, fields: [], endPaddingBytes: 0 };
         result.holders.set(typeName, open.holder);
       }
       continue;
     }
-    if (!open) {
+    // rustc indents a type's own lines by 4 and a variant's fields by 8.
+    if (!open || (depth !== 4 && depth !== 8)) {
       bad(line);
       continue;
     }
     if (!open.coroutine) {
       // Skimmed type: still check the line has a known shape, so nothing unknown passes unnoticed.
       if (!SKIM.test(body)) bad(line);
-      else if (open.holder && depth === 4) readHolderLine(open.holder, body);
+      else mark(open.holder && depth === 4 ? readHolderLine(open.holder, body) : 'ignored', lineNo);
       continue;
     }
-    if (!readLayoutLine(open, body, depth)) bad(line);
+    const kind = readLayoutLine(open, body, depth);
+    if (kind === 'unparsed') bad(line);
+    else mark(kind, lineNo);
   }
   close();
   // A `{…}` type is a coroutine only if it has rustc's coroutine states (closures are `{closure@…}` structs).
@@ -147,11 +174,16 @@ export function readTypeSizes(text: string): TypeSizesReadResult {
 }
 
 /** A struct's field or end padding (an enum's variants make it no holder: its fields are dropped). */
-function readHolderLine(holder: HolderLayout, body: string): void {
+function readHolderLine(holder: HolderLayout, body: string): LineKind {
   const pad = END_PADDING.exec(body);
-  if (pad) holder.endPaddingBytes = Number(pad[1]);
+  if (pad) {
+    holder.endPaddingBytes = Number(pad[1]);
+    return 'understood';
+  }
   const m = FIELD.exec(body);
-  if (m?.[1] === 'field') holder.fields.push({ name: m[2]!.replace(/^\./, ''), bytes: Number(m[3]) });
+  if (m?.[1] !== 'field') return 'ignored';
+  holder.fields.push({ name: m[2]!.replace(/^\./, ''), bytes: Number(m[3]) });
+  return 'understood';
 }
 
 /** True when a size or offset on the line is past Number.MAX_SAFE_INTEGER (a corrupt or hostile input). */
@@ -160,31 +192,31 @@ function inexactNumber(body: string): boolean {
   return false;
 }
 
-/** Applies one indented line to the open layout; false when the line has no known shape. */
-function readLayoutLine(open: Open, body: string, depth: number): boolean {
+/** Applies one indented line to the open layout; `unparsed` when the line has no known shape. */
+function readLayoutLine(open: Open, body: string, depth: number): LineKind {
   const { layout } = open;
   let m = DISCRIMINANT.exec(body);
   if (m && depth === 4) {
     layout.discriminantBytes = Number(m[1]);
-    return true;
+    return 'understood';
   }
   m = VARIANT.exec(body);
   if (m && depth === 4) {
     open.state = { name: m[1]!, bytes: Number(m[2]), fields: [] };
     layout.states.push(open.state);
     open.cursor = layout.discriminantBytes;
-    return true;
+    return 'understood';
   }
-  if (END_PADDING.test(body) && depth === 4) return true;
+  if (END_PADDING.test(body) && depth === 4) return 'ignored';
   m = PADDING.exec(body);
   if (m) {
     const bytes = Number(m[1]);
     target(open).push({ name: 'padding', kind: 'padding', offset: open.cursor, bytes });
     open.cursor += bytes;
-    return true;
+    return 'understood';
   }
   m = FIELD.exec(body);
-  if (!m) return false;
+  if (!m) return 'unparsed';
   const bytes = Number(m[3]);
   const offset = m[4] !== undefined ? Number(m[4]) : open.cursor;
   // rustc prints field names with a leading `.` (`.x`, `.__awaitee`, `..coroutine_field0`); drop that one.
@@ -199,7 +231,7 @@ function readLayoutLine(open: Open, body: string, depth: number): boolean {
   if (m[6] !== undefined) field.type = m[6];
   target(open).push(field);
   open.cursor = offset + bytes;
-  return true;
+  return 'understood';
 }
 
 /**

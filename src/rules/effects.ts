@@ -21,7 +21,7 @@
 //    method called on `self` or on an argument of a named type, among the methods of that type's impls in the
 //    file (every candidate must qualify). Anything declared in another file or crate (`tokio::time::sleep`)
 //    is unknown, and an unknown callee is an effect: creating its future may already do something.
-import type { Node } from '../readers/rust-source/parser.ts';
+import type { Node, Tree } from '../readers/rust-source/parser.ts';
 import { isComment } from './rewrite-common.ts';
 import { isMove } from './syntax.ts';
 
@@ -440,13 +440,75 @@ function enclosingImplType(fn: Node): string | undefined {
 
 const fnName = (fn: Node | null) => fn?.childForFieldName('name')?.text;
 
+/**
+ * What callees are looked up among, built once per parsed file: looking them up by walking the file (or
+ * the module, or the calling fn) for every call was quadratic in the file's size.
+ */
+interface CalleeIndex {
+  /** Fns of every impl, by `Type\0name`, in source order. */
+  methods: Map<string, Node[]>;
+  /** Per module (node id), its fns by name. */
+  moduleFns: Map<number, Map<string, Node[]>>;
+  /** Per calling fn (node id), the identifiers it uses other than as a call's callee. */
+  bindings: Map<number, Set<string>>;
+}
+
+const calleeIndexes = new WeakMap<Tree, CalleeIndex>();
+
+function calleeIndex(root: Node): CalleeIndex {
+  let index = calleeIndexes.get(root.tree);
+  if (index) return index;
+  index = { methods: new Map(), moduleFns: new Map(), bindings: new Map() };
+  for (const impl of root.descendantsOfType('impl_item')) {
+    const type = baseTypeName(impl.childForFieldName('type'));
+    if (type === undefined) continue;
+    for (const f of impl.childForFieldName('body')?.namedChildren ?? []) {
+      const name = f?.type === 'function_item' ? fnName(f) : undefined;
+      if (name !== undefined) push(index.methods, `${type}\0${name}`, f!);
+    }
+  }
+  calleeIndexes.set(root.tree, index);
+  return index;
+}
+
+function push(map: Map<string, Node[]>, key: string, node: Node): void {
+  const list = map.get(key);
+  if (list) list.push(node);
+  else map.set(key, [node]);
+}
+
 /** Fns named `name` in every impl of `type` in the file. */
 function methodsOf(root: Node, type: string, name: string): Node[] {
-  return root
-    .descendantsOfType('impl_item')
-    .filter((impl) => baseTypeName(impl.childForFieldName('type')) === type)
-    .flatMap((impl) => impl.childForFieldName('body')?.namedChildren ?? [])
-    .filter((f): f is Node => f?.type === 'function_item' && fnName(f) === name);
+  return calleeIndex(root).methods.get(`${type}\0${name}`) ?? [];
+}
+
+/** The fns of a module named `name`. */
+function moduleFnsNamed(root: Node, module: Node, name: string): Node[] {
+  const index = calleeIndex(root);
+  let byName = index.moduleFns.get(module.id);
+  if (!byName) {
+    byName = new Map();
+    for (const f of module.namedChildren) {
+      const fnNamed = f?.type === 'function_item' ? fnName(f) : undefined;
+      if (fnNamed !== undefined) push(byName, fnNamed, f!);
+    }
+    index.moduleFns.set(module.id, byName);
+  }
+  return byName.get(name) ?? [];
+}
+
+/** Whether `site` uses an identifier `name` other than as a call's callee (a local binding of that name). */
+function bindsName(root: Node, site: Node, name: string): boolean {
+  const index = calleeIndex(root);
+  let names = index.bindings.get(site.id);
+  if (!names) {
+    names = new Set();
+    for (const u of site.descendantsOfType('identifier'))
+      if (u.parent?.type !== 'call_expression' || u.parent.childForFieldName('function')?.id !== u.id)
+        names.add(u.text);
+    index.bindings.set(site.id, names);
+  }
+  return names.has(name);
 }
 
 /** The fns of this file a call may resolve to; undefined when it may resolve to anything else. */
@@ -458,17 +520,9 @@ function candidates(call: Node, site: Node): Node[] | undefined {
   while (root.parent) root = root.parent;
   if (fn.type === 'identifier') {
     // A local binding (parameter, `let`, closure) of that name would be what is called.
-    const uses = site.descendantsOfType('identifier').filter((i) => i.text === fn.text);
-    if (
-      uses.some(
-        (u) => u.parent?.type !== 'call_expression' || u.parent.childForFieldName('function')?.id !== u.id,
-      )
-    )
-      return undefined;
+    if (bindsName(root, site, fn.text)) return undefined;
     const module = moduleOf(site);
-    return module?.namedChildren.filter(
-      (f): f is Node => f?.type === 'function_item' && fnName(f) === fn.text,
-    );
+    return module && moduleFnsNamed(root, module, fn.text);
   }
   if (fn.type === 'scoped_identifier') {
     const path = fn.childForFieldName('path');

@@ -99,19 +99,19 @@ function splice(b: Uint8Array, n: number, s: string): Uint8Array {
 }
 
 /** Seeds, each mutated by one to four mutations (or none: the seed itself must read). */
-function mutated(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
+export function mutated(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
   return fc
     .tuple(fc.constantFrom(...seeds), fc.array(mutation, { maxLength: 4 }))
     .map(([seed, ms]) => ms.reduce((b, m) => m(b), seed));
 }
 
-const files = (dir: string, filter: (name: string) => boolean): Uint8Array[] =>
+export const files = (dir: string, filter: (name: string) => boolean): Uint8Array[] =>
   readdirSync(join(ROOT, dir))
     .filter(filter)
     .map((f) => new Uint8Array(readFileSync(join(ROOT, dir, f))));
 
 /** Real compiler text recorded from both installed toolchains (test/fixtures/recorded*). */
-function recorded(filter: (name: string) => boolean): Uint8Array[] {
+export function recorded(filter: (name: string) => boolean): Uint8Array[] {
   return ['recorded', 'recorded-dumps'].flatMap((d) =>
     readdirSync(join(ROOT, 'test/fixtures', d), { withFileTypes: true })
       .filter((e) => e.isDirectory())
@@ -120,7 +120,7 @@ function recorded(filter: (name: string) => boolean): Uint8Array[] {
 }
 
 /** Real binaries built by the installed rustc: a Thumb executable with `.stack_sizes`, a PowerPC object, an ar archive of it. */
-function binaries(): { elf: Uint8Array[]; ar: Uint8Array[] } {
+export function binaries(): { elf: Uint8Array[]; ar: Uint8Array[] } {
   const thumb = buildThumb({ stackSizes: true });
   const ppc = buildPowerpcObject({ stackSizes: true });
   const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-fuzz-'));

@@ -267,9 +267,13 @@ export function buildThumb(opts: { stackSizes?: boolean } = {}): string {
   return out;
 }
 
-/** The same crate as a 32-bit big-endian PowerPC relocatable object (`--emit=obj`, no linker). */
-export function buildPowerpcObject(opts: { stackSizes?: boolean } = {}): string {
-  const out = join(TARGET, 'thumb', opts.stackSizes ? 'ppc-stack-sizes.o' : 'ppc.o');
+/**
+ * The same crate as a 32-bit big-endian PowerPC relocatable object (`--emit=obj`, no linker); `legacy`
+ * asks for legacy symbol mangling (`_ZN…E`) instead of the toolchain's default.
+ */
+export function buildPowerpcObject(opts: { stackSizes?: boolean; legacy?: boolean } = {}): string {
+  const name = `ppc${opts.stackSizes ? '-stack-sizes' : ''}${opts.legacy ? '-legacy' : ''}.o`;
+  const out = join(TARGET, 'thumb', name);
   if (existsSync(out)) return out;
   mkdirSync(dirname(out), { recursive: true });
   run(
@@ -285,6 +289,7 @@ export function buildPowerpcObject(opts: { stackSizes?: boolean } = {}): string 
       '-C',
       'opt-level=0',
       ...(opts.stackSizes ? ['-Zemit-stack-sizes'] : []),
+      ...(opts.legacy ? ['-Zunstable-options', '-C', 'symbol-mangling-version=legacy'] : []),
       '--crate-type',
       'lib',
       '--emit=obj',
