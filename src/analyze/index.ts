@@ -11,10 +11,11 @@ import type { AnalysisReport, AnalyzedItem, CrateSummary, FutureLayout } from '.
 import { SCHEMA_VERSION, type ScanReport } from '../model/report.ts';
 import { pathInside } from '../paths.ts';
 import { MirReader, type MirReadResult } from '../readers/mir.ts';
-import { type HolderLayout, readTypeSizes } from '../readers/type-sizes.ts';
+import { type HolderLayout, TypeSizesReader } from '../readers/type-sizes.ts';
 import { scan } from '../scan/index.ts';
 import { VERSION } from '../version.ts';
 import { readCrateStatics } from './crate-statics.ts';
+import { forEachLine } from './file-lines.ts';
 import { attachForeignLayouts, fillMeasures, type JoinedItem, joinCrate } from './join.ts';
 import { measureMachineCode } from './machine-code.ts';
 import type { AnalyzeOptions } from './options.ts';
@@ -207,7 +208,10 @@ function readLayouts(
 ): FutureLayout[] {
   const out: FutureLayout[] = [];
   for (const f of c.typeSizes) {
-    const r = readTypeSizes(readFileSync(f, 'utf8'));
+    // In pieces: `--deps` on a large crate prints more than one string can hold.
+    const reader = new TypeSizesReader();
+    forEachLine(f, (line) => reader.add(line));
+    const r = reader.finish();
     noteUnparsed(unparsed, `-Zprint-type-sizes of ${c.crateName}`, r.unparsed);
     out.push(...r.futures);
     all.push(...r.futures);

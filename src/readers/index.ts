@@ -20,4 +20,10 @@ export {
 export type { LineAccountOptions, LineKind } from './line-account.ts';
 export { type MirCoroutine, MirReader, type MirReadResult, readMir } from './mir.ts';
 export { frameOf, readStackSizes, type StackSizes } from './stack-sizes.ts';
-export { type HolderLayout, readTypeSizes, type TypeSize, type TypeSizesReadResult } from './type-sizes.ts';
+export {
+  type HolderLayout,
+  readTypeSizes,
+  type TypeSize,
+  TypeSizesReader,
+  type TypeSizesReadResult,
+} from './type-sizes.ts';

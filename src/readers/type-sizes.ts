@@ -74,45 +74,49 @@ interface Open {
 }
 
 /**
- * Line accounting (`onLine`): ignored are blank lines, the lines of skimmed types (checked for shape, not
- * read: all but holders' own fields and end padding) and a coroutine's end padding.
+ * Reads `-Zprint-type-sizes` output line by line, so output of any size can be read in pieces (a file past
+ * Node's string limit, as `--deps` on a large service prints): `add` each line (without its newline), then
+ * `finish`. Line accounting (`onLine`): ignored are blank lines, the lines of skimmed types (checked for
+ * shape, not read: all but holders' own fields and end padding) and a coroutine's end padding.
  */
-export function readTypeSizes(text: string, options: LineAccountOptions = {}): TypeSizesReadResult {
-  const result: TypeSizesReadResult = {
+export class TypeSizesReader {
+  private readonly result: TypeSizesReadResult = {
     futures: [],
     types: new Map(),
     holders: new Map(),
     records: 0,
     unparsed: { count: 0 },
   };
-  let open: Open | undefined;
-  const close = () => {
-    if (open?.coroutine) result.futures.push(open.layout);
-    open = undefined;
-  };
-  const mark = lineMarker(options.onLine);
-  let lineNo = 0;
-  const bad = (line: string) => {
-    result.unparsed.count++;
-    result.unparsed.example ??= line;
-    mark('unparsed', lineNo);
-  };
+  private open: Open | undefined;
+  private lineNo = 0;
+  private readonly mark: ReturnType<typeof lineMarker>;
 
-  let start = 0;
-  while (start < text.length) {
-    lineNo++;
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
+  constructor(options: LineAccountOptions = {}) {
+    this.mark = lineMarker(options.onLine);
+  }
+
+  private close(): void {
+    if (this.open?.coroutine) this.result.futures.push(this.open.layout);
+    this.open = undefined;
+  }
+
+  private bad(line: string): void {
+    this.result.unparsed.count++;
+    this.result.unparsed.example ??= line;
+    this.mark('unparsed', this.lineNo);
+  }
+
+  add(text: string): void {
+    const { result, mark } = this;
+    const lineNo = ++this.lineNo;
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (line === '') {
       mark('ignored', lineNo);
-      continue;
+      return;
     }
     if (!line.startsWith(PREFIX)) {
-      bad(line);
-      continue;
+      this.bad(line);
+      return;
     }
     let indent = PREFIX.length;
     while (line.charCodeAt(indent) === 32) indent++;
@@ -120,28 +124,25 @@ export function readTypeSizes(text: string, options: LineAccountOptions = {}): T
     const depth = indent - PREFIX.length;
     if (inexactNumber(body)) {
       // A size past 2^53 cannot be held exactly: counted, never rounded (nor written as `null` in JSON).
-      bad(line);
-      if (depth === 0) {
-        close();
-        open = undefined;
-      }
-      continue;
+      this.bad(line);
+      if (depth === 0) this.close();
+      return;
     }
 
     if (depth === 0) {
       const m = HEADER.exec(body);
       if (!m) {
-        bad(line);
-        continue;
+        this.bad(line);
+        return;
       }
-      close();
+      this.close();
       mark('understood', lineNo);
       result.records++;
       const typeName = m[1]!;
       const size = { bytes: Number(m[2]), alignment: Number(m[3]) };
       if (!result.types.has(typeName)) result.types.set(typeName, size);
       // Only types whose name can be a coroutine get the full treatment; the rest are skimmed.
-      open = {
+      const open: Open = {
         layout: { typeName, ...size, discriminantBytes: 0, states: [] },
         coroutine: typeName.startsWith('{'),
         cursor: 0,
@@ -150,27 +151,46 @@ export function readTypeSizes(text: string, options: LineAccountOptions = {}): T
         open.holder = { ...size, fields: [], endPaddingBytes: 0 };
         result.holders.set(typeName, open.holder);
       }
-      continue;
+      this.open = open;
+      return;
     }
+    const open = this.open;
     // rustc indents a type's own lines by 4 and a variant's fields by 8.
     if (!open || (depth !== 4 && depth !== 8)) {
-      bad(line);
-      continue;
+      this.bad(line);
+      return;
     }
     if (!open.coroutine) {
       // Skimmed type: still check the line has a known shape, so nothing unknown passes unnoticed.
-      if (!SKIM.test(body)) bad(line);
+      if (!SKIM.test(body)) this.bad(line);
       else mark(open.holder && depth === 4 ? readHolderLine(open.holder, body) : 'ignored', lineNo);
-      continue;
+      return;
     }
     const kind = readLayoutLine(open, body, depth);
-    if (kind === 'unparsed') bad(line);
+    if (kind === 'unparsed') this.bad(line);
     else mark(kind, lineNo);
   }
-  close();
-  // A `{…}` type is a coroutine only if it has rustc's coroutine states (closures are `{closure@…}` structs).
-  result.futures = result.futures.filter((f) => f.states.some((s) => s.name === 'Unresumed'));
-  return result;
+
+  finish(): TypeSizesReadResult {
+    this.close();
+    const { result } = this;
+    // A `{…}` type is a coroutine only if it has rustc's coroutine states (closures are `{closure@…}` structs).
+    result.futures = result.futures.filter((f) => f.states.some((s) => s.name === 'Unresumed'));
+    return result;
+  }
+}
+
+/** Reads the whole output at once (see TypeSizesReader). */
+export function readTypeSizes(text: string, options: LineAccountOptions = {}): TypeSizesReadResult {
+  const reader = new TypeSizesReader(options);
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    reader.add(text.slice(start, end));
+    start = end + 1;
+  }
+  return reader.finish();
 }
 
 /** A struct's field or end padding (an enum's variants make it no holder: its fields are dropped). */
