@@ -1,0 +1,105 @@
+// The `mod name;` declarations of a file, with what rustc needs to find each one's file: its `#[path]`,
+// the inline `mod x { .. }` blocks around it. Read from the text with comments and literals blanked, like
+// the crate's macro definitions: the crate's module tree is needed before (and without) a parse, and also
+// for files tree-sitter cannot parse. Braces other than an inline module's (a fn body, a `cfg_if!` arm) do
+// not change the module: the declarations inside `cfg_if! { if #[cfg(unix)] { mod imp; } }` are items of
+// the module around the macro call once it is expanded.
+import { blankCommentsAndStrings } from './blank-text.ts';
+
+export interface InlineModule {
+  name: string;
+  /** Its `#[path]`: for an inline module, the directory its file modules are looked up in. */
+  path?: string;
+}
+
+export interface ModDeclaration {
+  name: string;
+  /** The first `#[path = ".."]`, as rustc takes it. */
+  path?: string;
+  /** `#[cfg_attr(pred, path = "..")]` values: the file under each predicate. */
+  cfgPaths: string[];
+  /** The inline modules it is declared in, outermost first. */
+  inline: InlineModule[];
+}
+
+const TOKEN = /[{}]|\bmod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*([;{])/g;
+const PATH_VALUE = /\bpath\s*=\s*$/;
+
+export function modDeclarations(text: string): ModDeclaration[] {
+  if (!/\bmod\s/.test(text)) return [];
+  const code = blankCommentsAndStrings(text);
+  const out: ModDeclaration[] = [];
+  // Per open brace, the inline module it opened, if it opened one.
+  const open: (InlineModule | undefined)[] = [];
+  for (const m of code.matchAll(TOKEN)) {
+    if (m[0] === '{') open.push(undefined);
+    else if (m[0] === '}') open.pop();
+    else {
+      const { path, cfgPaths } = pathAttributes(text, code, m.index);
+      const name = m[1]!;
+      if (m[2] === '{') open.push(path === undefined ? { name } : { name, path });
+      else {
+        const inline = open.filter((o) => o !== undefined);
+        out.push(path === undefined ? { name, cfgPaths, inline } : { name, path, cfgPaths, inline });
+      }
+    }
+  }
+  return out;
+}
+
+/** The `path` values of the outer attributes of the item whose keyword (after any visibility) is at `at`. */
+function pathAttributes(text: string, code: string, at: number): { path?: string; cfgPaths: string[] } {
+  const cfgPaths: string[] = [];
+  let path: string | undefined;
+  let i = skipVisibility(code, skipSpaceBack(code, at));
+  for (;;) {
+    i = skipSpaceBack(code, i);
+    if (code[i - 1] !== ']') break;
+    const open = matchingBack(code, i - 1, '[', ']');
+    if (open < 0) break;
+    const hash = skipSpaceBack(code, open);
+    if (code[hash - 1] !== '#') break;
+    const body = code.slice(open + 1, i - 1);
+    const isCfgAttr = /^\s*cfg_attr\b/.test(body);
+    if (isCfgAttr || /^\s*path\b/.test(body)) {
+      // A value's quotes are blanked in `code`; it is read from `text` at the same offset.
+      for (let k = open + 1; k < i - 1; k++) {
+        if (text[k] !== '"' || !PATH_VALUE.test(code.slice(open + 1, k))) continue;
+        const end = text.indexOf('"', k + 1);
+        if (end < 0 || end > i) break;
+        const value = text.slice(k + 1, end);
+        if (isCfgAttr) cfgPaths.unshift(value);
+        else path = value; // attributes are read last to first: the first wins
+        k = end;
+      }
+    }
+    i = hash - 1;
+  }
+  return path === undefined ? { cfgPaths } : { path, cfgPaths };
+}
+
+function skipSpaceBack(code: string, i: number): number {
+  while (i > 0 && /\s/.test(code[i - 1]!)) i--;
+  return i;
+}
+
+/** Before `pub`, `pub(crate)`, `pub(in a::b)` ending at `i`, or `i`. */
+function skipVisibility(code: string, i: number): number {
+  let j = i;
+  if (code[j - 1] === ')') {
+    const open = matchingBack(code, j - 1, '(', ')');
+    if (open < 0) return i;
+    j = skipSpaceBack(code, open);
+  }
+  return code.slice(Math.max(0, j - 4), j).match(/(?:^|[^A-Za-z0-9_])pub$/) ? j - 3 : i;
+}
+
+/** Index of the `open` that the `close` at `at` closes, or -1. */
+function matchingBack(code: string, at: number, open: string, close: string): number {
+  let depth = 0;
+  for (let k = at; k >= 0; k--) {
+    if (code[k] === close) depth++;
+    else if (code[k] === open && --depth === 0) return k;
+  }
+  return -1;
+}
