@@ -55,6 +55,12 @@ test('declarations: name, #[path], cfg_attr paths and inline modules; not in com
   ]);
 });
 
+test('declarations of a generated file are read in linear time', { timeout: 10_000 }, () => {
+  // Each `]` before a `mod` once sent a search for its `[` back through the whole file.
+  assert.equal(modDeclarations(']mod a;'.repeat(100_000)).length, 100_000);
+  assert.equal(modDeclarations(`${'#[path = "x"]'.repeat(50_000)}mod a;`)[0]?.path, 'x');
+});
+
 test('#[path] at the crate root, in mod-rs and non-mod-rs files, in inline modules', async () => {
   const dir = crate('paths', {
     'src/lib.rs': [

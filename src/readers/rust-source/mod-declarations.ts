@@ -24,10 +24,15 @@ export interface ModDeclaration {
 
 const TOKEN = /[{}]|\bmod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*([;{])/g;
 const PATH_VALUE = /\bpath\s*=\s*$/;
+/** Brackets, and whether one opens an attribute (`#[`, `#![`). */
+const BRACKET = /#\s*!?\s*\[|\[|\]/g;
+/** A visibility ending where the `mod` keyword starts. */
+const VISIBILITY = /(?<![A-Za-z0-9_])pub\s*(?:\(\s*(?:crate|super|self|in\s+[A-Za-z0-9_:\s]+?)\s*\))?\s*$/;
 
 export function modDeclarations(text: string): ModDeclaration[] {
   if (!/\bmod\s/.test(text)) return [];
   const code = blankCommentsAndStrings(text);
+  const attributes = attributeSpans(code);
   const out: ModDeclaration[] = [];
   // Per open brace, the inline module it opened, if it opened one.
   const open: (InlineModule | undefined)[] = [];
@@ -35,7 +40,7 @@ export function modDeclarations(text: string): ModDeclaration[] {
     if (m[0] === '{') open.push(undefined);
     else if (m[0] === '}') open.pop();
     else {
-      const { path, cfgPaths } = pathAttributes(text, code, m.index);
+      const { path, cfgPaths } = pathAttributes(text, code, attributes, m.index);
       const name = m[1]!;
       if (m[2] === '{') open.push(path === undefined ? { name } : { name, path });
       else {
@@ -47,24 +52,47 @@ export function modDeclarations(text: string): ModDeclaration[] {
   return out;
 }
 
+interface AttributeSpan {
+  /** Index of its `#`. */
+  start: number;
+  /** Index of its `[`. */
+  open: number;
+}
+
+/** The attributes of the text, by the index just after their closing `]`: found in one pass, linear. */
+function attributeSpans(code: string): Map<number, AttributeSpan> {
+  const spans = new Map<number, AttributeSpan>();
+  const open: (AttributeSpan | undefined)[] = [];
+  for (const m of code.matchAll(BRACKET)) {
+    if (m[0] === ']') {
+      const span = open.pop();
+      if (span) spans.set(m.index + 1, span);
+    } else open.push(m[0] === '[' ? undefined : { start: m.index, open: m.index + m[0].length - 1 });
+  }
+  return spans;
+}
+
 /** The `path` values of the outer attributes of the item whose keyword (after any visibility) is at `at`. */
-function pathAttributes(text: string, code: string, at: number): { path?: string; cfgPaths: string[] } {
+function pathAttributes(
+  text: string,
+  code: string,
+  attributes: Map<number, AttributeSpan>,
+  at: number,
+): { path?: string; cfgPaths: string[] } {
   const cfgPaths: string[] = [];
   let path: string | undefined;
-  let i = skipVisibility(code, skipSpaceBack(code, at));
+  const visibility = VISIBILITY.exec(code.slice(Math.max(0, at - 200), at));
+  let i = at - (visibility ? visibility[0].length : 0);
   for (;;) {
     i = skipSpaceBack(code, i);
-    if (code[i - 1] !== ']') break;
-    const open = matchingBack(code, i - 1, '[', ']');
-    if (open < 0) break;
-    const hash = skipSpaceBack(code, open);
-    if (code[hash - 1] !== '#') break;
-    const body = code.slice(open + 1, i - 1);
+    const span = attributes.get(i);
+    if (!span) break;
+    const body = code.slice(span.open + 1, i - 1);
     const isCfgAttr = /^\s*cfg_attr\b/.test(body);
     if (isCfgAttr || /^\s*path\b/.test(body)) {
       // A value's quotes are blanked in `code`; it is read from `text` at the same offset.
-      for (let k = open + 1; k < i - 1; k++) {
-        if (text[k] !== '"' || !PATH_VALUE.test(code.slice(open + 1, k))) continue;
+      for (let k = span.open + 1; k < i - 1; k++) {
+        if (text[k] !== '"' || !PATH_VALUE.test(code.slice(span.open + 1, k))) continue;
         const end = text.indexOf('"', k + 1);
         if (end < 0 || end > i) break;
         const value = text.slice(k + 1, end);
@@ -73,7 +101,7 @@ function pathAttributes(text: string, code: string, at: number): { path?: string
         k = end;
       }
     }
-    i = hash - 1;
+    i = span.start;
   }
   return path === undefined ? { cfgPaths } : { path, cfgPaths };
 }
@@ -81,25 +109,4 @@ function pathAttributes(text: string, code: string, at: number): { path?: string
 function skipSpaceBack(code: string, i: number): number {
   while (i > 0 && /\s/.test(code[i - 1]!)) i--;
   return i;
-}
-
-/** Before `pub`, `pub(crate)`, `pub(in a::b)` ending at `i`, or `i`. */
-function skipVisibility(code: string, i: number): number {
-  let j = i;
-  if (code[j - 1] === ')') {
-    const open = matchingBack(code, j - 1, '(', ')');
-    if (open < 0) return i;
-    j = skipSpaceBack(code, open);
-  }
-  return code.slice(Math.max(0, j - 4), j).match(/(?:^|[^A-Za-z0-9_])pub$/) ? j - 3 : i;
-}
-
-/** Index of the `open` that the `close` at `at` closes, or -1. */
-function matchingBack(code: string, at: number, open: string, close: string): number {
-  let depth = 0;
-  for (let k = at; k >= 0; k--) {
-    if (code[k] === close) depth++;
-    else if (code[k] === open && --depth === 0) return k;
-  }
-  return -1;
 }
