@@ -18,5 +18,8 @@ const LITERAL_OR_COMMENT = new RegExp(
 );
 
 export function blankCommentsAndStrings(text: string): string {
-  return text.replace(LITERAL_OR_COMMENT, (c) => c.replace(/[^\n]/g, ' '));
+  // Most are one line (doc comments): one repeat is a quarter of the time of a replace per literal.
+  return text.replace(LITERAL_OR_COMMENT, (c) =>
+    c.includes('\n') ? c.replace(/[^\n]/g, ' ') : ' '.repeat(c.length),
+  );
 }
