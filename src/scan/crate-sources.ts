@@ -60,6 +60,7 @@ export function crateSourcesOf(
         else byCrate.set(c, [f]);
       }
     }
+    const inCrate = (file: string) => relative(crate, file).split(sep).join('/');
     const macros = new Set<string>();
     const declarations = new Map<string, readonly ModDeclaration[]>();
     // The library and main binary first (a file reached twice keeps the first path), and even when the
@@ -72,7 +73,7 @@ export function crateSourcesOf(
       if (text === undefined) continue;
       for (const n of awaitingMacroNames(text)) macros.add(n);
       declarations.set(f.abs, modDeclarations(text));
-      if (isCrateRoot(relative(crate, f.abs).split(sep).join('/'))) roots.add(f.abs);
+      if (isCrateRoot(inCrate(f.abs))) roots.add(f.abs);
     }
     const modulePaths = moduleMap(
       [...roots],
@@ -88,7 +89,7 @@ export function crateSourcesOf(
         },
         exists: (file) => declarations.has(file) || existsSync(file),
       },
-      (file) => modulePathOf(relative(crate, file).split(sep).join('/')),
+      (file) => modulePathOf(inCrate(file)),
     );
     const sources = { macros: [...macros].sort(), modulePaths };
     known.set(crate, sources);

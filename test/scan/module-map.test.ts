@@ -178,6 +178,31 @@ test('a #[path] cycle ends, a missing file is skipped, a manifest [lib] path is 
   ]);
 });
 
+test('a test target in a directory: its modules are beside its main.rs, and a bin may declare another', async () => {
+  const dir = crate('targets', {
+    'tests/suite/main.rs': 'mod util;\n',
+    'tests/suite/util.rs': '',
+    'tests/common/mod.rs': '',
+    'src/bin/tool.rs': 'mod shared;\nmod args;\n',
+    'src/bin/shared.rs': '',
+    'src/bin/args/mod.rs': '',
+  });
+  assert.deepEqual(
+    await modulePaths(dir, [
+      'tests/suite/util.rs',
+      'tests/common/mod.rs',
+      'src/bin/shared.rs',
+      'src/bin/args/mod.rs',
+    ]),
+    {
+      'tests/suite/util.rs': 'util', // its place alone says suite::util
+      'tests/common/mod.rs': 'common', // declared by no test here: its place
+      'src/bin/shared.rs': '', // a bin target of its own too: its place agrees with one of the two
+      'src/bin/args/mod.rs': 'args', // its place alone says a bin target's directory
+    },
+  );
+});
+
 test("scan names a #[path] module's items by rustc's path, and keys its cache by it", async () => {
   const dir = crate('scanned', {
     'src/lib.rs': '#[path = "platform/linux_impl.rs"] mod sys;\n',
