@@ -4,10 +4,10 @@ import { relative, sep } from 'node:path';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import { dependencyNames, editionOf } from '../readers/cargo-edition.ts';
-import { modulePathOf } from '../readers/rust-source/module-path.ts';
 import { editTree, loadRustParser, type RustParser, type Tree } from '../readers/rust-source/parser.ts';
 import { RULES } from '../rules/index.ts';
 import { analyzeFile } from '../scan/analyze-file.ts';
+import { type CrateSources, modulePathIn } from '../scan/crate-sources.ts';
 
 export interface ScannedDocument {
   items: AsyncItem[];
@@ -59,8 +59,8 @@ export async function scanDocument(
   text: string,
   crateDir: string,
   trees?: { cache: DocumentTrees; uri: string },
-  /** The crate's awaiting `macro_rules!` in other files, as `scan` counts them (scan/index.ts). */
-  crateMacros: readonly string[] = [],
+  /** The crate's awaiting `macro_rules!` and module tree, as `scan` reads them (scan/crate-sources.ts). */
+  crate?: CrateSources,
 ): Promise<ScannedDocument> {
   const parser = await loadRustParser();
   const file = relative(crateDir, path).split(sep).join('/');
@@ -69,13 +69,13 @@ export async function scanDocument(
     parser,
     text,
     file,
-    modulePathOf(file),
+    modulePathIn(crate, path, file),
     RULES,
     editionOf(crateDir),
     dependencyNames(crateDir),
     tree,
     false,
-    crateMacros,
+    crate?.macros ?? [],
   );
   return { items: r.items, findings: r.findings, file, crateDir, parseErrors: r.parseErrors };
 }

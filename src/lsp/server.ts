@@ -31,7 +31,7 @@ import { itemMatches } from '../budget/item-glob.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalyzedItem } from '../model/report.ts';
 import { ruleHelpUri } from '../report/sarif.ts';
-import { crateAwaitingMacros } from '../scan/index.ts';
+import { type CrateSources, crateSources } from '../scan/crate-sources.ts';
 import { DocumentTrees, itemAt, type ScannedDocument, scanDocument } from './document.ts';
 import { hintLabel, hoverMarkdown, STALE_NOTE } from './hover.ts';
 import { isStale, itemsOfFile, type ResultLookup, Workspace } from './workspace.ts';
@@ -69,14 +69,14 @@ export function startServer(connection: Connection): void {
   const workspace = new Workspace();
   const scanned = new Map<string, Promise<ScannedDocument | undefined>>();
   const trees = new DocumentTrees();
-  // Each crate's awaiting macros, read from its files once and again after a save (a macro defined in the
-  // open document itself is found in its own text on every change).
-  const crateMacros = new Map<string, Promise<string[]>>();
-  const macrosOf = (crateDir: string): Promise<string[]> => {
-    let m = crateMacros.get(crateDir);
+  // Each crate's awaiting macros and module tree, read from its files once and again after a save (a macro
+  // defined in the open document itself is found in its own text on every change).
+  const crateSourcesByDir = new Map<string, Promise<CrateSources | undefined>>();
+  const sourcesOf = (crateDir: string): Promise<CrateSources | undefined> => {
+    let m = crateSourcesByDir.get(crateDir);
     if (!m) {
-      m = crateAwaitingMacros(crateDir).catch(() => []);
-      crateMacros.set(crateDir, m);
+      m = crateSources(crateDir).catch(() => undefined);
+      crateSourcesByDir.set(crateDir, m);
     }
     return m;
   };
@@ -115,7 +115,7 @@ export function startServer(connection: Connection): void {
                 doc.getText(),
                 c.crateDir,
                 { cache: trees, uri: doc.uri },
-                await macrosOf(c.crateDir),
+                await sourcesOf(c.crateDir),
               ),
             )
             .catch(() => undefined)
@@ -179,7 +179,7 @@ export function startServer(connection: Connection): void {
     for (const k of scanned.keys()) if (k.startsWith(`${e.document.uri}@`)) scanned.delete(k);
   });
   documents.onDidSave((e) => {
-    crateMacros.clear();
+    crateSourcesByDir.clear();
     if (options.analyzeOnSave) void runAnalysis(e.document.uri);
   });
 

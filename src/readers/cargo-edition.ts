@@ -2,7 +2,8 @@
 // `workspace.package.edition` with `edition.workspace = true`, and 2015 when none is set. Rewrites depend on
 // it: from edition 2024 an `impl Trait` return type captures every lifetime in scope, so a wrapper over
 // `&self` needs no `+ '_` and an impl's lifetimes no longer stop the rewrite. Also the names of its
-// dependencies, for rewrites that use a crate (`futures::future::Either`) only where it is one.
+// dependencies, for rewrites that use a crate (`futures::future::Either`) only where it is one. And the
+// root files its manifest names, where its module tree starts.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -68,6 +69,28 @@ export function dependencyNames(crateDir: string): string[] {
   const result = [...names].sort();
   dependencies.set(crateDir, result);
   return result;
+}
+
+const targetRoots = new Map<string, string[]>();
+
+/**
+ * The `path` of the manifest's `[lib]`, `[[bin]]`, `[[example]]`, `[[test]]` and `[[bench]]` tables,
+ * relative to the crate directory: crate roots cargo does not find by their place (`[lib] path = "lib.rs"`).
+ */
+export function manifestTargetPaths(crateDir: string): string[] {
+  const hit = targetRoots.get(crateDir);
+  if (hit) return hit;
+  const doc = readToml(join(crateDir, 'Cargo.toml'));
+  const paths: string[] = [];
+  for (const key of ['lib', 'bin', 'example', 'test', 'bench']) {
+    const v = doc?.[key];
+    for (const t of Array.isArray(v) ? v : [v]) {
+      const path = (t as { path?: unknown } | undefined)?.path;
+      if (typeof path === 'string') paths.push(path.replaceAll('\\', '/').replace(/^\.\//, ''));
+    }
+  }
+  targetRoots.set(crateDir, paths);
+  return paths;
 }
 
 /** From 2024, `impl Trait` in return position captures all lifetimes in scope (RFC 3498). */

@@ -6,15 +6,14 @@ import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';
 import { dependencyNames, editionOf } from '../readers/cargo-edition.ts';
-import { awaitingMacroNames } from '../readers/rust-source/macro-rules.ts';
-import { modulePathOf } from '../readers/rust-source/module-path.ts';
 import { RULES } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
 import type { FileResult } from './analyze-file.ts';
 import { ScanCache } from './cache.ts';
+import { crateSourcesOf, modulePathIn } from './crate-sources.ts';
 import { defaultThreads, FileFailure, inProcessPool, type JobRequest, type Pool } from './pool.ts';
-import { SourceReader } from './read-source.ts';
-import { crateDirOf, listRustFiles, type SourceFile } from './walk.ts';
+import { DEFAULT_MAX_FILE_BYTES, SourceReader } from './read-source.ts';
+import { crateDirOf, listRustFiles } from './walk.ts';
 import { createPool } from './worker-pool.ts';
 
 export interface ScanOptions {
@@ -54,7 +53,7 @@ export interface ScanOptions {
   fileTimeLimitMs?: number;
 }
 
-export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_BYTES };
 
 /** Below this much text to parse, starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 512 * 1024;
@@ -113,7 +112,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   let missBytes = 0;
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const reader = new SourceReader();
-  const macrosOf = crateMacrosOf(walk.files, limit);
+  const sourcesOf = crateSourcesOf(walk.files, limit);
 
   try {
     for (const f of walk.files) {
@@ -150,14 +149,15 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       }
       const crate = crateDirOf(dirname(f.abs));
       const inCrate = crate ? relative(crate, f.abs).split(sep).join('/') : undefined;
-      const modulePath = inCrate !== undefined ? modulePathOf(inCrate) : '';
+      const sources = crate ? sourcesOf(crate) : undefined;
+      const modulePath = inCrate !== undefined ? modulePathIn(sources, f.abs, inCrate) : '';
       // A module file named `tests` (`#[cfg(test)] mod tests;` in its parent: tokio's runtime/tests/) is
       // test code by that convention; the attribute is in another file.
       if ((inCrate !== undefined && TEST_DIR.test(inCrate)) || modulePath.split('::').includes('tests'))
         testFiles.add(f.rel);
       const edition = crate ? editionOf(crate) : '2021';
       const dependencies = crate ? dependencyNames(crate) : [];
-      const crateMacros = crate ? macrosOf(crate) : [];
+      const crateMacros = sources?.macros ?? [];
       const key = ScanCache.key(
         f.rel,
         modulePath,
@@ -236,54 +236,6 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       findingsInTests,
     },
   };
-}
-
-/**
- * The awaiting `macro_rules!` each crate defines (macro-rules.ts), from every file of the crate under the
- * scanned path, read once per crate when one of its files is first analysed: a call of one in any file of
- * the crate is an await, wherever the macro is defined.
- */
-export function crateMacrosOf(
-  files: readonly SourceFile[],
-  limit = DEFAULT_MAX_FILE_BYTES,
-): (crate: string) => string[] {
-  const known = new Map<string, string[]>();
-  // Its own buffer: the caller's reader holds the file being analysed.
-  const reader = new SourceReader();
-  let byCrate: Map<string, SourceFile[]> | undefined;
-  return (crate) => {
-    let names = known.get(crate);
-    if (names) return names;
-    if (!byCrate) {
-      byCrate = new Map();
-      for (const f of files) {
-        const c = crateDirOf(dirname(f.abs));
-        if (!c) continue;
-        const list = byCrate.get(c);
-        if (list) list.push(f);
-        else byCrate.set(c, [f]);
-      }
-    }
-    const found = new Set<string>();
-    for (const f of byCrate.get(crate) ?? []) {
-      let read: ReturnType<SourceReader['read']>;
-      try {
-        read = reader.read(f.abs, limit);
-      } catch {
-        continue; // the main pass reports what it cannot read
-      }
-      if ('tooLarge' in read || !read.bytes.includes('macro_rules')) continue;
-      for (const n of awaitingMacroNames(read.bytes.toString('utf8'))) found.add(n);
-    }
-    names = [...found].sort();
-    known.set(crate, names);
-    return names;
-  };
-}
-
-/** The awaiting `macro_rules!` of one crate, from all its files (for a single file's analysis: the editor's). */
-export async function crateAwaitingMacros(crateDir: string): Promise<string[]> {
-  return crateMacrosOf((await listRustFiles(crateDir)).files)(crateDir);
 }
 
 function selectRules(options: ScanOptions): Set<string> {

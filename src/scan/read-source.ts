@@ -4,6 +4,9 @@
 // over the limit is never read at all.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
+/** The default of scan's `maxFileBytes`: what a scan does not read, no pass over a crate's files reads. */
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 export class SourceReader {
   private buffer = Buffer.allocUnsafe(1 << 20);
 

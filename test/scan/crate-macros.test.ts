@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { scanDocument } from '../../src/lsp/document.ts';
 import { awaitingMacroNames } from '../../src/readers/rust-source/macro-rules.ts';
-import { crateAwaitingMacros, scan } from '../../src/scan/index.ts';
+import { crateSources } from '../../src/scan/crate-sources.ts';
+import { scan } from '../../src/scan/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'asyncbloat-crate-macros-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -62,13 +63,7 @@ test('a call of an awaiting macro defined in another file of the crate is an awa
 
   // The language server's view of the open file agrees: it reads the crate's macros the same way.
   const net = join(crate, 'src', 'net.rs');
-  const doc = await scanDocument(
-    net,
-    readFileSync(net, 'utf8'),
-    crate,
-    undefined,
-    await crateAwaitingMacros(crate),
-  );
+  const doc = await scanDocument(net, readFileSync(net, 'utf8'), crate, undefined, await crateSources(crate));
   assert.deepEqual(
     doc.findings.filter((f) => f.rule === 'no-await').map((f) => f.item),
     ['net::quiet'],

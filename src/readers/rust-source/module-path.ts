@@ -1,12 +1,14 @@
-// Where a file sits in its crate decides its module path, the prefix rustc puts on every item in it.
+// Where a file sits in its crate gives its module path, the prefix rustc puts on every item in it, when the
+// crate's module tree (module-map.ts) does not reach the file to say otherwise.
 
 /**
  * Module path of a file from its path relative to the crate directory (the one holding Cargo.toml),
- * with forward slashes. Crate roots (src/lib.rs, src/main.rs, src/bin/*.rs, src/bin/NAME/main.rs, build.rs,
- * tests/*.rs, examples/*.rs, benches/*.rs and their NAME/main.rs forms) give ''. `src/a/b.rs` and
+ * with forward slashes, by cargo's layout alone. Crate roots (isCrateRoot) give ''. `src/a/b.rs` and
  * `src/a/b/mod.rs` give `a::b`; a file in a bin target's directory (src/bin/NAME/x.rs) gives `x`; a
  * directory under tests/, examples/ or benches/ without main.rs is a shared module (`tests/common/mod.rs`
- * gives `common`). `#[path]` attributes are not followed.
+ * gives `common`). This is rustc's path only for a file declared where it lies: `#[path]` and manifest
+ * `path =` keys are followed by moduleMap, whose path wins for the files it reaches; this is the fallback
+ * for the rest (files no `mod` reaches, a tree read in part).
  */
 export function modulePathOf(crateRelativePath: string): string {
   const parts = crateRelativePath.split('/').filter((p) => p !== '' && p !== '.');
@@ -29,4 +31,15 @@ export function modulePathOf(crateRelativePath: string): string {
   const last = rest[rest.length - 1]!;
   const modules = last === 'mod.rs' ? rest.slice(0, -1) : [...rest.slice(0, -1), last.replace(/\.rs$/, '')];
   return modules.join('::');
+}
+
+/**
+ * Whether cargo makes the file a crate root by its place alone: src/lib.rs, src/main.rs, build.rs,
+ * src/bin/NAME.rs and src/bin/NAME/main.rs, and the NAME.rs and NAME/main.rs of tests/, examples/ and
+ * benches/.
+ */
+export function isCrateRoot(crateRelativePath: string): boolean {
+  return /^(?:src\/(?:lib|main)\.rs|build\.rs|(?:src\/bin|tests|examples|benches)\/[^/]+(?:\.rs|\/main\.rs))$/.test(
+    crateRelativePath,
+  );
 }
