@@ -8,9 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.ts';
 import type { FileResult } from './analyze-file.ts';
+import { FileFacts } from './file-facts.ts';
 
 /** Bump when FileResult's shape or meaning changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
@@ -25,6 +26,8 @@ export class ScanCache {
   private constructor(
     private readonly file: string,
     old: Record<string, FileResult>,
+    /** What is known of each file by its stat, so that a warm scan need not read it (file-facts.ts). */
+    readonly facts: FileFacts,
   ) {
     this.old = old;
   }
@@ -37,11 +40,14 @@ export class ScanCache {
     } catch {
       // no cache yet, or a damaged one: start empty
     }
-    return new ScanCache(file, old);
+    return new ScanCache(file, old, FileFacts.open(file.replace(/\.json$/, '.facts.json')));
   }
 
-  /** The key of one file's analysis: its text and everything that shapes its results (`crate`: the crate's facts rules read, edition and dependencies). */
-  static key(rel: string, modulePath: string, bytes: Uint8Array, crate = ''): string {
+  /**
+   * The key of one file's analysis: its text (`hash`, file-facts.ts contentHash) and everything that shapes
+   * its results (`crate`: the crate's facts rules read, edition and dependencies).
+   */
+  static key(rel: string, modulePath: string, hash: string, crate = ''): string {
     return createHash('sha1')
       .update(rel)
       .update('\0')
@@ -49,7 +55,7 @@ export class ScanCache {
       .update('\0')
       .update(crate)
       .update('\0')
-      .update(bytes)
+      .update(hash)
       .digest('hex');
   }
 
@@ -66,6 +72,7 @@ export class ScanCache {
 
   /** Writes the entries this scan used (atomically); a cache that cannot be written is not an error. */
   save(): void {
+    this.facts.save();
     if (!this.changed && Object.keys(this.used).length === Object.keys(this.old).length) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });

@@ -2,13 +2,14 @@
 // files when the first of its files with async code is analysed: the `macro_rules!` that await (a call of
 // one in any file is an await, wherever it is defined), and the crate's module tree (a file's module path
 // is decided by the `mod` that declares it, with `#[path]`, in another file).
-import { existsSync } from 'node:fs';
+import { existsSync, type Stats } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { manifestTargetPaths } from '../readers/cargo-edition.ts';
 import { awaitingMacroNames } from '../readers/rust-source/macro-rules.ts';
 import { type ModDeclaration, modDeclarations } from '../readers/rust-source/mod-declarations.ts';
 import { moduleMap } from '../readers/rust-source/module-map.ts';
 import { isCrateRoot, modulePathOf } from '../readers/rust-source/module-path.ts';
+import type { FileFacts } from './file-facts.ts';
 import { DEFAULT_MAX_FILE_BYTES, SourceReader } from './read-source.ts';
 import { crateDirOf, listRustFiles, type SourceFile } from './walk.ts';
 
@@ -32,20 +33,47 @@ export function modulePathIn(sources: CrateSources | undefined, file: string, cr
 export function crateSourcesOf(
   files: readonly SourceFile[],
   limit = DEFAULT_MAX_FILE_BYTES,
+  facts?: FileFacts,
 ): (crate: string) => CrateSources {
   const known = new Map<string, CrateSources>();
   // Its own buffer: the caller's reader holds the file being analysed.
   const reader = new SourceReader();
   let byCrate: Map<string, SourceFile[]> | undefined;
-  /** The text of a file, '' when too large; undefined when it cannot be read. */
-  const textOf = (file: string, wanted: (bytes: Buffer) => boolean): string | undefined => {
+  /**
+   * What the crate pass reads from a file: its awaiting macros and `mod` declarations (remembered by the
+   * file's stat when `facts` are kept). Undefined when the file cannot be read.
+   */
+  const readFile = (file: string): { macros: string[]; declarations: ModDeclaration[] } | undefined => {
+    let stat: Stats | undefined;
+    if (facts) {
+      try {
+        stat = facts.stat(file);
+      } catch {
+        return undefined; // the main pass reports what it cannot read
+      }
+      const known = facts.get(file, stat)?.crate;
+      if (known) return { macros: known.macros ?? [], declarations: known.declarations ?? [] };
+    }
     let read: ReturnType<SourceReader['read']>;
     try {
       read = reader.read(file, limit);
     } catch {
-      return undefined; // the main pass reports what it cannot read
+      return undefined;
     }
-    return 'tooLarge' in read || !wanted(read.bytes) ? '' : read.bytes.toString('utf8');
+    const bytes = 'bytes' in read ? read.bytes : undefined;
+    const text =
+      bytes && (bytes.includes('macro_rules') || bytes.includes('mod')) ? bytes.toString('utf8') : '';
+    const crate = { macros: awaitingMacroNames(text), declarations: modDeclarations(text) };
+    if (stat) {
+      const { macros, declarations } = crate;
+      facts?.set(file, stat, {
+        crate: {
+          ...(macros.length > 0 ? { macros } : {}),
+          ...(declarations.length > 0 ? { declarations } : {}),
+        },
+      });
+    }
+    return crate;
   };
   return (crate) => {
     const hit = known.get(crate);
@@ -69,10 +97,10 @@ export function crateSourcesOf(
       ['src/lib.rs', 'src/main.rs', ...manifestTargetPaths(crate)].map((r) => join(crate, r)),
     );
     for (const f of byCrate.get(crate) ?? []) {
-      const text = textOf(f.abs, (b) => b.includes('macro_rules') || b.includes('mod'));
-      if (text === undefined) continue;
-      for (const n of awaitingMacroNames(text)) macros.add(n);
-      declarations.set(f.abs, modDeclarations(text));
+      const read = readFile(f.abs);
+      if (!read) continue;
+      for (const n of read.macros) macros.add(n);
+      declarations.set(f.abs, read.declarations);
       if (isCrateRoot(inCrate(f.abs))) roots.add(f.abs);
     }
     const modulePaths = moduleMap(
@@ -81,8 +109,7 @@ export function crateSourcesOf(
         declarationsOf(file) {
           let found = declarations.get(file);
           if (!found) {
-            const text = textOf(file, (b) => b.includes('mod'));
-            found = text === undefined ? undefined : modDeclarations(text);
+            found = readFile(file)?.declarations;
             if (found) declarations.set(file, found);
           }
           return found;

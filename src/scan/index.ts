@@ -1,5 +1,6 @@
 // `scan`: the async inventory and rule findings of a file, directory, crate or workspace, from source only.
 import { isUtf8 } from 'node:buffer';
+import type { Stats } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
@@ -11,6 +12,7 @@ import { VERSION } from '../version.ts';
 import type { FileResult } from './analyze-file.ts';
 import { ScanCache } from './cache.ts';
 import { crateSourcesOf, modulePathIn } from './crate-sources.ts';
+import { contentHash, type FileFact } from './file-facts.ts';
 import { defaultThreads, FileFailure, inProcessPool, type JobRequest, type Pool } from './pool.ts';
 import { DEFAULT_MAX_FILE_BYTES, SourceReader } from './read-source.ts';
 import { crateDirOf, listRustFiles } from './walk.ts';
@@ -112,38 +114,52 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   let missBytes = 0;
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const reader = new SourceReader();
-  const sourcesOf = crateSourcesOf(walk.files, limit);
+  const facts = cache?.facts;
+  const sourcesOf = crateSourcesOf(walk.files, limit, facts);
 
   try {
     for (const f of walk.files) {
-      // Synchronous reads into one buffer: this thread has nothing else to do meanwhile, and one read costs
-      // a fraction of the four thread-pool round trips (stat, open, read, close) of fs.promises.readFile.
-      let read: ReturnType<SourceReader['read']>;
-      try {
-        read = reader.read(f.abs, limit);
-      } catch (e) {
-        skipped.push({
-          file: f.rel,
-          reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        });
-        continue;
+      // What is known of the file from an earlier scan, by its stat: a warm scan reads only what changed.
+      let stat: Stats | undefined;
+      if (facts) {
+        try {
+          stat = facts.stat(f.abs);
+        } catch (e) {
+          skipped.push({ file: f.rel, reason: cannotRead(e) });
+          continue;
+        }
+        if (stat.size > limit) {
+          skipped.push({ file: f.rel, reason: tooLarge(stat.size, limit) });
+          continue;
+        }
       }
-      if ('tooLarge' in read) {
-        skipped.push({
-          file: f.rel,
-          reason: `too large (${(read.tooLarge / 1048576).toFixed(1)} MB, over --max-file-size ${(limit / 1048576).toFixed(0)} MB)`,
-        });
-        continue;
+      let fact = stat && facts?.get(f.abs, stat);
+      let bytes: Buffer | undefined;
+      if (fact?.problem === undefined && fact?.hasAsync === undefined) {
+        // Synchronous reads into one buffer: this thread has nothing else to do meanwhile, and one read costs
+        // a fraction of the four thread-pool round trips (stat, open, read, close) of fs.promises.readFile.
+        let read: ReturnType<SourceReader['read']>;
+        try {
+          read = reader.read(f.abs, limit);
+        } catch (e) {
+          skipped.push({ file: f.rel, reason: cannotRead(e) });
+          continue;
+        }
+        if ('tooLarge' in read) {
+          skipped.push({ file: f.rel, reason: tooLarge(read.tooLarge, limit) });
+          continue;
+        }
+        bytes = read.bytes;
+        fact = factOf(bytes);
+        if (stat) facts?.set(f.abs, stat, fact);
       }
-      const { bytes } = read;
-      const problem = notText(bytes);
-      if (problem) {
-        skipped.push({ file: f.rel, reason: problem });
+      if (fact.problem) {
+        skipped.push({ file: f.rel, reason: fact.problem });
         continue;
       }
       analysed++;
       // Only files that can contain async code are decoded and parsed; cache hits are never decoded.
-      if (!bytes.includes('async')) {
+      if (!fact.hasAsync) {
         withoutAsync++;
         continue;
       }
@@ -158,17 +174,25 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       const edition = crate ? editionOf(crate) : '2021';
       const dependencies = crate ? dependencyNames(crate) : [];
       const crateMacros = sources?.macros ?? [];
-      const key = ScanCache.key(
-        f.rel,
-        modulePath,
-        bytes,
-        `${edition}\0${dependencies.join(',')}\0${crateMacros.join(',')}`,
-      );
-      const hit = cache?.get(key);
+      const crateKey = `${edition}\0${dependencies.join(',')}\0${crateMacros.join(',')}`;
+      const hit = cache?.get(ScanCache.key(f.rel, modulePath, fact.hash!, crateKey));
       if (hit) {
         results.set(f.rel, hit);
         continue;
       }
+      if (!bytes) {
+        // Known by its stat but not in the result cache (another module path, crate facts or rules): read.
+        try {
+          const read = reader.read(f.abs, limit);
+          if ('tooLarge' in read) throw new Error(tooLarge(read.tooLarge, limit));
+          bytes = read.bytes;
+        } catch (e) {
+          analysed--;
+          skipped.push({ file: f.rel, reason: cannotRead(e) });
+          continue;
+        }
+      }
+      const key = ScanCache.key(f.rel, modulePath, contentHash(bytes), crateKey);
       // A copy of its own (the read buffer is reused), moved to a worker without another copy.
       const miss = {
         source: new Uint8Array(bytes),
@@ -262,3 +286,17 @@ function notText(bytes: Buffer): string | undefined {
 }
 
 export type { ScanReport };
+
+/** The facts a scan needs of a file's bytes (file-facts.ts). */
+function factOf(bytes: Buffer): FileFact {
+  const problem = notText(bytes);
+  if (problem) return { problem };
+  if (!bytes.includes('async')) return { hasAsync: false };
+  return { hasAsync: true, hash: contentHash(bytes) };
+}
+
+const cannotRead = (e: unknown) =>
+  `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+
+const tooLarge = (bytes: number, limit: number) =>
+  `too large (${(bytes / 1048576).toFixed(1)} MB, over --max-file-size ${(limit / 1048576).toFixed(0)} MB)`;

@@ -135,33 +135,50 @@ interface IgnoreSet {
   ignores(rel: string): boolean;
 }
 
-/** .gitignore files inside the root, plus those between the root and its git repository's top. */
+/**
+ * .gitignore files inside the root, plus those between the root and its git repository's top. A path is
+ * ignored when any of them ignores it (relative to its directory). Each file asks only the .gitignores of
+ * its own ancestors, looked up by directory: asking every one was most of a warm scan's walk.
+ */
 function gitignores(root: string, inside: string[]): IgnoreSet {
-  const byDir: { dir: string; ig: Ignore }[] = [];
-  const load = (dir: string, file: string) => {
+  /** The .gitignores inside the root, by their directory relative to it ('' for the root's own). */
+  const byDir = new Map<string, Ignore[]>();
+  /** Those above the root, with the root's path relative to each. */
+  const above: { prefix: string; ig: Ignore }[] = [];
+  const load = (file: string): Ignore | undefined => {
     try {
-      byDir.push({ dir, ig: ignore().add(readFileSync(file, 'utf8')) });
+      return ignore().add(readFileSync(file, 'utf8'));
     } catch {
-      // an unreadable .gitignore ignores nothing
+      return undefined; // an unreadable .gitignore ignores nothing
     }
   };
-  const above: string[] = [];
+  const parents: string[] = [];
   for (let d = dirname(root); ; d = dirname(d)) {
-    above.push(d);
+    parents.push(d);
     if (existsSync(join(d, '.git')) || dirname(d) === d) break;
   }
-  if (existsSync(join(root, '.git')) || existsSync(join(above.at(-1)!, '.git'))) {
-    for (const d of existsSync(join(root, '.git')) ? [] : above) {
-      if (existsSync(join(d, '.gitignore'))) load(d, join(d, '.gitignore'));
+  if (existsSync(join(root, '.git')) || existsSync(join(parents.at(-1)!, '.git'))) {
+    for (const d of existsSync(join(root, '.git')) ? [] : parents) {
+      if (!existsSync(join(d, '.gitignore'))) continue;
+      const ig = load(join(d, '.gitignore'));
+      if (ig) above.push({ prefix: `${relative(d, root).split(sep).join('/')}/`, ig });
     }
   }
-  for (const f of inside) load(join(root, dirname(f)), join(root, f));
+  for (const f of inside) {
+    const ig = load(join(root, f));
+    if (!ig) continue;
+    const dir = f === '.gitignore' ? '' : f.slice(0, -'/.gitignore'.length);
+    const list = byDir.get(dir);
+    if (list) list.push(ig);
+    else byDir.set(dir, [ig]);
+  }
   return {
     ignores(rel) {
-      const abs = join(root, rel);
-      for (const { dir, ig } of byDir) {
-        if (!abs.startsWith(dir + sep)) continue;
-        if (ig.ignores(relative(dir, abs).split(sep).join('/'))) return true;
+      for (const { prefix, ig } of above) if (ig.ignores(prefix + rel)) return true;
+      for (const ig of byDir.get('') ?? []) if (ig.ignores(rel)) return true;
+      for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
+        const list = byDir.get(rel.slice(0, i));
+        if (list?.some((ig) => ig.ignores(rel.slice(i + 1)))) return true;
       }
       return false;
     },
