@@ -194,9 +194,22 @@ function readMirFiles(c: CrateOutputs, unparsed: Unparsed): MirReadResult | unde
   // One file per body: read one at a time, joined by the reader (a constructor and its poll body are in
   // different files).
   const reader = new MirReader();
-  for (const f of c.mir) reader.add(readFileSync(f, 'utf8'));
+  const unreadable = { count: 0, example: '' };
+  for (const f of c.mir) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      // A body past Node's string limit, or a file gone: that body is counted, the others are read.
+      unreadable.count++;
+      unreadable.example ||= `${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+      continue;
+    }
+    reader.add(text);
+  }
   const result = reader.finish();
   noteUnparsed(unparsed, `MIR of ${c.crateName}`, result.unparsed);
+  noteUnparsed(unparsed, `MIR files of ${c.crateName}`, unreadable);
   return result;
 }
 

@@ -94,6 +94,9 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
         subdirs.push({ dir: path, rel: childRel, real, ancestors: new Set([...ancestors, real]) });
       } else if (isFile && (e.name.endsWith('.rs') || e.name === '.gitignore')) {
         found.push(childRel);
+      } else if (!isFile && e.name.endsWith('.rs')) {
+        // A FIFO, socket or device named like a source file: reading it could block forever.
+        skipped.push({ file: childRel, reason: 'not a regular file (a FIFO, socket or device)' });
       }
     }
     stack.push(...subdirs.reverse());

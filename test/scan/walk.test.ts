@@ -1,6 +1,8 @@
 // Walking a tree: .gitignore and target/ are honoured, symlink loops end, files that are not UTF-8 text are
-// reported and skipped, a file with syntax errors keeps what tree-sitter recovered; and the cache.
+// reported and skipped (a dangling link, a FIFO too), a file with syntax errors keeps what tree-sitter
+// recovered; and the cache.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -42,6 +44,8 @@ before(() => {
   write('src/broken.rs', 'async fn before() {}\nfn broken( { let x = ; }\nasync fn after() { g().await }\n');
   symlinkSync('..', join(root, 'src', 'loop'));
   symlinkSync('gone.rs', join(root, 'src', 'dangling.rs'));
+  // A FIFO named like a source file: reading it would block for ever.
+  execFileSync('mkfifo', [join(root, 'src', 'pipe.rs')]);
   write('shared/extra.rs', 'pub async fn shared() -> u8 { 1 }\n');
   symlinkSync('../shared', join(root, 'src', 'linked'));
 });
@@ -74,6 +78,7 @@ describe('walking a crate', () => {
       { file: 'src/dangling.rs', reason: 'a dangling symbolic link (ENOENT)' },
       { file: 'src/latin1.rs', reason: 'not valid UTF-8' },
       { file: 'src/loop', reason: 'a symbolic link loop (links to a directory above it)' },
+      { file: 'src/pipe.rs', reason: 'not a regular file (a FIFO, socket or device)' },
     ]);
   });
 
