@@ -263,7 +263,11 @@ function refuseUnfinishedFix(targetDir: string, crateRoot: string): void {
 
 export function unfinishedFixText(status: JournalStatus): string {
   const n = status.rewritten.length + status.original.length + status.changed.length;
-  const list = (files: string[]) => files.map((f) => `\n  ${f}`).join('');
+  const list = (files: string[]) =>
+    files
+      .slice(0, 10)
+      .map((f) => `\n  ${f}`)
+      .join('') + (files.length > 10 ? `\n  ... and ${files.length - 10} more` : '');
   return (
     `an earlier \`asyncbloat fix --write\` was cut short: ${status.rewritten.length} of its ${n} file(s) are rewritten` +
     list(status.rewritten) +
