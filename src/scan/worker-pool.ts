@@ -95,24 +95,28 @@ export function createPool(threads: number, options: PoolOptions = {}): Pool {
   let answered = 0;
   let deaths = 0;
 
-  const runInProcess = (id: number, source?: Uint8Array) => {
+  /** A job's bytes read again from its file (they went to a worker that stopped); undefined when it fails it. */
+  const readAgain = (id: number): Uint8Array | undefined => {
+    const p = pending.get(id)!;
+    try {
+      return readFileSync(p.request.path);
+    } catch (e) {
+      pending.delete(id);
+      p.reject(
+        new FileFailure(
+          p.request.file,
+          `a scan worker stopped, and the file could not be read again: ${firstLine(e)}`,
+        ),
+      );
+      return undefined;
+    }
+  };
+
+  const runInProcess = (id: number, source = readAgain(id)) => {
+    if (!source) return;
     const p = pending.get(id)!;
     pending.delete(id);
-    let bytes = source;
-    if (!bytes) {
-      try {
-        bytes = readFileSync(p.request.path);
-      } catch (e) {
-        p.reject(
-          new FileFailure(
-            p.request.file,
-            `a scan worker stopped, and the file could not be read again: ${firstLine(e)}`,
-          ),
-        );
-        return;
-      }
-    }
-    fallback.run({ ...p.request, source: bytes }).then(p.resolve, p.reject);
+    fallback.run({ ...p.request, source }).then(p.resolve, p.reject);
   };
 
   // Jobs are posted as soon as they come, not when a worker is idle: the caller may be busy reading files
@@ -132,23 +136,10 @@ export function createPool(threads: number, options: PoolOptions = {}): Pool {
     slot.worker.postMessage(job, own ? [source.buffer as ArrayBuffer] : []);
   };
 
-  /** Sends a job again, from its file: its bytes went to the worker that stopped. */
+  /** Sends a job again, from its file. */
   const resend = (id: number) => {
-    const p = pending.get(id)!;
-    let source: Uint8Array;
-    try {
-      source = readFileSync(p.request.path);
-    } catch (e) {
-      pending.delete(id);
-      p.reject(
-        new FileFailure(
-          p.request.file,
-          `a scan worker stopped, and the file could not be read again: ${firstLine(e)}`,
-        ),
-      );
-      return;
-    }
-    send(id, source);
+    const source = readAgain(id);
+    if (source) send(id, source);
   };
 
   const fail = (id: number, reason: string) => {
