@@ -12,3 +12,6 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** What a failed file operation says in a message: its errno code (`EACCES`), else the error's message. */
+export const errorText = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;

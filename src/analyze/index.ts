@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type BuildArtifacts, buildForAnalysis, type CrateOutputs } from '../cargo/build.ts';
+import { errorText } from '../errors.ts';
 import { adviseBoxes, DEFAULT_BOX_THRESHOLD, pointerBytesOf } from '../measure/box-advice.ts';
 import { rootItems } from '../measure/root-futures.ts';
 import { candidateCrates, findStaticFutures } from '../measure/static-futures.ts';
@@ -202,7 +203,7 @@ function readMirFiles(c: CrateOutputs, unparsed: Unparsed): MirReadResult | unde
     } catch (e) {
       // A body past Node's string limit, or a file gone: that body is counted, the others are read.
       unreadable.count++;
-      unreadable.example ||= `${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+      unreadable.example ||= `${f}: cannot read (${errorText(e)})`;
       continue;
     }
     reader.add(text);

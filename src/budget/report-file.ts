@@ -1,7 +1,7 @@
 // Reads an `asyncbloat analyze --format json` document from disk for diff/check/--baseline. The checks are
 // the ones whose failure would otherwise surface as a crash or a silently wrong diff deep inside.
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { errorText, UserError } from '../errors.ts';
 import { type AnalysisReport, SCHEMA_VERSION } from '../model/report.ts';
 
 const HELP = 'produce it with `asyncbloat analyze --format json -o FILE`';
@@ -50,10 +50,7 @@ export function readReportFile(file: string): AnalysisReport {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(
-      `cannot read report '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      HELP,
-    );
+    throw new UserError(`cannot read report '${file}': ${errorText(e)}`, HELP);
   }
   return parseReportJson(text, file);
 }

@@ -19,7 +19,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../errors.ts';
+import { errorText, UserError } from '../errors.ts';
 import { isRunning } from '../process-owner.ts';
 import { tempFileOf, writeAtomic } from './write-files.ts';
 
@@ -95,7 +95,7 @@ export class FixJournal {
       writeSynced(path, JSON.stringify(journal.data));
     } catch (e) {
       throw new UserError(
-        `cannot write the fix journal '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was written`,
+        `cannot write the fix journal '${path}': ${errorText(e)}; nothing was written`,
         'fix --write records the files it rewrites in the target dir first; make it writable',
       );
     }
@@ -225,7 +225,7 @@ export function undoFix(targetDir: string, crateRoot: string): UndoResult {
       writeAtomic(real, before);
     } catch (e) {
       throw new UserError(
-        `cannot restore '${f.file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` +
+        `cannot restore '${f.file}': ${errorText(e)}` +
           (restored.length > 0
             ? `; ${restored.length} file(s) were restored before it: ${restored.join(', ')}`
             : ''),

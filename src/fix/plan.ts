@@ -3,7 +3,7 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { workspaceMetadata } from '../cargo/metadata.ts';
-import { UserError } from '../errors.ts';
+import { errorText, UserError } from '../errors.ts';
 import type { Finding } from '../model/finding.ts';
 import {
   type AppliedFix,
@@ -234,7 +234,7 @@ function checkFileWritable(crateRoot: string, file: string): void {
       accessSync(p, constants.W_OK);
     } catch (e) {
       throw new UserError(
-        `cannot write '${file}'${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was written`,
+        `cannot write '${file}'${what}: ${errorText(e)}; nothing was written`,
         'make it writable, or run `asyncbloat fix` without --write to see the diff',
       );
     }

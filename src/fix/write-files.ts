@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../errors.ts';
+import { errorText, UserError } from '../errors.ts';
 import { pathInside } from '../paths.ts';
 import type { FixJournal } from './journal.ts';
 
@@ -72,8 +72,6 @@ export function rollBackLiveTransactions(): { file: string; error: string }[] {
   live.clear();
   return failed;
 }
-
-const errorText = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 export class WriteTransaction {
   /** Real path -> bytes before the first write in this transaction. */

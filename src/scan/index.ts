@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Stats } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
-import { UserError } from '../errors.ts';
+import { errorText, UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';
@@ -295,8 +295,7 @@ function factOf(bytes: Buffer): FileFact {
   return { hasAsync: true, hash: contentHash(bytes) };
 }
 
-const cannotRead = (e: unknown) =>
-  `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+const cannotRead = (e: unknown) => `cannot read: ${errorText(e)}`;
 
 const tooLarge = (bytes: number, limit: number) =>
   `too large (${(bytes / 1048576).toFixed(1)} MB, over --max-file-size ${(limit / 1048576).toFixed(0)} MB)`;

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { UserError } from '../errors.ts';
+import { errorText, UserError } from '../errors.ts';
 import type { SkippedFile } from '../model/report.ts';
 
 export interface SourceFile {
@@ -43,7 +43,7 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
     } catch (e) {
       skipped.push({
         file: rel || '.',
-        reason: `cannot read the directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        reason: `cannot read the directory: ${errorText(e)}`,
       });
       continue;
     }
