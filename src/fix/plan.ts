@@ -66,10 +66,25 @@ export interface PlanOptions {
   verify?: boolean;
 }
 
-/** The crate's target dir as cargo resolves it (config, CARGO_TARGET_DIR, workspace). */
-async function crateTargetDir(crateRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const meta = await workspaceMetadata({ cwd: crateRoot, env, manifestPath: join(crateRoot, 'Cargo.toml') });
-  return meta.targetDirectory;
+/** Target dirs asked of cargo in this process, by crate root and CARGO_TARGET_DIR. */
+const targetDirs = new Map<string, Promise<string>>();
+
+/**
+ * The crate's target dir as cargo resolves it (config, CARGO_TARGET_DIR, workspace). Asked of cargo once
+ * per run: `fix --write` needs it for the journal check, the dirty-tree check, the plan and the write.
+ */
+function crateTargetDir(crateRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const key = `${crateRoot}\0${env.CARGO_TARGET_DIR ?? ''}`;
+  let dir = targetDirs.get(key);
+  if (!dir) {
+    dir = workspaceMetadata({ cwd: crateRoot, env, manifestPath: join(crateRoot, 'Cargo.toml') }).then(
+      (meta) => meta.targetDirectory,
+    );
+    // A failure is not kept: the next ask tries cargo again.
+    dir.catch(() => targetDirs.delete(key));
+    targetDirs.set(key, dir);
+  }
+  return dir;
 }
 
 /**
