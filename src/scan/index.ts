@@ -175,24 +175,31 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       const dependencies = crate ? dependencyNames(crate) : [];
       const crateMacros = sources?.macros ?? [];
       const crateKey = `${edition}\0${dependencies.join(',')}\0${crateMacros.join(',')}`;
-      const hit = cache?.get(ScanCache.key(f.rel, modulePath, fact.hash!, crateKey));
+      let key = ScanCache.key(f.rel, modulePath, fact.hash!, crateKey);
+      const hit = cache?.get(key);
       if (hit) {
         results.set(f.rel, hit);
         continue;
       }
       if (!bytes) {
-        // Known by its stat but not in the result cache (another module path, crate facts or rules): read.
+        // Known by its stat but not in the result cache (another module path, crate facts or rules): read,
+        // and key it by what was read.
+        let read: ReturnType<SourceReader['read']>;
         try {
-          const read = reader.read(f.abs, limit);
-          if ('tooLarge' in read) throw new Error(tooLarge(read.tooLarge, limit));
-          bytes = read.bytes;
+          read = reader.read(f.abs, limit);
         } catch (e) {
           analysed--;
           skipped.push({ file: f.rel, reason: cannotRead(e) });
           continue;
         }
+        if ('tooLarge' in read) {
+          analysed--;
+          skipped.push({ file: f.rel, reason: tooLarge(read.tooLarge, limit) });
+          continue;
+        }
+        bytes = read.bytes;
+        key = ScanCache.key(f.rel, modulePath, contentHash(bytes), crateKey);
       }
-      const key = ScanCache.key(f.rel, modulePath, contentHash(bytes), crateKey);
       // A copy of its own (the read buffer is reused), moved to a worker without another copy.
       const miss = {
         source: new Uint8Array(bytes),
