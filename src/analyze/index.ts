@@ -36,18 +36,25 @@ export async function analyzeWithDirs(
   options: AnalyzeOptions = {},
 ): Promise<{ report: AnalysisReport; asyncbloatDir: string }> {
   const build = await buildForAnalysis(options);
+  return { report: await analyzeBuild(build, options), asyncbloatDir: dirname(build.targetDir) };
+}
+
+/**
+ * Everything after the build: pure reading and joining of the build's outputs. The build's lock on its
+ * directory (BuildArtifacts.lock) is released once they are read.
+ */
+export async function analyzeBuild(
+  build: BuildArtifacts,
+  options: AnalyzeOptions = {},
+): Promise<AnalysisReport> {
   try {
-    return { report: await analyzeBuild(build, options), asyncbloatDir: dirname(build.targetDir) };
+    return await readBuild(build, options);
   } finally {
     build.lock?.release();
   }
 }
 
-/** Everything after the build: pure reading and joining of the build's outputs. */
-export async function analyzeBuild(
-  build: BuildArtifacts,
-  options: AnalyzeOptions = {},
-): Promise<AnalysisReport> {
+async function readBuild(build: BuildArtifacts, options: AnalyzeOptions): Promise<AnalysisReport> {
   const root = build.workspaceRoot;
   const unparsed: Unparsed = [];
   const warnings = [...build.warnings];

@@ -162,7 +162,8 @@ export interface BuildArtifacts {
   fallback?: BuildFallback;
   /**
    * The lock on `targetDir`, held so that another run does not rebuild it while its outputs are read:
-   * release it once they are (it goes with the process at the latest). Absent for recorded builds.
+   * analyzeBuild releases it once they are (it goes with the process at the latest). Absent for recorded
+   * builds.
    */
   lock?: DirLock;
 }

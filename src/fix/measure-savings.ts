@@ -142,16 +142,11 @@ export async function measureSavings(options: SavingsRunOptions): Promise<Saving
     touchAll(copy.dir, new Date());
     const o = { ...optionsFor(copy, target), toolchain, log: logFor(copy) };
     const threshold = options.box?.threshold;
-    const build = await buildForAnalysis(o);
-    try {
-      return await analyzeBuild(build, {
-        ...o,
-        scan: { cache: false },
-        ...(threshold !== undefined ? { boxThreshold: threshold } : {}),
-      });
-    } finally {
-      build.lock?.release();
-    }
+    return analyzeBuild(await buildForAnalysis(o), {
+      ...o,
+      scan: { cache: false },
+      ...(threshold !== undefined ? { boxThreshold: threshold } : {}),
+    });
   };
 
   try {
