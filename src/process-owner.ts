@@ -1,5 +1,16 @@
-// Whether the process that left a file behind (a scratch copy, a fix journal) still runs: a file of a live
-// process is its own, one of a dead process is stale.
+// Whether the process that left a file behind (a scratch copy, a fix journal, a build lock) still runs: a
+// file of a live process is its own, one of a dead process is stale.
+import { readFileSync } from 'node:fs';
+
+/** The pid written in an owner file; undefined when it cannot be read or holds no pid (yet). */
+export function ownerPidIn(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function isRunning(pid: number): boolean {
   try {

@@ -3,9 +3,9 @@
 // as cargo waits for its own build directory lock (and says so the way cargo does). The lock is a file
 // holding the owner's pid, created exclusively; a lock whose owner no longer runs (killed with SIGKILL) is
 // taken over. It is re-entrant within one process (savings builds twice into one directory).
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRunning } from '../process-owner.ts';
+import { isRunning, ownerPidIn } from '../process-owner.ts';
 
 export const LOCK_FILE = '.asyncbloat-lock';
 /** How often a waiting run looks again. */
@@ -35,16 +35,6 @@ function tryCreate(path: string): boolean {
   return true;
 }
 
-/** The pid in a lock file; undefined while its owner is still writing it (or it is gone). */
-function ownerOf(path: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(path, 'utf8'));
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Takes the lock on `dir`, waiting for another process that holds it; `log` hears once that it waits. */
 export async function lockDir(dir: string, log: (text: string) => void): Promise<DirLock> {
   mkdirSync(dir, { recursive: true });
@@ -53,7 +43,7 @@ export async function lockDir(dir: string, log: (text: string) => void): Promise
   let unknownSince: number | undefined;
   for (;;) {
     if (held.has(path) || tryCreate(path)) break;
-    const owner = ownerOf(path);
+    const owner = ownerPidIn(path);
     if (owner === undefined) {
       // Created but not yet written, or unreadable: give its owner a moment, then take it over.
       unknownSince ??= Date.now();
@@ -90,5 +80,5 @@ export async function lockDir(dir: string, log: (text: string) => void): Promise
 }
 
 function removeIfOurs(path: string): void {
-  if (ownerOf(path) === process.pid) rmSync(path, { force: true });
+  if (ownerPidIn(path) === process.pid) rmSync(path, { force: true });
 }

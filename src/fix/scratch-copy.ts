@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'smol-toml';
 import { UserError } from '../errors.ts';
-import { isRunning } from '../process-owner.ts';
+import { isRunning, ownerPidIn } from '../process-owner.ts';
 
 /** The nearest directory at or above `path` with a Cargo.toml. */
 export function findCrateRoot(path: string): string {
@@ -143,13 +143,9 @@ function removeStaleScratchCopies(): void {
   }
   for (const e of entries) {
     const dir = join(tmpdir(), e);
-    let pid: number;
-    try {
-      pid = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
-    } catch {
-      continue; // not one of ours, or another asyncbloat directory
-    }
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    // No pid: not one of ours, or another asyncbloat directory.
+    const pid = ownerPidIn(join(dir, OWNER_FILE));
+    if (pid === undefined || pid === process.pid || isRunning(pid)) continue;
     rmSync(dir, { recursive: true, force: true });
   }
 }
