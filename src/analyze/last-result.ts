@@ -3,8 +3,9 @@
 // a file changed since is marked stale, never shown with another version's numbers as current. Written
 // atomically (temp file + rename), so a reader never sees half a file; a failure to write is a warning.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.ts';
 import { UserError } from '../errors.ts';
 import { type AnalysisReport, SCHEMA_VERSION } from '../model/report.ts';
 
@@ -42,7 +43,6 @@ export function saveLastResult(
     }
   }
   const file = join(asyncbloatDir, LAST_RESULT_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
   const doc: LastResult = {
     kind: 'asyncbloat-last-analyze',
     savedAt: new Date().toISOString(),
@@ -50,9 +50,7 @@ export function saveLastResult(
     report,
   };
   try {
-    mkdirSync(asyncbloatDir, { recursive: true });
-    writeFileSync(tmp, `${JSON.stringify(doc)}\n`);
-    renameSync(tmp, file);
+    writeFileAtomic(file, `${JSON.stringify(doc)}\n`);
     return { file };
   } catch (e) {
     return { error: `could not keep the result in ${file}: ${(e as Error).message}` };

@@ -4,8 +4,9 @@
 // Only failures the fallback build then survived are recorded: a crate that fails on every toolchain has an
 // error of its own, not a nightly incompatibility.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.ts';
 import type { Toolchain } from './toolchain.ts';
 
 interface Record {
@@ -51,10 +52,7 @@ export class NightlyFailures {
   remember(toolchain: Toolchain, reason: string): void {
     const record: Record = { nightly: toolchain.version, lockfile: this.lockfileHash(), reason };
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, `${JSON.stringify(record, null, 2)}\n`);
     } catch {
       // Only a shortcut for the next run: a read-only target dir costs that run a failed build, nothing more.
     }

@@ -1,9 +1,10 @@
 // The RUSTC_WRAPPER executable cargo runs: a small shell script, written into the analysis target dir, that
 // files each crate's type sizes itself and execs node on the wrapper (src/cargo/rustc-wrapper.ts, bundled
 // to dist/rustc-wrapper.js) only for what the shell cannot parse.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../atomic-file.ts';
 import { OUT_DIR_ENV } from './rustc-wrapper.ts';
 
 /** The command that runs the wrapper: the bundle next to this module, or the source through tsx in dev. */
@@ -35,7 +36,7 @@ export function writeShim(dir: string): string {
   if (script.endsWith('.js')) {
     // A private copy: a rebuild of dist/ (which deletes it) during a long build must not break the wrapper.
     const copy = join(dir, 'rustc-wrapper.mjs');
-    atomicWrite(copy, readFileSync(script));
+    writeFileAtomic(copy, readFileSync(script), { mode: 0o644 });
     command = [command[0]!, copy];
   }
   // Node's start-up (~80 ms of CPU per run here) was most of the analysis build's overhead: on the tokio
@@ -106,14 +107,7 @@ export function writeShim(dir: string): string {
     'rm -f "$out"; exit $rc',
     '',
   ].join('\n');
-  atomicWrite(shim, text, 0o755);
+  // Concurrent analyses of one workspace may write the same files: replaced whole, never half-written.
+  writeFileAtomic(shim, text, { mode: 0o755 });
   return shim;
-}
-
-/** Concurrent analyses of one workspace may write the same files: temp file + rename keeps them whole. */
-function atomicWrite(path: string, data: string | Buffer, mode = 0o644): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
 }

@@ -6,19 +6,9 @@
 // Only files whose bytes are still the original or the rewrite are ever touched: a file edited since is
 // left as it is and named.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.ts';
 import { errorText, UserError } from '../errors.ts';
 import { isRunning } from '../process-owner.ts';
 import { tempFileOf, writeAtomic } from './write-files.ts';
@@ -47,19 +37,8 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 export const journalPathOf = (targetDir: string) => join(targetDir, 'asyncbloat', 'fix-journal.json');
 
-/** Writes `text` to `path` by rename, synced, so a reader finds the old journal or the new, whole. */
-function writeSynced(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
+/** The journal replaced whole and synced: a reader finds the old one or the new. */
+const writeSynced = (path: string, text: string) => writeFileAtomic(path, text, { fsync: true });
 
 /** The journal of the run writing now: created before the first write, finished or discarded after. */
 export class FixJournal {

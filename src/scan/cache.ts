@@ -2,10 +2,11 @@
 // unchanged tree re-scans at the speed of reading and hashing it. One JSON file per scanned root keeps
 // the warm path to a single read; entries not used by a scan are dropped when it saves.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../atomic-file.ts';
 import { VERSION } from '../version.ts';
 import type { FileResult } from './analyze-file.ts';
 import { FileFacts } from './file-facts.ts';
@@ -75,10 +76,7 @@ export class ScanCache {
     this.facts.save();
     if (!this.changed && Object.keys(this.used).length === Object.keys(this.old).length) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.used));
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, JSON.stringify(this.used));
     } catch {
       // read-only home or full disk: the next scan is just cold again
     }

@@ -5,8 +5,8 @@
 // seconds before the facts were saved ("racily clean" in git's words): a coarse mtime could not tell an
 // edit in that window apart from the version that was read.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, type Stats, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, type Stats, statSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.ts';
 import type { ModDeclaration } from '../readers/rust-source/mod-declarations.ts';
 
 /** Bump when a fact's meaning changes. */
@@ -93,10 +93,7 @@ export class FileFacts {
     if (!this.changed && Object.keys(this.used).length === Object.keys(this.old.files).length) return;
     const stored: Stored = { format: FORMAT, savedAt: Date.now(), files: this.used };
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(stored));
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, JSON.stringify(stored));
     } catch {
       // read-only home or full disk: the next scan reads every file again
     }

@@ -2,9 +2,10 @@
 // so an interrupted survey goes on where it stopped. A library is built through a small wrapper package that
 // depends on it by path: that builds what its users build (no dev-dependencies, no tests), which is what a
 // registry crate can build offline. A crate that does not build is a result too, with cargo's first error.
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../analyze/index.ts';
+import { writeFileAtomic } from '../atomic-file.ts';
 import type { BuildOptions } from '../cargo/build.ts';
 import type { AnalysisReport } from '../model/report.ts';
 import type { SurveyCrate } from './inputs.ts';
@@ -64,9 +65,7 @@ export async function surveyCrates(crates: SurveyCrate[], opts: SurveyRunOptions
     } else {
       opts.onCrate?.(c, 'start');
       result = await surveyOne(c, opts);
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(result)}\n`);
-      renameSync(tmp, file);
+      writeFileAtomic(file, `${JSON.stringify(result)}\n`);
       opts.onCrate?.(c, 'done', result);
     }
     out.push(result);
