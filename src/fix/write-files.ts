@@ -109,12 +109,6 @@ export class WriteTransaction {
   /** Puts back every touched file's original bytes; returns the files it could not restore. */
   rollback(): { file: string; error: string }[] {
     const failed: { file: string; error: string }[] = [];
-    // Nothing written since the last rollback: keep what that one restored.
-    if (this.originals.size === 0) {
-      live.delete(this);
-      this.journal?.discard();
-      return failed;
-    }
     for (const [real, bytes] of this.originals) {
       try {
         writeAtomic(real, bytes);
@@ -123,13 +117,15 @@ export class WriteTransaction {
       }
     }
     // A failed restore keeps the journal, so that `fix --undo` can finish the job.
-    if (failed.length === 0) {
+    if (failed.length > 0) return failed;
+    // Nothing written since the last rollback: keep what that one restored.
+    if (this.originals.size > 0) {
       this.restored.clear();
       for (const [real, bytes] of this.originals) this.restored.set(real, bytes);
       this.originals.clear();
-      live.delete(this);
-      this.journal?.discard();
     }
+    live.delete(this);
+    this.journal?.discard();
     return failed;
   }
 
