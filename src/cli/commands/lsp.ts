@@ -10,8 +10,8 @@ export function registerLsp(program: Command): void {
     )
     // Clients that always pass `--stdio` (VS Code's language client) are accepted.
     .option('--stdio', 'talk over stdin/stdout (the default, and the only transport)')
-    // Loaded when used: the protocol libraries are a third of the bundle, and every other command's start-up
-    // (an editor's save hook runs `scan`) would pay for them.
+    // Loaded when used: the protocol libraries are a third of the bundle, and `--help` (which registers every
+    // command, cli/program.ts) would pay for them.
     .action(async () => {
       (await import('../../lsp/server.ts')).startStreamServer(process.stdin, process.stdout);
     });
