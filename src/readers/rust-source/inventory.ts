@@ -301,18 +301,29 @@ function insideQuote(tt: Node, parentOf: ParentOf): boolean {
   return false;
 }
 
-/** Token trees of macro calls that stand where items do: in a file, `mod`, `impl` or `trait` body. */
+/**
+ * Token trees of macro calls that stand where items do: in a file, `mod`, `impl` or `trait` body. Walked with
+ * a cursor, which makes a Node object only for the few children it keeps: `namedChildren` made one for every
+ * item of every body, most of a worker's allocation on a large crate.
+ */
 function itemMacroBodies(root: Node): Node[] {
   const found: Node[] = [];
   const visit = (container: Node) => {
-    for (const c of container.namedChildren) {
-      if (c.type === 'macro_invocation') {
-        const body = c.namedChildren.at(-1);
-        if (body?.type === 'token_tree') found.push(body);
-      } else if (c.type === 'mod_item' || c.type === 'impl_item' || c.type === 'trait_item') {
-        const body = c.childForFieldName('body');
-        if (body) visit(body);
-      }
+    const cursor = container.walk();
+    try {
+      if (!cursor.gotoFirstChild()) return;
+      do {
+        const type = cursor.nodeType;
+        if (type === 'macro_invocation') {
+          const body = cursor.currentNode.lastNamedChild;
+          if (body?.type === 'token_tree') found.push(body);
+        } else if (type === 'mod_item' || type === 'impl_item' || type === 'trait_item') {
+          const body = cursor.currentNode.childForFieldName('body');
+          if (body) visit(body);
+        }
+      } while (cursor.gotoNextSibling());
+    } finally {
+      cursor.delete();
     }
   };
   visit(root);
