@@ -89,6 +89,8 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   const results = new Map<string, FileResult>();
   const misses: (JobRequest & { key: string })[] = [];
   const running: Promise<void>[] = [];
+  /** The first error of a job other than a FileFailure (a bug): thrown once every job has settled. */
+  let failure: { error: unknown } | undefined;
   const run = (p: Pool, { key, ...job }: JobRequest & { key: string }) =>
     p.run(timings ? { ...job, profile: true } : job).then(
       (r) => {
@@ -100,8 +102,13 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
         cache?.set(key, r);
       },
       (e) => {
+        // Kept until every job has settled (and thrown then): the loop below awaits the pool as it goes, so
+        // a rejection here must not be left without a handler meanwhile.
+        if (!(e instanceof FileFailure)) {
+          failure ??= { error: e };
+          return;
+        }
         // One file that cannot be analysed is listed, not the end of the run.
-        if (!(e instanceof FileFailure)) throw e;
         analysed--;
         skipped.push({ file: e.file, reason: e.reason });
       },
@@ -213,8 +220,11 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       };
       missBytes += bytes.length;
       if (early && !pool) pool = createPool(threads, poolOptions);
-      if (pool) running.push(run(pool, miss));
-      else misses.push(miss);
+      if (pool) {
+        running.push(run(pool, miss));
+        // Reads no further ahead of the workers than they have room for (pool.ts QUEUED_BYTES_PER_WORKER).
+        await pool.ready();
+      } else misses.push(miss);
     }
     lap('read');
     if (!pool)
@@ -225,6 +235,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     const chosen = pool;
     running.push(...misses.map((m) => run(chosen, m)));
     await Promise.all(running);
+    if (failure) throw failure.error;
     lap('wait');
   } finally {
     await pool?.close();

@@ -16,6 +16,7 @@ import {
   type JobReply,
   type JobRequest,
   type Pool,
+  QUEUED_BYTES_PER_WORKER,
 } from './pool.ts';
 
 /**
@@ -76,6 +77,8 @@ export interface PoolOptions {
   start?: (() => Worker) | undefined;
   /** The time limit for one file of this many bytes (default fileTimeLimitMs). */
   timeLimitMs?: (bytes: number) => number;
+  /** How many bytes may wait for one worker before `ready()` waits (default QUEUED_BYTES_PER_WORKER). */
+  queuedBytesPerWorker?: number;
 }
 
 /** How often the time limits are checked. */
@@ -94,6 +97,17 @@ export function createPool(threads: number, options: PoolOptions = {}): Pool {
   let broken = false;
   let answered = 0;
   let deaths = 0;
+  const room = options.queuedBytesPerWorker ?? QUEUED_BYTES_PER_WORKER;
+  /** Callers of ready() waiting for a worker with room. */
+  let waiting: (() => void)[] = [];
+  const hasRoom = () => closed || broken || slots.length === 0 || slots.some((s) => s.load < room);
+  /** Lets the waiting callers go on once a worker has room (after an answer, or a worker lost). */
+  const wake = () => {
+    if (waiting.length === 0 || !hasRoom()) return;
+    const go = waiting;
+    waiting = [];
+    for (const resolve of go) resolve();
+  };
 
   /** A job's bytes read again from its file (they went to a worker that stopped); undefined when it fails it. */
   const readAgain = (id: number): Uint8Array | undefined => {
@@ -167,6 +181,7 @@ export function createPool(threads: number, options: PoolOptions = {}): Pool {
       else resend(head);
     }
     for (const id of rest) resend(id);
+    wake();
   };
 
   const addWorker = () => {
@@ -194,6 +209,7 @@ export function createPool(threads: number, options: PoolOptions = {}): Pool {
       if ('error' in reply)
         p.reject(new FileFailure(p.request.file, `analysis failed: ${firstLine(reply.error)}`));
       else p.resolve(reply.result);
+      wake();
     });
     worker.on('error', (e) => lose(slot, `a scan worker failed on this file: ${firstLine(e)}`, false));
     worker.on('exit', (code) => lose(slot, `a scan worker stopped on this file (exit code ${code})`, false));
@@ -223,6 +239,12 @@ export function createPool(threads: number, options: PoolOptions = {}): Pool {
     get doneInWorkers() {
       return answered;
     },
+    get queuedBytes() {
+      return Math.max(0, ...slots.map((s) => s.load));
+    },
+    ready() {
+      return hasRoom() ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+    },
     run(job) {
       return new Promise<FileResult>((resolve, reject) => {
         const id = nextId++;
@@ -234,6 +256,7 @@ export function createPool(threads: number, options: PoolOptions = {}): Pool {
     async close() {
       closed = true;
       clearInterval(watch);
+      wake();
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

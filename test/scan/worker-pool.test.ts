@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { scan } from '../../src/scan/index.ts';
-import { FileFailure, type Pool } from '../../src/scan/pool.ts';
+import { FileFailure, inProcessPool, type Pool } from '../../src/scan/pool.ts';
 import { createPool } from '../../src/scan/worker-pool.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'asyncbloat-pool-'));
@@ -41,6 +41,12 @@ const fakeWorker = () =>
      });`,
     { eval: true },
   );
+
+/** A stand-in worker that ends its thread on every job, before answering any. */
+const exits = () =>
+  new Worker('require("node:worker_threads").parentPort.on("message", () => process.exit(3));', {
+    eval: true,
+  });
 
 async function settle(pool: Pool, requests: ReturnType<typeof jobs>) {
   try {
@@ -80,10 +86,6 @@ describe('a worker that stops', () => {
   });
 
   it('on every job before answering any: the work goes to this thread, nothing is lost', async () => {
-    const exits = () =>
-      new Worker('require("node:worker_threads").parentPort.on("message", () => process.exit(3));', {
-        eval: true,
-      });
     const pool = createPool(1, { start: exits });
     const out = await settle(
       pool,
@@ -91,6 +93,65 @@ describe('a worker that stops', () => {
     );
     assert.deepEqual(out, ['ok m::a', 'ok m::c']);
     assert.equal(pool.doneInWorkers, 0);
+  });
+});
+
+describe('reading ahead of the workers', () => {
+  /** A stand-in worker that takes 20 ms per job, answering in order. */
+  const slowWorker = () =>
+    new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', (job) => setTimeout(
+         () => parentPort.postMessage({ id: job.id, result: { items: [{ name: job.file }], findings: [] } }),
+         20,
+       ));`,
+      { eval: true },
+    );
+
+  it('a caller that waits for ready() queues no more than a worker has room for, plus one job', async () => {
+    const room = 1000;
+    const pool = createPool(2, { start: slowWorker, queuedBytesPerWorker: room });
+    const requests = jobs(
+      Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`r${i}.rs`, 'x'.repeat(300)])),
+    );
+    const answers: Promise<string>[] = [];
+    let most = 0;
+    let waits = 0;
+    try {
+      for (const r of requests) {
+        answers.push(pool.run(r).then((res) => res.items[0]!.name));
+        most = Math.max(most, pool.queuedBytes);
+        const before = performance.now();
+        await pool.ready();
+        if (performance.now() - before > 5) waits++;
+      }
+      assert.deepEqual(
+        await Promise.all(answers),
+        requests.map((r) => r.file),
+      );
+    } finally {
+      await pool.close();
+    }
+    // It filled the room (so ready() was what held it back), and never went past it by more than one job.
+    assert.ok(most >= room, `at most ${most} bytes queued`);
+    assert.ok(most < room + 300, `${most} bytes queued for one worker`);
+    assert.ok(waits > 0);
+  });
+
+  it('in this thread, or once every worker is gone, ready() does not wait', async () => {
+    await inProcessPool().ready();
+    // No room at all: ready() waits until both workers have died on the job and this thread takes it.
+    const pool = createPool(1, { start: exits, queuedBytesPerWorker: 1 });
+    try {
+      const pending = pool.run(jobs({ 'g0.rs': 'async fn a() {}' })[0]!);
+      await pool.ready();
+      assert.deepEqual(
+        (await pending).items.map((i) => i.name),
+        ['m::a'],
+      );
+    } finally {
+      await pool.close();
+    }
   });
 });
 
