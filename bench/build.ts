@@ -25,9 +25,9 @@ interface Measured {
   seconds: number;
   /** User + system CPU seconds of the whole process tree: steadier than wall time on a busy machine. */
   cpuSeconds?: number;
-  peakRssMb?: number;
+  peakRssMiB?: number;
   /** Peak RSS of asyncbloat's own node process (the analysis child reports it). */
-  driverRssMb?: number;
+  driverRssMiB?: number;
 }
 
 /** Runs a command from clean, timing it and (with GNU time) taking its peak RSS. */
@@ -45,10 +45,10 @@ function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv): Measured 
   const seconds = (performance.now() - start) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   const driver = /asyncbloat-bench-node-rss (\d+)/.exec(r.stderr)?.[1];
-  const out: Measured = { seconds, ...(driver ? { driverRssMb: Number(driver) / 1024 } : {}) };
+  const out: Measured = { seconds, ...(driver ? { driverRssMiB: Number(driver) / 1024 } : {}) };
   const t = /asyncbloat-bench-rss (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
   if (!t) return out;
-  return { ...out, peakRssMb: Number(t[1]) / 1024, cpuSeconds: Number(t[2]) + Number(t[3]) };
+  return { ...out, peakRssMiB: Number(t[1]) / 1024, cpuSeconds: Number(t[2]) + Number(t[3]) };
 }
 
 const fmt = (m: Measured, ref?: Measured) => {
@@ -58,8 +58,8 @@ const fmt = (m: Measured, ref?: Measured) => {
     s += `, cpu ${m.cpuSeconds.toFixed(1)} s`;
     if (ref?.cpuSeconds) s += ` = ${(m.cpuSeconds / ref.cpuSeconds).toFixed(2)}x`;
   }
-  if (m.peakRssMb !== undefined) s += `, peak RSS ${m.peakRssMb.toFixed(0)} MB`;
-  if (m.driverRssMb !== undefined) s += ` (asyncbloat's node process ${m.driverRssMb.toFixed(0)} MB)`;
+  if (m.peakRssMiB !== undefined) s += `, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`;
+  if (m.driverRssMiB !== undefined) s += ` (asyncbloat's node process ${m.driverRssMiB.toFixed(0)} MiB)`;
   return s;
 };
 
@@ -68,13 +68,13 @@ const ROUNDS = 2;
 /** The least disturbed of several measurements: minimum wall and CPU time, maximum peak RSS. */
 function best(ms: Measured[]): Measured {
   const cpu = ms.map((m) => m.cpuSeconds).filter((c) => c !== undefined);
-  const rss = ms.map((m) => m.peakRssMb).filter((r) => r !== undefined);
-  const driver = ms.map((m) => m.driverRssMb).filter((r) => r !== undefined);
+  const rss = ms.map((m) => m.peakRssMiB).filter((r) => r !== undefined);
+  const driver = ms.map((m) => m.driverRssMiB).filter((r) => r !== undefined);
   return {
-    ...(driver.length > 0 ? { driverRssMb: Math.max(...driver) } : {}),
+    ...(driver.length > 0 ? { driverRssMiB: Math.max(...driver) } : {}),
     seconds: Math.min(...ms.map((m) => m.seconds)),
     ...(cpu.length > 0 ? { cpuSeconds: Math.min(...cpu) } : {}),
-    ...(rss.length > 0 ? { peakRssMb: Math.max(...rss) } : {}),
+    ...(rss.length > 0 ? { peakRssMiB: Math.max(...rss) } : {}),
   };
 }
 

@@ -129,7 +129,7 @@ export async function run(): Promise<void> {
         `reader/wc ${fmt(ptsTime / ptsWc, 2)}x, reader/grep ${fmt(ptsTime / ptsGrep, 2)}x`,
     );
     console.log(
-      `peak RSS: ${fmt(rssPeak / 1024, 0)} MB (at start ${fmt(rssStart / 1024, 0)} MB, texts loaded ${fmt(rssLoaded / 1024, 0)} MB)`,
+      `peak RSS: ${fmt(rssPeak / 1024, 0)} MiB (at start ${fmt(rssStart / 1024, 0)} MiB, texts loaded ${fmt(rssLoaded / 1024, 0)} MiB)`,
     );
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });

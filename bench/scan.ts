@@ -35,7 +35,7 @@ rule:
 interface Measured {
   seconds: number;
   cpuSeconds?: number;
-  peakRssMb?: number;
+  peakRssMiB?: number;
 }
 
 function measure(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Measured {
@@ -53,15 +53,16 @@ function measure(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Measured
   const m = /asyncbloat-bench (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
   return {
     seconds,
-    ...(m ? { peakRssMb: Number(m[1]) / 1024, cpuSeconds: Number(m[2]) + Number(m[3]) } : {}),
+    // GNU time's %M is in KiB (getrusage's ru_maxrss on Linux)
+    ...(m ? { peakRssMiB: Number(m[1]) / 1024, cpuSeconds: Number(m[2]) + Number(m[3]) } : {}),
   };
 }
 
 function median(runs: Measured[]): Measured {
   const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
   const mid = sorted[Math.floor(sorted.length / 2)]!;
-  const rss = Math.max(...runs.map((r) => r.peakRssMb ?? 0));
-  return { ...mid, ...(rss > 0 ? { peakRssMb: rss } : {}) };
+  const rss = Math.max(...runs.map((r) => r.peakRssMiB ?? 0));
+  return { ...mid, ...(rss > 0 ? { peakRssMiB: rss } : {}) };
 }
 
 function rustTree(dir: string): { files: number; bytes: number } {
@@ -176,7 +177,7 @@ export async function run(): Promise<void> {
     console.log(`median of ${REPEAT} runs each, in turns; wall time includes process start-up`);
     const row = (name: string, m: Measured) => {
       const cpu = m.cpuSeconds !== undefined ? `${m.cpuSeconds.toFixed(2).padStart(6)} s CPU` : '     ? CPU';
-      const rss = m.peakRssMb !== undefined ? `${m.peakRssMb.toFixed(0).padStart(5)} MB` : '      ?';
+      const rss = m.peakRssMiB !== undefined ? `${m.peakRssMiB.toFixed(0).padStart(5)} MiB` : '       ?';
       console.log(
         `${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(6)} s wall ${cpu}  peak RSS ${rss}  ` +
           `${(mb / m.seconds).toFixed(1).padStart(6)} MB/s`,
@@ -192,11 +193,11 @@ export async function run(): Promise<void> {
     if (ref)
       console.log(
         `cold scan / ast-grep: ${ratio(cold.seconds, ref.seconds)} wall, ${ratio(cold.cpuSeconds, ref.cpuSeconds)} CPU, ` +
-          `${ratio(cold.peakRssMb, ref.peakRssMb)} peak RSS (goal: <= 1.0x wall and CPU)`,
+          `${ratio(cold.peakRssMiB, ref.peakRssMiB)} peak RSS (goal: <= 1.0x wall and CPU)`,
       );
     console.log(
       `warm scan / grep: ${ratio(warm.seconds, grep.seconds)} wall (goal: <= 5x); cold / grep: ${ratio(cold.seconds, grep.seconds)}; ` +
-        `cold peak RSS ${cold.peakRssMb?.toFixed(0) ?? '?'} MB (goal: <= 150 MiB = 157 MB)`,
+        `cold peak RSS ${cold.peakRssMiB?.toFixed(1) ?? '?'} MiB, the most of ${REPEAT} runs (goal: <= 150 MiB)`,
     );
     breakdown(self);
   } finally {
