@@ -14,12 +14,19 @@ export type Edition = '2015' | '2018' | '2021' | '2024';
 const DEFAULT: Edition = '2015';
 const known = new Map<string, Edition>();
 
+/** Each manifest parsed once: the edition, the dependencies and the target paths are read from it. */
+const manifests = new Map<string, Record<string, unknown> | undefined>();
+
 function readToml(file: string): Record<string, unknown> | undefined {
+  if (manifests.has(file)) return manifests.get(file);
+  let doc: Record<string, unknown> | undefined;
   try {
-    return parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
-    return undefined;
+    doc = undefined;
   }
+  manifests.set(file, doc);
+  return doc;
 }
 
 function asEdition(v: unknown): Edition | undefined {
