@@ -25,6 +25,12 @@ export interface Walk {
 /** Directories never walked: build output, VCS data, JS dependencies. */
 const PRUNED = new Set(['target', '.git', 'node_modules']);
 
+/**
+ * `name` under the normal path `dir`: appended, not joined (join normalizes the whole path again, and was a
+ * tenth of a warm scan's walk). A root (`/`, `C:\\`) already ends with the separator.
+ */
+const child = (dir: string, name: string) => (dir.endsWith(sep) ? dir + name : dir + sep + name);
+
 /** Every `.rs` and `.gitignore` under `root`, following symlinks once; what could not be walked is listed. */
 function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
   const found: string[] = [];
@@ -52,7 +58,7 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: Dir[] = [];
     for (const e of entries) {
-      const path = join(dir, e.name);
+      const path = child(dir, e.name);
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       let isDir = e.isDirectory();
       let isFile = e.isFile();
@@ -76,7 +82,7 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
         // Only a link needs resolving: a plain directory's real path is its parent's plus its name.
         let real: string;
         try {
-          real = e.isSymbolicLink() ? realpathSync(path) : join(dirReal, e.name);
+          real = e.isSymbolicLink() ? realpathSync(path) : child(dirReal, e.name);
         } catch (err) {
           skipped.push({
             file: childRel,
@@ -130,7 +136,7 @@ export async function listRustFiles(path: string): Promise<Walk> {
   const files = found
     .filter((f) => f.endsWith('.rs') && !rules.ignores(f))
     .sort()
-    .map((rel) => ({ abs: join(abs, rel), rel }));
+    .map((rel) => ({ abs: child(abs, sep === '/' ? rel : rel.replaceAll('/', sep)), rel }));
   return { root: abs, files, skipped: skipped.filter((k) => !rules.ignores(k.file)) };
 }
 
