@@ -3,7 +3,8 @@
 // one in any file is an await, wherever it is defined), and the crate's module tree (a file's module path
 // is decided by the `mod` that declares it, with `#[path]`, in another file).
 import { existsSync, type Stats } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
+import { relativeSlashed } from '../paths.ts';
 import { manifestTargetPaths } from '../readers/cargo-edition.ts';
 import { awaitingMacroNames } from '../readers/rust-source/macro-rules.ts';
 import { type ModDeclaration, modDeclarations } from '../readers/rust-source/mod-declarations.ts';
@@ -88,7 +89,7 @@ export function crateSourcesOf(
         else byCrate.set(c, [f]);
       }
     }
-    const inCrate = (file: string) => relative(crate, file).split(sep).join('/');
+    const inCrate = (file: string) => relativeSlashed(crate, file);
     const macros = new Set<string>();
     const declarations = new Map<string, readonly ModDeclaration[]>();
     // The library and main binary first (a file reached twice keeps the first path), and even when the

@@ -1,11 +1,12 @@
 // `scan`: the async inventory and rule findings of a file, directory, crate or workspace, from source only.
 import { isUtf8 } from 'node:buffer';
 import type { Stats } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { dirname } from 'node:path';
 import { errorText, UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
 import type { Finding, RuleLevel } from '../model/finding.ts';
 import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/report.ts';
+import { relativeSlashed } from '../paths.ts';
 import { dependencyNames, editionOf } from '../readers/cargo-edition.ts';
 import { RULES } from '../rules/index.ts';
 import { VERSION } from '../version.ts';
@@ -171,7 +172,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
         continue;
       }
       const crate = crateDirOf(dirname(f.abs));
-      const inCrate = crate ? relative(crate, f.abs).split(sep).join('/') : undefined;
+      const inCrate = crate ? relativeSlashed(crate, f.abs) : undefined;
       const sources = crate ? sourcesOf(crate) : undefined;
       const modulePath = inCrate !== undefined ? modulePathIn(sources, f.abs, inCrate) : '';
       // A module file named `tests` (`#[cfg(test)] mod tests;` in its parent: tokio's runtime/tests/) is

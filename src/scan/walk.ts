@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { errorText, UserError } from '../errors.ts';
 import type { SkippedFile } from '../model/report.ts';
+import { childPath } from '../paths.ts';
 
 export interface SourceFile {
   abs: string;
@@ -24,12 +25,6 @@ export interface Walk {
 
 /** Directories never walked: build output, VCS data, JS dependencies. */
 const PRUNED = new Set(['target', '.git', 'node_modules']);
-
-/**
- * `name` under the normal path `dir`: appended, not joined (join normalizes the whole path again, and was a
- * tenth of a warm scan's walk). A root (`/`, `C:\\`) already ends with the separator.
- */
-const child = (dir: string, name: string) => (dir.endsWith(sep) ? dir + name : dir + sep + name);
 
 /** Every `.rs` and `.gitignore` under `root`, following symlinks once; what could not be walked is listed. */
 function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
@@ -58,7 +53,7 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: Dir[] = [];
     for (const e of entries) {
-      const path = child(dir, e.name);
+      const path = childPath(dir, e.name);
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       let isDir = e.isDirectory();
       let isFile = e.isFile();
@@ -82,7 +77,7 @@ function walkTree(root: string): { found: string[]; skipped: SkippedFile[] } {
         // Only a link needs resolving: a plain directory's real path is its parent's plus its name.
         let real: string;
         try {
-          real = e.isSymbolicLink() ? realpathSync(path) : child(dirReal, e.name);
+          real = e.isSymbolicLink() ? realpathSync(path) : childPath(dirReal, e.name);
         } catch (err) {
           skipped.push({
             file: childRel,
@@ -136,7 +131,7 @@ export async function listRustFiles(path: string): Promise<Walk> {
   const files = found
     .filter((f) => f.endsWith('.rs') && !rules.ignores(f))
     .sort()
-    .map((rel) => ({ abs: child(abs, sep === '/' ? rel : rel.replaceAll('/', sep)), rel }));
+    .map((rel) => ({ abs: childPath(abs, sep === '/' ? rel : rel.replaceAll('/', sep)), rel }));
   return { root: abs, files, skipped: skipped.filter((k) => !rules.ignores(k.file)) };
 }
 

@@ -3,6 +3,7 @@
 // rather than by where the file lies. `#[path = "platform/linux_impl.rs"] mod sys;` makes the items of that
 // file `sys::..`, the names rustc prints in MIR and in -Zprint-type-sizes, which `analyze` joins by.
 import { dirname, join } from 'node:path';
+import { childPath } from '../../paths.ts';
 import type { ModDeclaration } from './mod-declarations.ts';
 
 export interface ModuleSources {
@@ -86,9 +87,10 @@ function filesOf(d: ModDeclaration, parent: Visit, sources: ModuleSources): Omit
   // `#[path]` files are looked up relative to the directory of the declaring file, as if it were mod-rs.
   if (d.path !== undefined) return [named(d.path)];
   const found = d.cfgPaths.map(named);
-  const base = own ? join(dir, own) : dir;
-  const byName = join(base, `${d.name}.rs`);
-  const modRs = join(base, d.name, 'mod.rs');
+  // Names are identifiers: appended, not joined (a crate's tree asks for thousands of these).
+  const base = own ? childPath(dir, own) : dir;
+  const byName = childPath(base, `${d.name}.rs`);
+  const modRs = childPath(childPath(base, d.name), 'mod.rs');
   if (sources.exists(byName)) found.push({ file: byName, dir: base, own: d.name, modulePath });
   else if (sources.exists(modRs)) found.push({ file: modRs, dir: dirname(modRs), modulePath });
   return found;
