@@ -4,9 +4,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnalysisReport, ScanReport } from '../model/report.ts';
 import { RULES } from '../rules/index.ts';
-import { renderHtml } from './html/render.ts';
-import { renderMarkdown } from './markdown.ts';
-import { renderSarif } from './sarif.ts';
 
 export const SHARED_FORMATS = ['sarif', 'markdown', 'html'] as const;
 export type SharedFormat = (typeof SHARED_FORMATS)[number];
@@ -15,19 +12,26 @@ export function isSharedFormat(f: string): f is SharedFormat {
   return (SHARED_FORMATS as readonly string[]).includes(f);
 }
 
-export function renderShared(
+/** Each renderer is loaded when its format is asked for: a run that prints JSON compiles none of them. */
+export async function renderShared(
   report: AnalysisReport | ScanReport,
   format: SharedFormat,
   opts: { top?: number; htmlLink?: string } = {},
-): string {
+): Promise<string> {
   const rules = RULES.map((r) => r.meta);
   switch (format) {
     case 'sarif':
-      return renderSarif(report, { rules });
+      return (await import('./sarif.ts')).renderSarif(report, { rules });
     case 'markdown':
-      return renderMarkdown(report, { top: opts.top, htmlLink: opts.htmlLink });
+      return (await import('./markdown.ts')).renderMarkdown(report, {
+        top: opts.top,
+        htmlLink: opts.htmlLink,
+      });
     case 'html':
-      return renderHtml(report, { rules, readSource: (file) => readSource(report.root, file) });
+      return (await import('./html/render.ts')).renderHtml(report, {
+        rules,
+        readSource: (file) => readSource(report.root, file),
+      });
   }
 }
 

@@ -24,7 +24,7 @@ test('findings of a member crate carry workspace-relative paths, in JSON and SAR
       for (const e of f.fix?.edits ?? []) assert.equal(e.file, f.file, 'its fix edits the same file');
     }
   }
-  const sarif = JSON.parse(renderShared(report, 'sarif'));
+  const sarif = JSON.parse(await renderShared(report, 'sarif'));
   const uris = sarif.runs[0].results.map(
     (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
       r.locations[0]!.physicalLocation.artifactLocation.uri,

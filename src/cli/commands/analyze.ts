@@ -136,7 +136,10 @@ export function registerAnalyze(program: Command): void {
           opts.output,
         );
       } else if (isSharedFormat(opts.format)) {
-        emit(renderShared(report, opts.format, { top: opts.top, htmlLink: opts.htmlLink }), opts.output);
+        emit(
+          await renderShared(report, opts.format, { top: opts.top, htmlLink: opts.htmlLink }),
+          opts.output,
+        );
       } else {
         const items = select(report.items, { sort: opts.sort, top: opts.top, filter: opts.filter });
         emit(

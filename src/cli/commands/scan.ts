@@ -70,7 +70,7 @@ export function registerScan(program: Command): void {
     process.stderr.write(renderFileWarnings(report, colors(opts.color)));
     let text: string;
     if (opts.format === 'json') text = scanReportJson(report);
-    else if (isSharedFormat(opts.format)) text = renderShared(report, opts.format);
+    else if (isSharedFormat(opts.format)) text = await renderShared(report, opts.format);
     else if (opts.list)
       text = renderScanList(report, outputColors(opts.color, opts.output), terminalWidth(opts.output));
     else text = renderDiagnostics(report, { colors: outputColors(opts.color, opts.output) });
