@@ -89,7 +89,7 @@ export interface Pool {
 /**
  * How much text may wait for one worker: a worker parses about 2.5 MB/s, so this keeps it busy for some
  * 200 ms while this thread reads the next files. Sending every file as soon as it was read held the text
- * of all of a tree's async files at once: 6 MB more peak RSS on the Debian registry (8 MB of async code),
+ * of all of a tree's async files at once: 6 MiB more peak RSS on the Debian registry (8 MB of async code),
  * and in proportion on larger trees, with no gain in speed.
  */
 export const QUEUED_BYTES_PER_WORKER = 512 * 1024;

@@ -22,7 +22,7 @@ import {
 /**
  * A small young generation: a worker allocates many short-lived tree-sitter nodes, and with V8's default
  * (up to 16 MB semi-spaces) each worker grew by tens of MB without parsing any faster. Measured on the
- * Debian registry: peak RSS 205 -> 184 MB at 4 MB; 2 MB took another 3 MiB off (cold, cache written,
+ * Debian registry: peak RSS 205 -> 184 MiB at 4 MB; 2 MB took another 3 MiB off (cold, cache written,
  * five runs in turns), wall time unchanged.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
