@@ -2,7 +2,7 @@
 // files when the first of its files with async code is analysed: the `macro_rules!` that await (a call of
 // one in any file is an await, wherever it is defined), and the crate's module tree (a file's module path
 // is decided by the `mod` that declares it, with `#[path]`, in another file).
-import { existsSync, type Stats } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { relativeSlashed } from '../paths.ts';
 import { manifestTargetPaths } from '../readers/cargo-edition.ts';
@@ -10,7 +10,7 @@ import { awaitingMacroNames } from '../readers/rust-source/macro-rules.ts';
 import { type ModDeclaration, modDeclarations } from '../readers/rust-source/mod-declarations.ts';
 import { moduleMap } from '../readers/rust-source/module-map.ts';
 import { isCrateRoot, modulePathOf } from '../readers/rust-source/module-path.ts';
-import type { FileFacts } from './file-facts.ts';
+import type { FileFacts, FileStamp } from './file-facts.ts';
 import { DEFAULT_MAX_FILE_BYTES, SourceReader } from './read-source.ts';
 import { crateDirOf, listRustFiles, type SourceFile } from './walk.ts';
 
@@ -45,7 +45,7 @@ export function crateSourcesOf(
    * file's stat when `facts` are kept). Undefined when the file cannot be read.
    */
   const readFile = (file: string): { macros: string[]; declarations: ModDeclaration[] } | undefined => {
-    let stat: Stats | undefined;
+    let stat: FileStamp | undefined;
     if (facts) {
       try {
         stat = facts.stat(file);

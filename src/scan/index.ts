@@ -1,6 +1,5 @@
 // `scan`: the async inventory and rule findings of a file, directory, crate or workspace, from source only.
 import { isUtf8 } from 'node:buffer';
-import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { errorText, UserError } from '../errors.ts';
 import type { AsyncItem } from '../model/async-item.ts';
@@ -13,7 +12,7 @@ import { VERSION } from '../version.ts';
 import type { FileResult } from './analyze-file.ts';
 import { ScanCache } from './cache.ts';
 import { crateSourcesOf, modulePathIn } from './crate-sources.ts';
-import { contentHash, type FileFact } from './file-facts.ts';
+import { contentHash, type FileFact, type FileStamp } from './file-facts.ts';
 import { defaultThreads, FileFailure, inProcessPool, type JobRequest, type Pool } from './pool.ts';
 import { DEFAULT_MAX_FILE_BYTES, SourceReader } from './read-source.ts';
 import { crateDirOf, listRustFiles } from './walk.ts';
@@ -128,7 +127,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   try {
     for (const f of walk.files) {
       // What is known of the file from an earlier scan, by its stat: a warm scan reads only what changed.
-      let stat: Stats | undefined;
+      let stat: FileStamp | undefined;
       if (facts) {
         try {
           stat = facts.stat(f.abs);
