@@ -15,7 +15,7 @@ import { crateSourcesOf, modulePathIn } from './crate-sources.ts';
 import { contentHash, type FileFact, type FileStamp } from './file-facts.ts';
 import { defaultThreads, FileFailure, inProcessPool, type JobRequest, type Pool } from './pool.ts';
 import { DEFAULT_MAX_FILE_BYTES, SourceReader } from './read-source.ts';
-import { crateDirOf, listRustFiles } from './walk.ts';
+import { crateDirOf, listRustFiles, type SourceFile } from './walk.ts';
 import { createPool } from './worker-pool.ts';
 
 export interface ScanOptions {
@@ -121,6 +121,23 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
   let missBytes = 0;
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const reader = new SourceReader();
+  /** The file's bytes, or undefined once it is listed as skipped (unreadable, or over the size limit). */
+  const readOrSkip = (f: SourceFile): Buffer | undefined => {
+    // Synchronous reads into one buffer: this thread has nothing else to do meanwhile, and one read costs
+    // a fraction of the four thread-pool round trips (stat, open, read, close) of fs.promises.readFile.
+    let read: ReturnType<SourceReader['read']>;
+    try {
+      read = reader.read(f.abs, limit);
+    } catch (e) {
+      skipped.push({ file: f.rel, reason: cannotRead(e) });
+      return undefined;
+    }
+    if ('tooLarge' in read) {
+      skipped.push({ file: f.rel, reason: tooLarge(read.tooLarge, limit) });
+      return undefined;
+    }
+    return read.bytes;
+  };
   const facts = cache?.facts;
   const sourcesOf = crateSourcesOf(walk.files, limit, facts);
 
@@ -143,20 +160,8 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       let fact = stat && facts?.get(f.abs, stat);
       let bytes: Buffer | undefined;
       if (fact?.problem === undefined && fact?.hasAsync === undefined) {
-        // Synchronous reads into one buffer: this thread has nothing else to do meanwhile, and one read costs
-        // a fraction of the four thread-pool round trips (stat, open, read, close) of fs.promises.readFile.
-        let read: ReturnType<SourceReader['read']>;
-        try {
-          read = reader.read(f.abs, limit);
-        } catch (e) {
-          skipped.push({ file: f.rel, reason: cannotRead(e) });
-          continue;
-        }
-        if ('tooLarge' in read) {
-          skipped.push({ file: f.rel, reason: tooLarge(read.tooLarge, limit) });
-          continue;
-        }
-        bytes = read.bytes;
+        bytes = readOrSkip(f);
+        if (!bytes) continue;
         fact = factOf(bytes);
         if (stat) facts?.set(f.abs, stat, fact);
       }
@@ -191,20 +196,11 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
       if (!bytes) {
         // Known by its stat but not in the result cache (another module path, crate facts or rules): read,
         // and key it by what was read.
-        let read: ReturnType<SourceReader['read']>;
-        try {
-          read = reader.read(f.abs, limit);
-        } catch (e) {
+        bytes = readOrSkip(f);
+        if (!bytes) {
           analysed--;
-          skipped.push({ file: f.rel, reason: cannotRead(e) });
           continue;
         }
-        if ('tooLarge' in read) {
-          analysed--;
-          skipped.push({ file: f.rel, reason: tooLarge(read.tooLarge, limit) });
-          continue;
-        }
-        bytes = read.bytes;
         key = ScanCache.key(f.rel, modulePath, contentHash(bytes), crateKey);
       }
       // A copy of its own (the read buffer is reused), moved to a worker without another copy.
