@@ -6,10 +6,10 @@
 // macro, shadowed or defined twice (another `f` in another module) makes the name ambiguous to a syntax-only
 // tool, and the signature-keeping `ready(..)` rewrite from the rule is used instead.
 import { readFile } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
 import type { Finding } from '../model/finding.ts';
 import type { ScanReport } from '../model/report.ts';
 import type { TextEdit } from '../model/source.ts';
+import { relativeSlashed } from '../paths.ts';
 import { loadRustParser, type Node, type Tree } from '../readers/rust-source/parser.ts';
 import { LineIndex } from '../readers/rust-source/positions.ts';
 import { CALLERS_NOTE } from '../rules/no-await/rule.ts';
@@ -131,7 +131,7 @@ export async function preferCallerUpdates(report: ScanReport, crateDir: string):
     for (const f of walk.files) {
       let text: string;
       // Files outside a narrower scan root get `../` paths; edits are rebased from the root later.
-      const rel = relative(report.root, f.abs).split(sep).join('/');
+      const rel = relativeSlashed(report.root, f.abs);
       try {
         text = decodeSource(rel, await readFile(f.abs)).text;
       } catch {

@@ -3,11 +3,11 @@
 // or already walked through another path is not walked again. Every path not read is listed with its
 // reason (a dangling link, an unreadable directory, a loop), never dropped without a word.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { errorText, UserError } from '../errors.ts';
 import type { SkippedFile } from '../model/report.ts';
-import { childPath } from '../paths.ts';
+import { childPath, relativeSlashed } from '../paths.ts';
 
 export interface SourceFile {
   abs: string;
@@ -119,7 +119,7 @@ export async function listRustFiles(path: string): Promise<Walk> {
   }
   if (st.isFile()) {
     const root = dirname(abs);
-    return { root, files: [{ abs, rel: relative(root, abs).split(sep).join('/') }], skipped: [] };
+    return { root, files: [{ abs, rel: relativeSlashed(root, abs) }], skipped: [] };
   }
   if (!st.isDirectory()) throw new UserError(`'${path}' is neither a file nor a directory`);
 
@@ -165,7 +165,7 @@ function gitignores(root: string, inside: string[]): IgnoreSet {
     for (const d of existsSync(join(root, '.git')) ? [] : parents) {
       if (!existsSync(join(d, '.gitignore'))) continue;
       const ig = load(join(d, '.gitignore'));
-      if (ig) above.push({ prefix: `${relative(d, root).split(sep).join('/')}/`, ig });
+      if (ig) above.push({ prefix: `${relativeSlashed(d, root)}/`, ig });
     }
   }
   for (const f of inside) {
