@@ -135,7 +135,8 @@ export function createPool(threads: number, options: PoolOptions = {}): Pool {
   };
 
   // Jobs are posted as soon as they come, not when a worker is idle: the caller may be busy reading files
-  // and unable to hear a worker's answer, and a worker's port queues what it has not yet taken.
+  // and unable to hear a worker's answer, and a worker's port queues what it has not yet taken. How much
+  // waits in each port is the caller's to bound, by awaiting ready().
   const send = (id: number, source: Uint8Array) => {
     if (broken || slots.length === 0) return runInProcess(id, source);
     let slot = slots[0]!;
