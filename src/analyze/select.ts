@@ -1,6 +1,7 @@
 import { editDistance } from '../did-you-mean.ts';
 import { UserError } from '../errors.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { compareText } from '../text-order.ts';
 
 export const SORT_KEYS = ['size', 'mir', 'states', 'name'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -29,7 +30,7 @@ export function select(items: AnalyzedItem[], s: Selection): AnalyzedItem[] {
     }
   }
   const kept = re ? items.filter((i) => re.test(i.name)) : [...items];
-  kept.sort((a, b) => by[s.sort](a, b) || a.name.localeCompare(b.name));
+  kept.sort((a, b) => by[s.sort](a, b) || compareText(a.name, b.name));
   return s.top === undefined ? kept : kept.slice(0, s.top);
 }
 

@@ -4,6 +4,7 @@
 import { itemKey } from '../analyze/item-keys.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { compareText } from '../text-order.ts';
 import type { BudgetConfig, ItemBudget } from './config.ts';
 import { formatCause } from './delta-text.ts';
 import { diffReports, type GrowthCause, type ItemDiff, type ReportDiff } from './diff.ts';
@@ -266,7 +267,7 @@ export function checkReport(input: CheckInput): CheckResult {
     const group = occurrences.get(itemKey(item))!;
     const sorted = [...group].sort(
       (a, b) =>
-        (a.file ?? '').localeCompare(b.file ?? '') ||
+        compareText(a.file ?? '', b.file ?? '') ||
         (a.line ?? 0) - (b.line ?? 0) ||
         (a.column ?? 0) - (b.column ?? 0),
     );

@@ -7,6 +7,7 @@ import { rootFutureBytes } from '../measure/root-futures.ts';
 import type { AsyncKind } from '../model/async-item.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem } from '../model/report.ts';
+import { compareText } from '../text-order.ts';
 import { signedBytes } from './units.ts';
 
 /** Version of the ReportDiff JSON document (`asyncbloat diff --format json`), independent of SCHEMA_VERSION. */
@@ -163,7 +164,7 @@ function panicSiteCount(item: AnalyzedItem): number | null {
 
 function byLocation(a: AnalyzedItem, b: AnalyzedItem): number {
   return (
-    (a.file ?? '').localeCompare(b.file ?? '') ||
+    compareText(a.file ?? '', b.file ?? '') ||
     (a.line ?? 0) - (b.line ?? 0) ||
     (a.column ?? 0) - (b.column ?? 0) ||
     (a.futureBytes ?? -1) - (b.futureBytes ?? -1)
@@ -321,9 +322,9 @@ export function growthCauses(base: AnalyzedItem, head: AnalyzedItem): GrowthCaus
   return causes.sort(
     (x, y) =>
       y.delta - x.delta ||
-      x.name.localeCompare(y.name) ||
+      compareText(x.name, y.name) ||
       (x.kind ? KIND_ORDER[x.kind] : 2) - (y.kind ? KIND_ORDER[y.kind] : 2) ||
-      (x.type ?? '').localeCompare(y.type ?? ''),
+      compareText(x.type ?? '', y.type ?? ''),
   );
 }
 

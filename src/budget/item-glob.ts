@@ -1,5 +1,6 @@
 // Globs over item paths (`radio::*`), used by [[budget]] and [[ignore]] entries.
 import { editDistance } from '../did-you-mean.ts';
+import { compareText } from '../text-order.ts';
 
 function globToRegExp(glob: string): RegExp {
   let re = '';
@@ -62,7 +63,7 @@ export function suggestGlob(
           x.d <= limit ||
           (Math.min(seg.length, x.w.length) >= 3 && (x.w.startsWith(seg) || seg.startsWith(x.w))),
       )
-      .sort((a, b) => a.d - b.d || a.w.localeCompare(b.w));
+      .sort((a, b) => a.d - b.d || compareText(a.w, b.w));
     for (const { w } of near) {
       const candidate = [...segments.slice(0, k), w, ...segments.slice(k + 1)].join('::');
       if (matchesAny(candidate)) return candidate;

@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { workspaceMetadata } from '../cargo/metadata.ts';
 import { errorText, UserError } from '../errors.ts';
 import type { Finding } from '../model/finding.ts';
+import { compareText } from '../text-order.ts';
 import {
   type AppliedFix,
   type FixLoopOptions,
@@ -142,7 +143,7 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
       if (after.equals(before)) continue;
       changes.push({ file, before, after, fixes: result.applied.filter((a) => a.files.includes(file)) });
     }
-    changes.sort((a, b) => a.file.localeCompare(b.file));
+    changes.sort((a, b) => compareText(a.file, b.file));
     return {
       crateRoot,
       changes,

@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathInside } from '../paths.ts';
+import { compareText } from '../text-order.ts';
 import {
   type CheckDiagnostics,
   type CompileError,
@@ -96,7 +97,7 @@ function dropFor(fix: AppliedFix, error: CompileError | undefined, stderr: strin
 }
 
 const inFileOrder = (a: AppliedFix, b: AppliedFix) =>
-  a.file.localeCompare(b.file) || a.line - b.line || a.round - b.round;
+  compareText(a.file, b.file) || a.line - b.line || a.round - b.round;
 
 export async function verifyFixLoop(options: VerifyLoopOptions): Promise<VerifiedLoop> {
   const dropped = new Map<string, DroppedFix>();

@@ -23,6 +23,7 @@ import type { CodePart, CodeSize } from '../model/report.ts';
 import { demangle, isRustSymbol } from '../readers/demangle/index.ts';
 import { SHN_LORESERVE, SHN_UNDEF, STT_FUNC, textBytes } from '../readers/elf.ts';
 import { frameOf } from '../readers/stack-sizes.ts';
+import { compareText } from '../text-order.ts';
 import type { CodeObject } from './code-objects.ts';
 import {
   type ClosureSegment,
@@ -295,9 +296,7 @@ function codeSizeOf(roles: Role[]): CodeSize {
     ...(r.group.frameBytes !== undefined ? { frameBytes: r.group.frameBytes } : {}),
   }));
   const order = { poll: 0, drop: 1, runtime: 2 };
-  parts.sort(
-    (a, b) => order[a.kind] - order[b.kind] || b.bytes - a.bytes || a.symbol.localeCompare(b.symbol),
-  );
+  parts.sort((a, b) => order[a.kind] - order[b.kind] || b.bytes - a.bytes || compareText(a.symbol, b.symbol));
   return {
     codeBytes: parts.reduce((n, p) => n + p.bytes, 0),
     parts,

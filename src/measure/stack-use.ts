@@ -3,6 +3,7 @@
 // polls; the poll fn's frame says what polling it needs on the thread's stack, and in a dev build that is
 // often several times the future, because each awaitee is built on the stack and then moved into the state.
 import type { CodeSize, StackUse } from '../model/report.ts';
+import { compareText } from '../text-order.ts';
 
 /** Past this ratio of poll frame to future size, the report explains where the frame comes from. */
 export const LARGE_FRAME_RATIO = 2;
@@ -21,7 +22,7 @@ export function stackUseOf(code: CodeSize, futureBytes: number | null): StackUse
   const entryFrames = code.parts
     .filter((p) => p.kind === 'runtime' && p.frameBytes !== undefined)
     .map((p) => ({ symbol: p.symbol, frameBytes: p.frameBytes! }))
-    .sort((a, b) => b.frameBytes - a.frameBytes || a.symbol.localeCompare(b.symbol));
+    .sort((a, b) => b.frameBytes - a.frameBytes || compareText(a.symbol, b.symbol));
   return {
     pollFrameBytes,
     dropFrameBytes: largest('drop'),

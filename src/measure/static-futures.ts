@@ -8,6 +8,7 @@
 import type { AnalyzedItem, StaticFuture } from '../model/report.ts';
 import { outerConstructor, type StaticDeclaration } from '../readers/rust-source/static-declarations.ts';
 import type { HolderLayout } from '../readers/type-sizes.ts';
+import { compareText } from '../text-order.ts';
 import { skipGroup } from './code-paths.ts';
 import type { DataStatic } from './task-ram.ts';
 
@@ -109,5 +110,5 @@ export function findStaticFutures(input: StaticFutureInput): StaticFuture[] {
       line: decl.declaration.line,
     });
   }
-  return out.sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+  return out.sort((a, b) => b.bytes - a.bytes || compareText(a.name, b.name));
 }

@@ -16,6 +16,7 @@ import type { AnalyzedItem, TaskRam } from '../model/report.ts';
 import { demangle, isRustSymbol } from '../readers/demangle/index.ts';
 import { type ElfFile, SHF_ALLOC, SHF_WRITE, SHN_LORESERVE, SHN_UNDEF, STT_OBJECT } from '../readers/elf.ts';
 import type { HolderLayout } from '../readers/type-sizes.ts';
+import { compareText } from '../text-order.ts';
 
 export interface TaskRamInput {
   elfs: ElfFile[];
@@ -136,6 +137,6 @@ export function findTasks(input: TaskRamInput): TaskRamResult {
       });
     }
   }
-  tasks.sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+  tasks.sort((a, b) => b.bytes - a.bytes || compareText(a.name, b.name));
   return { tasks, staticRamBytes };
 }

@@ -2,6 +2,7 @@
 // arguments (tokio's Harness<F, S>::poll, Core<F, S>::poll, Cell<F, S>::new, ...). `--explain` groups them
 // by function family, the symbol with its generic arguments taken out, so the reader sees what costs what.
 import type { CodePart } from '../model/report.ts';
+import { compareText } from '../text-order.ts';
 
 export interface CodeFamily {
   family: string;
@@ -44,5 +45,5 @@ export function codeFamilies(parts: CodePart[]): CodeFamily[] {
     f.bytes += p.bytes;
     by.set(family, f);
   }
-  return [...by.values()].sort((a, b) => b.bytes - a.bytes || a.family.localeCompare(b.family));
+  return [...by.values()].sort((a, b) => b.bytes - a.bytes || compareText(a.family, b.family));
 }

@@ -4,6 +4,7 @@
 import { runtimeCodeBytes } from '../measure/code-parts.ts';
 import { goalEstimate } from '../measure/goal-estimate.ts';
 import type { AnalysisReport, AnalyzedItem, ScanReport } from '../model/report.ts';
+import { compareText } from '../text-order.ts';
 import { BOX_ESTIMATE_NOTE, boxAdviceLine } from './box-text.ts';
 import { describeBuild } from './build-line.ts';
 import { goalMarkdown } from './goal-rows.ts';
@@ -94,7 +95,7 @@ function perRule(report: AnalysisReport | ScanReport): string {
   const counts = new Map<string, number>();
   for (const f of reportFindings(report)) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
   return [...counts]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .map(([rule, n]) => `${escapeMarkdown(rule)} ×${n}`)
     .join(', ');
 }

@@ -1,6 +1,7 @@
 // `asyncbloat scan --list`: the source inventory as a table, one row per async item, before any build.
 
 import type { ScanReport } from '../model/report.ts';
+import { compareText } from '../text-order.ts';
 import type { Colors } from './colors.ts';
 import { printable, textTable } from './text-table.ts';
 
@@ -11,7 +12,7 @@ export function renderScanList(report: ScanReport, c: Colors, width?: number): s
     findingsOf.set(key, (findingsOf.get(key) ?? 0) + 1);
   }
   const items = [...report.items].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+    (a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column,
   );
   const rows = items.map((i) => {
     const n = findingsOf.get(`${i.file}\0${i.name}`) ?? 0;

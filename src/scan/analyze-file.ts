@@ -7,6 +7,7 @@ import type { Node, RustParser, Tree } from '../readers/rust-source/parser.ts';
 import { LineIndex } from '../readers/rust-source/positions.ts';
 import { RULES } from '../rules/index.ts';
 import type { Rule, RuleContext } from '../rules/rule.ts';
+import { compareText } from '../text-order.ts';
 
 export interface FileResult {
   items: AsyncItem[];
@@ -128,7 +129,7 @@ export function analyzeFile(
       rule.check(ctx);
       lap(`rule:${rule.meta.id}`);
     }
-    findings.sort((a, b) => a.byteStart - b.byteStart || a.rule.localeCompare(b.rule));
+    findings.sort((a, b) => a.byteStart - b.byteStart || compareText(a.rule, b.rule));
     const parseErrors = tree.rootNode.hasError;
     const result: FileResult = {
       items: inv.items,

@@ -8,6 +8,7 @@ import { SCHEMA_VERSION, type ScanReport, type SkippedFile } from '../model/repo
 import { relativeSlashed } from '../paths.ts';
 import { dependencyNames, editionOf } from '../readers/cargo-edition.ts';
 import { RULES } from '../rules/index.ts';
+import { compareText } from '../text-order.ts';
 import { VERSION } from '../version.ts';
 import type { FileResult } from './analyze-file.ts';
 import { ScanCache } from './cache.ts';
@@ -258,7 +259,7 @@ export async function scan(path: string, options: ScanOptions = {}): Promise<Sca
     }
     if (r.parseErrors) filesWithParseErrors.push(rel);
   }
-  skipped.sort((a, b) => a.file.localeCompare(b.file));
+  skipped.sort((a, b) => compareText(a.file, b.file));
   lap('assemble');
   return {
     schemaVersion: SCHEMA_VERSION,

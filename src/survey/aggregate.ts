@@ -3,6 +3,7 @@
 // aggregating the union of their results.
 import { type GoalRowId, goalEstimate } from '../measure/goal-estimate.ts';
 import { rootFutureBytes } from '../measure/root-futures.ts';
+import { compareText } from '../text-order.ts';
 import type { CrateResult } from './run.ts';
 
 export const SURVEY_SCHEMA_VERSION = 1;
@@ -87,7 +88,7 @@ function emptyGoals(): Record<GoalRowId, GoalCell> {
 export function summarizeSurvey(results: CrateResult[]): SurveySummary {
   // One result per crate and version: merged shards may overlap when a list was split twice.
   const unique = [...new Map(results.map((r) => [`${r.crate}@${r.version}@${r.dir}`, r])).values()].sort(
-    (a, b) => a.crate.localeCompare(b.crate) || a.version.localeCompare(b.version),
+    (a, b) => compareText(a.crate, b.crate) || compareText(a.version, b.version),
   );
   const crates: SurveyCrateRow[] = [];
   const failed: SurveySummary['failed'] = [];

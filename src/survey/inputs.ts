@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { UserError } from '../errors.ts';
+import { compareText } from '../text-order.ts';
 
 export interface SurveyCrate {
   name: string;
@@ -78,8 +79,7 @@ export function listCrates(input: string): SurveyInputs {
     });
   }
   crates.sort(
-    (a, b) =>
-      a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.dir.localeCompare(b.dir),
+    (a, b) => compareText(a.name, b.name) || compareText(a.version, b.version) || compareText(a.dir, b.dir),
   );
   return { crates, skipped };
 }

@@ -9,6 +9,7 @@ import type { AsyncKind } from '../../model/async-item.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { AnalysisReport, AnalyzedItem, FutureLayout, ScanReport } from '../../model/report.ts';
 import { coroutineKind, spanOfTypeName } from '../../readers/mir-span.ts';
+import { compareText } from '../../text-order.ts';
 import { boxAdviceLine } from '../box-text.ts';
 import { describeBuild } from '../build-line.ts';
 import { asyncTextShare } from '../markdown.ts';
@@ -250,7 +251,7 @@ function summarise(items: PageItem[], findings: PageFinding[], opts: PageOptions
     textBytes: null,
     panicPathBytes: panic.length ? panic.reduce((a, b) => a + b, 0) : null,
     findingsByRule: [...perRule]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
       .map(([rule, count]) => ({ rule, count, description: opts.ruleDescriptions?.get(rule) ?? null })),
   };
 }

@@ -137,6 +137,8 @@ export function createTable(data: PageData, onSelect: (item: number) => void): T
       const va = col.value(data.items[a]!);
       const vb = col.value(data.items[b]!);
       if (va === null || vb === null) return va === vb ? a - b : va === null ? 1 : -1;
+      // The reader's own locale, unlike the documents' code point order (text-order.ts): a table sorted by
+      // hand in a browser should read as the reader's other lists do.
       const c =
         typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
       return c === 0 ? a - b : c * dir;
