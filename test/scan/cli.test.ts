@@ -195,4 +195,22 @@ describe('asyncbloat scan', () => {
     );
     assert.equal(doc.stats.skipped.length, 2);
   });
+
+  it('lists findings and skipped files in the same order under any locale (code points, as cargo)', () => {
+    // Under da_DK, localeCompare sorts `aa` after `z`; under et_EE, `t` after `z`.
+    const dir = join(tmp, 'locale');
+    spawnSync('mkdir', ['-p', join(dir, 'src')]);
+    for (const name of ['z', 'aa', 't', 'B'])
+      writeFileSync(join(dir, 'src', `${name}.rs`), `pub async fn ${name.toLowerCase()}() -> u8 { 1 }\n`);
+    for (const name of ['zz', 'aab', 'tt']) writeFileSync(join(dir, 'src', `${name}.rs`), 'async\0');
+    const orders = ['C.UTF-8', 'da_DK.UTF-8', 'et_EE.UTF-8'].map((locale) => {
+      const r = cli([dir, '--list', '--color', 'never'], { LANG: locale, LC_ALL: locale });
+      assert.equal(r.code, 0, r.stderr);
+      return { list: r.stdout, warnings: r.stderr };
+    });
+    assert.match(orders[0]!.list, /src\/B\.rs[\s\S]*src\/aa\.rs[\s\S]*src\/t\.rs[\s\S]*src\/z\.rs/);
+    assert.match(orders[0]!.warnings, /src\/aab\.rs[\s\S]*src\/tt\.rs[\s\S]*src\/zz\.rs/);
+    assert.deepEqual(orders[1], orders[0]);
+    assert.deepEqual(orders[2], orders[0]);
+  });
 });
