@@ -194,6 +194,23 @@ describe('rust source scan: cost grows linearly', () => {
         32,
       ),
     ));
+  test('n async fns, each with a finding (a match whose arms await one callee)', (t) =>
+    // Each finding names the item it is in: found by a walk over every item, it was quadratic (4,000 such
+    // fns took 2.6 s in this one rule).
+    check(
+      t,
+      scaling(
+        (n) =>
+          `async fn leaf(x: u32) -> u32 { x }\n${Array.from(
+            { length: n },
+            (_, i) =>
+              `async fn f${i}(a: u32) -> u32 {\n    match a { 0 => leaf(1).await, 1 => leaf(2).await, _ => 0 }\n}\n`,
+          ).join('')}`,
+        scan,
+        // From 1,024 fns: below that, the quadratic walk hid behind the parse (ratio 6.3 from 128).
+        1024,
+      ),
+    ));
   test('n comment lines above every item', (t) =>
     check(
       t,

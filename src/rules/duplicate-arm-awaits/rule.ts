@@ -25,6 +25,7 @@ export const duplicateArmAwaits: Rule = {
   },
   check(ctx) {
     const seen = new Set<number>();
+    let spans: [number, number][] | undefined;
     for (const item of ctx.items) {
       if (item.awaits < 2) continue;
       const itemNode = ctx.nodeOf(item);
@@ -49,7 +50,11 @@ export const duplicateArmAwaits: Rule = {
               : `compute the differing arguments in the branches and await once: \`let args = ${kw}; ${dup.callee}(args).await\``;
         const what =
           node.type === 'match_expression' ? 'arms of this `match`' : 'branches of this `if` chain';
-        const owner = innermost(ctx.items, ctx.nodeOf, node);
+        spans ??= ctx.items.map((i) => {
+          const n = ctx.nodeOf(i);
+          return [n.startIndex, n.endIndex];
+        });
+        const owner = innermost(ctx.items, spans, node.startIndex, node.endIndex);
         const fix = rewriteDuplicateArmAwaits(node, ctx.file, ctx.text);
         ctx.report(
           withRewrite(
@@ -90,16 +95,25 @@ function headerEnd(node: Node): number {
   return node.startIndex + node.text.slice(0, end - node.startIndex).trimEnd().length;
 }
 
+/**
+ * The innermost of the items (in source order, `spans` their nodes' ranges) whose node contains
+ * [start, end): the last one that starts at or before `start` and contains it. Found by a binary search
+ * and a walk back over the items nested before it, not a walk over every item per finding: that was
+ * quadratic in a file's items (4,000 fns with a finding each took 2.6 s here).
+ */
 function innermost(
   items: readonly AsyncItem[],
-  nodeOf: (item: AsyncItem) => Node,
-  node: Node,
+  spans: readonly (readonly [number, number])[],
+  start: number,
+  end: number,
 ): AsyncItem | undefined {
-  // Items are in source order, so the last one that contains the node is the innermost.
-  let found: AsyncItem | undefined;
-  for (const item of items) {
-    const n = nodeOf(item);
-    if (n.startIndex <= node.startIndex && node.endIndex <= n.endIndex) found = item;
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]![0] <= start) lo = mid + 1;
+    else hi = mid;
   }
-  return found;
+  for (let i = lo - 1; i >= 0; i--) if (end <= spans[i]![1]) return items[i];
+  return undefined;
 }
