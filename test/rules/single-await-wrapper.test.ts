@@ -43,6 +43,20 @@ ruleTester(singleAwaitWrapper, {
   ],
   invalid: [
     {
+      // reqwest's `get`: a plain fn cannot return `build()?.get(url).send()` (E0277: `?` in a fn returning
+      // `impl Future`), so the help names the early exit's own future instead of showing that code.
+      name: 'a body that leaves early with `?`: the help advises an Either, not code with `?`',
+      code: 'pub async fn get(url: Url) -> Result<Response> {\n    Client::builder().build()?.get(url).send().await\n}\npub async fn send(self) -> Result<Response> {\n    let req = self.request?;\n    self.client.execute(req).await\n}',
+      findings: [
+        {
+          line: 1,
+          fix: null,
+          help: ['(the body uses `?`)', 'Either::Left(..)', 'Either::Right(core::future::ready(..))'],
+        },
+        { line: 4, fix: null, help: ['(the body uses `?`)', 'Either::Left(..)'] },
+      ],
+    },
+    {
       // tokio's fs: a `move` closure owns the path it captures; the wrapper can return the future.
       name: 'a move closure argument borrows nothing of the wrapper',
       code: 'pub async fn remove_file(path: PathBuf) -> io::Result<()> {\n    asyncify(move || std::fs::remove_file(path)).await\n}\npub async fn peek(&self) -> u8 {\n    poll_fn(|cx| self.poll_peek(cx)).await\n}',
@@ -284,5 +298,17 @@ describe('editions', () => {
       'async fn fwd<T>(t: T) -> u8\nwhere\n    T: Clone,\n{\n    inner(t).await\n}\n',
     );
     assert.match(f!.help, /-> impl Future<Output = u8> where T: Clone \{ inner\(t\) \}/);
+  });
+});
+
+describe('a body that leaves early', () => {
+  it('shows no plain-fn body with the `?` in it (that code would not compile)', async () => {
+    const [f] = await findingsOf(
+      singleAwaitWrapper,
+      'pub async fn get(url: Url) -> Result<Response> {\n    Client::builder().build()?.get(url).send().await\n}\n',
+    );
+    assert.ok(f, 'still a wrapper: its state machine only forwards to the inner future');
+    assert.doesNotMatch(f.help, /\{ Client::builder\(\)\.build\(\)\?/);
+    assert.match(f.help, /Either::Left/);
   });
 });

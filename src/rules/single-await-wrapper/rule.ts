@@ -4,7 +4,7 @@
 import { capturesAllLifetimes } from '../../readers/cargo-edition.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import { classifyAttributes, unknownAttributeNote } from '../attributes.ts';
-import { withRewrite } from '../rewrite-common.ts';
+import { controlFlowProblem, withRewrite } from '../rewrite-common.ts';
 import type { Rule } from '../rule.ts';
 import {
   fnHeader,
@@ -75,9 +75,7 @@ export const singleAwaitWrapper: Rule = {
             start: header.start,
             end: header.end,
             message: `\`async fn ${item.fnName}\` only awaits \`${shown}\``,
-            help:
-              `return the inner future instead of wrapping it: \`${plainSignature(fn)} -> impl Future<Output = ${returnType(fn)}>${bound}${whereClause(fn)} { ${lets > 0 ? '..; ' : ''}${shown} }\`; ` +
-              caveats.join('; '),
+            help: `${advice(fn, body, lets, shown, bound)}; ${caveats.join('; ')}`,
             item,
             ...(attrs.unknown
               ? { noFix: `the attribute macro \`#[${attrs.unknown}]\` may need \`async fn\`` }
@@ -89,6 +87,23 @@ export const singleAwaitWrapper: Rule = {
     }
   },
 };
+
+/**
+ * What to write instead. A body that can leave before its await (`?`, `return`) cannot simply hand back
+ * the inner future: `build()?.send()` in a plain fn is E0277. Its early exits need a ready future of
+ * their own, which an `Either` of the two joins.
+ */
+function advice(fn: Node, body: Node, lets: number, shown: string, bound: string): string {
+  const signature = `${plainSignature(fn)} -> impl Future<Output = ${returnType(fn)}>${bound}${whereClause(fn)}`;
+  const early = controlFlowProblem(body);
+  if (early)
+    return (
+      `return the inner future instead of wrapping it, and a ready future where the body leaves early ` +
+      `(${early}): \`${signature}\` returning \`futures::future::Either::Left(..)\` of the awaited call's ` +
+      `future, and \`Either::Right(core::future::ready(..))\` where it leaves before the await`
+    );
+  return `return the inner future instead of wrapping it: \`${signature} { ${lets > 0 ? '..; ' : ''}${shown} }\``;
+}
 
 /**
  * The tail `.await` when the block is only await-free `let`s before it: `callee(..).await`, `fut.await`,
