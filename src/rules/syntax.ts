@@ -1,4 +1,5 @@
 // Small syntax questions the rules share: what a block ends with, what an `.await` awaits, how a fn is declared.
+import { withoutComments } from '../readers/rust-source/blank-text.ts';
 import type { Node } from '../readers/rust-source/parser.ts';
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
@@ -49,11 +50,17 @@ export function isMove(node: Node): boolean {
 }
 
 /**
- * Code quoted in a one-line message: its line breaks and their indentation dropped (`CanTx {\n  info }` reads
- * `CanTx {info }`, as a call chain `self.io\n    .read()` reads `self.io.read()`), cut to `max` characters.
+ * Code quoted in a one-line message: without comments, its line breaks and their indentation dropped
+ * (`CanTx {\n  info }` reads `CanTx {info }`, as a call chain `self.io\n    .read()` reads `self.io.read()`)
+ * or made one space between two words, cut to `max` characters.
  */
 export function oneLine(text: string, max = 50): string {
-  const flat = text.replace(/\s*\n\s*/g, '');
+  // Comments go first: joined onto one line, a `// ..` would seem to hide the code after it. Lines join
+  // with nothing around a chain's `.` or inside brackets (`self.io\n    .registration()`), else a space.
+  const flat = withoutComments(text)
+    .replace(/\s*\n\s*(?=[.?,;:)\]}>])/g, '')
+    .replace(/([([{<])\s*\n\s*/g, '$1')
+    .replace(/\s*\n\s*/g, ' ');
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 

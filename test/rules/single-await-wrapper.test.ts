@@ -312,3 +312,22 @@ describe('a body that leaves early', () => {
     assert.match(f.help, /Either::Left/);
   });
 });
+
+describe('code quoted in the message', () => {
+  it('leaves out comments, which on one line would seem to hide the code after them (sqlx)', async () => {
+    const [f] = await findingsOf(
+      singleAwaitWrapper,
+      'async fn recv(&mut self) -> u8 {\n    self.inner.try_read(|buf| {\n        // all packets start with a header\n        let h = buf.get(0);\n        h\n    }).await\n}\n',
+    );
+    assert.ok(f);
+    assert.doesNotMatch(f.message, /\/\//);
+    assert.match(f.message, /`self\.inner\.try_read\(\|buf\| \{let h = buf\.get\(0\);/);
+  });
+  it('keeps a `//` inside a string, and puts a space between words of two lines', async () => {
+    const [f] = await findingsOf(
+      singleAwaitWrapper,
+      'async fn get(c: &Client) -> u8 {\n    c.fetch("http://x",\n        1).await\n}\n',
+    );
+    assert.match(f!.message, /`c\.fetch\("http:\/\/x", 1\)`/);
+  });
+});

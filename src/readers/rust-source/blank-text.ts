@@ -23,3 +23,8 @@ export function blankCommentsAndStrings(text: string): string {
     c.includes('\n') ? c.replace(/[^\n]/g, ' ') : ' '.repeat(c.length),
   );
 }
+
+/** The text without its comments (each replaced by one space); string and character literals kept whole. */
+export function withoutComments(text: string): string {
+  return text.replace(LITERAL_OR_COMMENT, (c) => (c.startsWith('//') || c.startsWith('/*') ? ' ' : c));
+}
