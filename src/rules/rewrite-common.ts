@@ -2,6 +2,7 @@
 // program's meaning. Every test here errs on the side of "not fixable": a rule then says why in its help.
 import type { Finding } from '../model/finding.ts';
 import type { TextEdit } from '../model/source.ts';
+import { blankCommentsAndStrings } from '../readers/rust-source/blank-text.ts';
 import type { Node } from '../readers/rust-source/parser.ts';
 import { classifyAttributes } from './attributes.ts';
 import type { Report } from './rule.ts';
@@ -213,7 +214,8 @@ export function controlFlowProblem(body: Node): string | undefined {
     const name = m.childForFieldName('macro')?.text.split('::').at(-1) ?? '';
     const args = m.namedChildren.find((c) => c.type === 'token_tree');
     if (!EXPRESSION_MACROS.has(name)) return `the body uses \`${name}!\`, which may return early`;
-    if (args && /\?|\breturn\b|\.\s*await\b/.test(args.text))
+    // In the code of the arguments, not their strings: `println!("{:?}", x)` has no `?` operator.
+    if (args && /\?|\breturn\b|\.\s*await\b/.test(blankCommentsAndStrings(args.text)))
       return `\`${name}!\` in the body contains \`?\`, \`return\` or \`.await\``;
   }
   return undefined;

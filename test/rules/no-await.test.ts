@@ -82,6 +82,12 @@ ruleTester(noAwait, {
       ],
     },
     {
+      // actix-web's examples: the `?` of `{:?}` is in the format string, not an early return.
+      name: 'a `?` inside a string of a macro call is not a `?` operator: the fix stays',
+      code: 'async fn log(x: u8) { println!("REQ: {:?} return .await", x); }',
+      findings: [{ line: 1, fix: { applicability: 'maybe-incorrect', caveat: ['the macro `println!`'] } }],
+    },
+    {
       // The user's case: the lock (and the unwrap's panic) would move from the first poll to the call.
       name: 'a lock taken in the body: maybe-incorrect, the caveat names the call that moves',
       code: 'use std::sync::Mutex;\npub async fn locked(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}',
