@@ -237,3 +237,25 @@ describe('no-await: what scan says the fix is, and what fix does', () => {
     assert.ok(!f.fix.description.includes(CALLERS_NOTE));
   });
 });
+
+describe('no-await: a private fn its file names other than in a call', () => {
+  // actix-web's examples: `.route(web::get().to(index_async))` needs a fn returning a future.
+  const handler =
+    'async fn index_async(req: HttpRequest) -> &\'static str {\n    "Hello"\n}\nfn app() -> App {\n    App::new().route("/", web::get().to(index_async))\n}\n';
+  it('is advised to keep a future-returning signature, naming the line; its fix says nothing of callers', async () => {
+    const [f] = await findingsOf(noAwait, handler);
+    assert.ok(f?.fix, f?.help);
+    assert.match(
+      f.help,
+      /^keep a signature that returns a future, as line 5 names `index_async` other than in a call/,
+    );
+    assert.match(f.help, /-> impl Future<Output = &'static str> \{ core::future::ready\(\.\.\) \}/);
+    assert.ok(!f.fix.description.includes(CALLERS_NOTE), f.fix.description);
+  });
+  it('calls (awaited, through a path, with a turbofish), comments, strings and a macro of that name do not count', async () => {
+    const code =
+      'async fn load<T>() -> u8 {\n    1\n}\nasync fn run() -> u8 {\n    // load is called below\n    let s = "load";\n    load!();\n    load::<u8>().await + self::load::<u8>().await + x.load\n}\n';
+    const [f] = await findingsOf(noAwait, code);
+    assert.match(f!.help, /^drop `async`/);
+  });
+});

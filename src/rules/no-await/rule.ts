@@ -2,11 +2,12 @@
 // (Unresumed/Returned/Panicked) with a poll fn and two panic paths, all for a value it could return directly.
 
 import type { AsyncItem } from '../../model/async-item.ts';
+import { blankCommentsAndStrings } from '../../readers/rust-source/blank-text.ts';
 import type { Node } from '../../readers/rust-source/parser.ts';
 import { classifyAttributes, unknownAttributeNote } from '../attributes.ts';
 import { bodyEffect, expressionEffect } from '../effects.ts';
 import { underAsyncTrait, withRewrite } from '../rewrite-common.ts';
-import type { Report, Rule } from '../rule.ts';
+import type { Report, Rule, RuleContext } from '../rule.ts';
 import { fnHeader, outerAttributes, plainSignature, returnType, whereClause } from '../syntax.ts';
 import { rewriteNoAwaitReady } from './rewrite.ts';
 
@@ -27,13 +28,21 @@ export const noAwait: Rule = {
     fixable: true,
   },
   check(ctx) {
+    let code: string | undefined;
     for (const item of ctx.items) {
       if (item.awaits > 0) continue;
       const node = ctx.nodeOf(item);
       // An attribute macro that needs `async fn` (an embassy task, `#[tokio::main]`): nothing to rewrite.
       const attrs = item.kind === 'async-fn' ? classifyAttributes(outerAttributes(node)) : {};
       if (attrs.requires) continue;
-      const report = describe(item, node);
+      // A private fn whose file names it other than in a call (`.route(get(handler))`): that use needs a fn
+      // that returns a future, so dropping `async` would break it.
+      let valueUse: number | undefined;
+      if (dropsAsyncAtCallers(item, node) && item.fnName) {
+        code ??= blankCommentsAndStrings(ctx.text);
+        valueUse = nameOutsideCalls(code, item.fnName, ctx.lines);
+      }
+      const report = describe(item, node, valueUse);
       if (!report) continue;
       if (attrs.unknown) {
         ctx.report({
@@ -47,7 +56,7 @@ export const noAwait: Rule = {
       // The help of a private free fn says to drop `async` at the callers, which needs every file of the
       // crate: `fix` does it when it finds every call site (fix/no-await-callers.ts). What this one file
       // can offer is the ready(..) rewrite; its description says which `fix` will apply.
-      if (fix && 'fix' in fix && dropsAsyncAtCallers(item, node))
+      if (fix && 'fix' in fix && dropsAsyncAtCallers(item, node) && valueUse === undefined)
         fix = {
           fix: {
             ...fix.fix,
@@ -85,7 +94,19 @@ function eagerNote(effect: string | undefined): string {
   );
 }
 
-function describe(item: AsyncItem, node: Node): Report | undefined {
+/**
+ * The line of the first place the file names `name` other than to call it (`name(..)`, `name::<T>(..)`),
+ * a method or a field of that name (`.name`) or its definition (`fn name`); undefined when there is none.
+ * Read from the text with comments and literals blanked; a local of the same name counts too, which only
+ * makes the advice keep the fn's signature.
+ */
+function nameOutsideCalls(code: string, name: string, lines: RuleContext['lines']): number | undefined {
+  const use = new RegExp(`(?<![\\w.]|\\bfn\\s{1,32})${name}\\b(?!\\s*(?:\\(|::\\s*<|!))`, 'g');
+  const m = use.exec(code);
+  return m ? lines.at(m.index).line : undefined;
+}
+
+function describe(item: AsyncItem, node: Node, valueUse?: number): Report | undefined {
   if (item.kind === 'async-fn') {
     const header = fnHeader(node);
     const effect = node.childForFieldName('body') ? bodyEffect(node) : 'the body';
@@ -105,6 +126,10 @@ function describe(item: AsyncItem, node: Node): Report | undefined {
         '(the body then runs when called, not when first polled)';
     } else if (item.placement === 'trait-default' || item.isPublic) {
       help = `keep the signature callers see and return a ready future: ${ready}; ${eagerNote(effect)}`;
+    } else if (valueUse !== undefined) {
+      help =
+        `keep a signature that returns a future, as line ${valueUse} names \`${item.fnName}\` other than in a ` +
+        `call (a handler or callback needs one): ${ready}; ${eagerNote(effect)}`;
     } else {
       help = `drop \`async\`: \`${sig}${ret === '()' ? '' : ` -> ${ret}`}${whereClause(node)}\` and remove \`.await\` at its call sites; ${eagerNote(effect)}`;
     }
