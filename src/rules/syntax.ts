@@ -80,13 +80,17 @@ export function returnType(fn: Node): string {
 /** The `fn name(args)` part with `async` and the return type removed, for suggestions. */
 export function plainSignature(fn: Node): string {
   const name = fn.childForFieldName('name')?.text ?? '?';
-  const generics = fn.childForFieldName('type_parameters')?.text ?? '';
-  const params = fn.childForFieldName('parameters')?.text ?? '()';
-  return `fn ${name}${generics}${compactParams(params)}`;
+  const generics = fn.childForFieldName('type_parameters')?.text;
+  const params = compactList(fn.childForFieldName('parameters')?.text ?? '()');
+  return `fn ${name}${generics ? compactList(generics) : ''}${params.length > 60 ? '(..)' : params}`;
 }
 
-function compactParams(params: string): string {
-  return params.length > 60 ? '(..)' : params.replace(/\s+/g, ' ');
+/** A bracketed list as rustfmt writes it on one line: `(\n    &mut self,\n)` reads `(&mut self)`. */
+function compactList(text: string): string {
+  return withoutComments(text)
+    .replace(/\s+/g, ' ')
+    .replace(/^([(<]) /, '$1')
+    .replace(/,? ?([)>])$/, '$1');
 }
 
 /** The outer attributes written on an item (`#[..]` lines above it, comments between them skipped). */

@@ -331,3 +331,14 @@ describe('code quoted in the message', () => {
     assert.match(f!.message, /`c\.fetch\("http:\/\/x", 1\)`/);
   });
 });
+
+describe('the suggested signature', () => {
+  it('writes parameters and generics rustfmt spread over lines on one line, as rustfmt would join them', async () => {
+    // actix-web's test server: `pub async fn ws(\n    &mut self,\n) -> ..` was suggested as `fn ws( &mut self, )`.
+    const [f] = await findingsOf(
+      singleAwaitWrapper,
+      'impl Srv {\n    pub async fn ws<\n        T: Clone, // the codec\n    >(\n        &mut self,\n        t: T,\n    ) -> u8 {\n        self.ws_at("/", t).await\n    }\n}\n',
+    );
+    assert.match(f!.help, /`fn ws<T: Clone>\(&mut self, t: T\) -> impl Future<Output = u8>/);
+  });
+});
