@@ -252,6 +252,14 @@ describe('no-await: a private fn its file names other than in a call', () => {
     assert.match(f.help, /-> impl Future<Output = &'static str> \{ core::future::ready\(\.\.\) \}/);
     assert.ok(!f.fix.description.includes(CALLERS_NOTE), f.fix.description);
   });
+  it('one an unknown attribute macro wraps (actix-web `#[get("/")]`) is advised the same, and gets no fix', async () => {
+    const [f] = await findingsOf(noAwait, '#[get("/")]\nasync fn idx() -> u8 {\n    1\n}\n');
+    assert.match(
+      f!.help,
+      /^keep a signature that returns a future, as the attribute macro `#\[get\]` may pass it on/,
+    );
+    assert.equal(f!.fix, undefined);
+  });
   it('calls (awaited, through a path, with a turbofish), comments, strings and a macro of that name do not count', async () => {
     const code =
       'async fn load<T>() -> u8 {\n    1\n}\nasync fn run() -> u8 {\n    // load is called below\n    let s = "load";\n    load!();\n    load::<u8>().await + self::load::<u8>().await + x.load\n}\n';

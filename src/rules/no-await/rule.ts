@@ -35,14 +35,18 @@ export const noAwait: Rule = {
       // An attribute macro that needs `async fn` (an embassy task, `#[tokio::main]`): nothing to rewrite.
       const attrs = item.kind === 'async-fn' ? classifyAttributes(outerAttributes(node)) : {};
       if (attrs.requires) continue;
-      // A private fn whose file names it other than in a call (`.route(get(handler))`): that use needs a fn
-      // that returns a future, so dropping `async` would break it.
-      let valueUse: number | undefined;
+      // A private fn whose file names it other than in a call (`.route(get(handler))`), or that an unknown
+      // attribute macro wraps (actix's `#[get("/")]` registers it as a handler): such a use needs a fn that
+      // returns a future, so dropping `async` would break it.
+      let keep: string | undefined;
       if (dropsAsyncAtCallers(item, node) && item.fnName) {
         code ??= blankCommentsAndStrings(ctx.text);
-        valueUse = nameOutsideCalls(code, item.fnName, ctx.lines);
+        const line = nameOutsideCalls(code, item.fnName, ctx.lines);
+        if (line !== undefined) keep = `line ${line} names \`${item.fnName}\` other than in a call`;
+        else if (attrs.unknown)
+          keep = `the attribute macro \`#[${attrs.unknown}]\` may pass it on as a value`;
       }
-      const report = describe(item, node, valueUse);
+      const report = describe(item, node, keep);
       if (!report) continue;
       if (attrs.unknown) {
         ctx.report({
@@ -56,7 +60,7 @@ export const noAwait: Rule = {
       // The help of a private free fn says to drop `async` at the callers, which needs every file of the
       // crate: `fix` does it when it finds every call site (fix/no-await-callers.ts). What this one file
       // can offer is the ready(..) rewrite; its description says which `fix` will apply.
-      if (fix && 'fix' in fix && dropsAsyncAtCallers(item, node) && valueUse === undefined)
+      if (fix && 'fix' in fix && dropsAsyncAtCallers(item, node) && keep === undefined)
         fix = {
           fix: {
             ...fix.fix,
@@ -106,7 +110,7 @@ function nameOutsideCalls(code: string, name: string, lines: RuleContext['lines'
   return m ? lines.at(m.index).line : undefined;
 }
 
-function describe(item: AsyncItem, node: Node, valueUse?: number): Report | undefined {
+function describe(item: AsyncItem, node: Node, keep?: string): Report | undefined {
   if (item.kind === 'async-fn') {
     const header = fnHeader(node);
     const effect = node.childForFieldName('body') ? bodyEffect(node) : 'the body';
@@ -126,10 +130,8 @@ function describe(item: AsyncItem, node: Node, valueUse?: number): Report | unde
         '(the body then runs when called, not when first polled)';
     } else if (item.placement === 'trait-default' || item.isPublic) {
       help = `keep the signature callers see and return a ready future: ${ready}; ${eagerNote(effect)}`;
-    } else if (valueUse !== undefined) {
-      help =
-        `keep a signature that returns a future, as line ${valueUse} names \`${item.fnName}\` other than in a ` +
-        `call (a handler or callback needs one): ${ready}; ${eagerNote(effect)}`;
+    } else if (keep !== undefined) {
+      help = `keep a signature that returns a future, as ${keep} (a handler or callback needs one): ${ready}; ${eagerNote(effect)}`;
     } else {
       help = `drop \`async\`: \`${sig}${ret === '()' ? '' : ` -> ${ret}`}${whereClause(node)}\` and remove \`.await\` at its call sites; ${eagerNote(effect)}`;
     }
